@@ -1,0 +1,50 @@
+// One error envelope for every response (SPEC §4.2): whatever is thrown, the client gets
+// `{"errors":[{code,message,details?}]}` and never a stack trace.
+import { type ErrorCode, errorBody, KeywardError } from "@keyward/auth-core";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+
+export const WWW_AUTHENTICATE = 'Bearer realm="keyward"';
+
+export function sendError(reply: FastifyReply, error: KeywardError): FastifyReply {
+  return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+}
+
+/** Fastify's own error codes that mean "the client sent something wrong". */
+const CLIENT_ERRORS: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  FST_ERR_CTP_INVALID_JSON_BODY: "VALIDATION_FAILED",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "VALIDATION_FAILED",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "VALIDATION_FAILED",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "VALIDATION_FAILED",
+  FST_ERR_CTP_INVALID_TYPE: "VALIDATION_FAILED",
+};
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof KeywardError) return sendError(reply, error);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        path: [v.instancePath.replace(/^\//, "").split("/").filter(Boolean)].flat(),
+        message: v.message,
+        code:
+          v.params?.issue && typeof v.params.issue === "object"
+            ? (v.params.issue as { code?: string }).code
+            : undefined,
+        location: error.validationContext,
+      }));
+      return sendError(
+        reply,
+        new KeywardError("VALIDATION_FAILED", `Invalid request ${error.validationContext ?? "input"}`, { issues }),
+      );
+    }
+    const mapped = error.code ? CLIENT_ERRORS[error.code] : undefined;
+    if (mapped) return sendError(reply, new KeywardError(mapped, error.message));
+    if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(reply, new KeywardError("VALIDATION_FAILED", error.message));
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return reply.status(500).send({ errors: [{ code: "INTERNAL", message: "Internal server error" }] });
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new KeywardError("NOT_FOUND", "Route not found")));
+}

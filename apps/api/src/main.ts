@@ -1,0 +1,33 @@
+// Starts the API: the database from DATABASE_URL, else the embedded one served by `pnpm start`
+// (or, when run alone, started in this process), migrated before the port opens.
+import { createDb, defaultDataDir, migrate, resolveDatabase } from "@keyward/db";
+import { Redis } from "ioredis";
+import { buildApp } from "./app";
+import { loadEnv } from "./env";
+
+const env = loadEnv();
+const database = await resolveDatabase({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+  startIfNeeded: true,
+});
+await migrate(database.url);
+const db = createDb(database.url);
+const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : null;
+const app = await buildApp({ db, env, redis });
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  app.log.info({ signal }, "shutting down");
+  await app.close();
+  await db.$disconnect();
+  redis?.disconnect();
+  await database.release();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+await app.listen({ port: env.API_PORT, host: env.API_HOST });

@@ -1,0 +1,37 @@
+import { KeywardError, missingScopes } from "@keyward/auth-core";
+import { createKey, createKeyInputSchema } from "@keyward/db";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { type ApiContext, actorOf, principalOf } from "../../context";
+import { publicKeySchema } from "./schemas";
+
+/**
+ * `POST /v1/keys`: creates a key and returns its secret, this once. A key cannot mint a key more
+ * powerful than itself: every requested scope must be granted by the caller's own scopes.
+ */
+export const createKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {
+  app.post(
+    "/v1/keys",
+    {
+      config: { auth: { scopes: ["keys:write"] } },
+      schema: {
+        tags: ["keys"],
+        summary: "Create a key",
+        body: createKeyInputSchema,
+        response: { 201: publicKeySchema.extend({ key: z.string().describe("The secret, shown this once") }) },
+      },
+    },
+    async (request, reply) => {
+      const { key: caller } = principalOf(request);
+      const escalation = missingScopes(caller.scopes, request.body.scopes);
+      if (escalation.length > 0) {
+        throw new KeywardError("FORBIDDEN", "A key cannot grant scopes it does not have", {
+          required: escalation,
+          available: caller.scopes,
+        });
+      }
+      const created = await createKey(db, caller.companyId, request.body, actorOf(request));
+      return reply.status(201).send({ ...created.key, key: created.secret });
+    },
+  );
+};

@@ -1,0 +1,22 @@
+import { listKeys, listKeysQuerySchema } from "@keyward/db";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { type ApiContext, principalOf } from "../../context";
+import { publicKeySchema } from "./schemas";
+
+/** `GET /v1/keys`: the caller's company's keys, newest first, cursor-paginated. */
+export const listKeysRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {
+  app.get(
+    "/v1/keys",
+    {
+      config: { auth: { scopes: ["keys:read"] } },
+      schema: {
+        tags: ["keys"],
+        summary: "List keys",
+        querystring: listKeysQuerySchema,
+        response: { 200: z.object({ data: z.array(publicKeySchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => listKeys(db, principalOf(request).key.companyId, request.query),
+  );
+};

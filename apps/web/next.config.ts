@@ -1,0 +1,30 @@
+import type { NextConfig } from "next";
+import { env } from "./src/env";
+
+// The Content-Security-Policy is not here: it carries a fresh nonce per request, so src/proxy.ts sets it.
+const securityHeaders = [
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+];
+
+const nextConfig: NextConfig = {
+  // The e2e run builds into its own folder, so it never replaces the build a running `pnpm start` serves.
+  distDir: env.KEYWARD_WEB_DIST_DIR,
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Internal packages ship TypeScript source with extensionless imports.
+  transpilePackages: ["@keyward/db", "@keyward/auth-core"],
+  // Native-ish or WASM packages that must be required at run time, not bundled.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  turbopack: {
+    ignoreIssue: [{ path: "**/packages/db/src/migrate.ts", title: /Module not found/ }],
+  },
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,325 @@
+"use client";
+
+import Link from "next/link";
+import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
+import { SecretReveal } from "@/components/secret-reveal";
+import { EnvironmentBadge } from "@/components/status-badge";
+import { buttonPrimary, buttonSecondary, card, fieldError, hint, input, label } from "@/components/styles";
+import { type CreateKeyForm as FormValues, type CreateKeyResult, createKeyAction } from "./actions";
+
+type Preset = FormValues["preset"];
+
+const PRESETS: { value: Preset; title: string; description: string; scopes: string }[] = [
+  { value: "admin", title: "Admin", description: "Full access to every resource.", scopes: "*" },
+  { value: "read-only", title: "Read-only", description: "Read everything, change nothing. Right for CI.", scopes: "*:read" },
+  { value: "custom", title: "Custom", description: "Pick exactly the scopes this key needs.", scopes: "resource:action" },
+];
+
+const INITIAL: FormValues = {
+  name: "",
+  preset: "read-only",
+  customScopes: [],
+  environment: "test",
+  expiry: "never",
+  expiryDate: "",
+  ipAllowlist: "",
+  rateLimit: "",
+  rateLimitWindowSeconds: "60",
+};
+
+export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]; curl: ReactNode }) {
+  const [values, setValues] = useState<FormValues>(INITIAL);
+  const [extraScopes, setExtraScopes] = useState("");
+  const [result, setResult] = useState<CreateKeyResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  const ids = useId();
+
+  const created = result?.ok ? result : null;
+
+  useEffect(() => {
+    // Reloading now shows the key's row in the list, without its secret (which only this component holds).
+    if (created) window.history.replaceState(null, "", `/keys?created=${encodeURIComponent(created.key.id)}`);
+  }, [created]);
+
+  if (created) {
+    return (
+      <div className={`${card} space-y-6 p-6`} data-testid="key-created">
+        <div>
+          <h2 className="text-lg font-semibold text-slate-900">Key created</h2>
+          <p className="mt-1 text-sm text-slate-500">
+            <span className="font-medium text-slate-700">{created.key.name}</span> · <EnvironmentBadge environment={created.key.environment} /> ·{" "}
+            <span className="font-mono text-xs">{created.key.scopes.join(" ")}</span>
+          </p>
+        </div>
+        <SecretReveal label="Secret key" secret={created.secret} />
+        <div>
+          <p className="mb-2 text-sm font-medium text-slate-800">Try it</p>
+          {curl}
+        </div>
+        <div className="flex gap-3">
+          {/* A full page load: the secret goes with this page's memory. */}
+          <a href={`/keys?created=${encodeURIComponent(created.key.id)}`} className={buttonPrimary} data-testid="reveal-done">
+            Done
+          </a>
+        </div>
+      </div>
+    );
+  }
+
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  const set = <K extends keyof FormValues>(name: K, value: FormValues[K]) => setValues((v) => ({ ...v, [name]: value }));
+  const toggleScope = (scope: string, on: boolean) =>
+    set("customScopes", on ? [...values.customScopes, scope] : values.customScopes.filter((s) => s !== scope));
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const extra = extraScopes.split(/[\s,]+/).filter(Boolean);
+    const payload: FormValues = { ...values, customScopes: values.preset === "custom" ? [...values.customScopes, ...extra] : [] };
+    startTransition(async () => {
+      setResult(await createKeyAction(payload));
+    });
+  }
+
+  const describedBy = (field: string, withHint = false) =>
+    [errors[field] ? `${ids}-${field}-error` : null, withHint ? `${ids}-${field}-hint` : null].filter(Boolean).join(" ") || undefined;
+  const errorText = (field: string) =>
+    errors[field] ? (
+      <p id={`${ids}-${field}-error`} className={fieldError} data-testid={`error-${field}`}>
+        {errors[field]}
+      </p>
+    ) : null;
+
+  return (
+    <form onSubmit={submit} noValidate className={`${card} divide-y divide-slate-100`} data-testid="create-key-form">
+      {result && !result.ok && result.error ? (
+        <div role="alert" data-testid="form-error" className="bg-red-50 px-6 py-3 text-sm font-medium text-red-700">
+          {result.error}
+        </div>
+      ) : null}
+
+      <Section title="Name" description="Who or what uses this key, e.g. “billing-service” or “GitHub Actions”.">
+        <label htmlFor={`${ids}-name`} className="sr-only">
+          Name
+        </label>
+        <input
+          id={`${ids}-name`}
+          name="name"
+          value={values.name}
+          onChange={(e) => set("name", e.target.value)}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={describedBy("name")}
+          placeholder="ci-readonly"
+          maxLength={120}
+          className={input}
+        />
+        {errorText("name")}
+      </Section>
+
+      <Section title="Permissions" description="Scopes are resource:action. Write does not include read.">
+        <fieldset aria-describedby={describedBy("scopes")}>
+          <legend className="sr-only">Scope preset</legend>
+          <div className="grid gap-3 sm:grid-cols-3">
+            {PRESETS.map((p) => (
+              <label
+                key={p.value}
+                className={`relative flex cursor-pointer flex-col rounded-lg p-3.5 ring-1 transition ring-inset ${
+                  values.preset === p.value ? "bg-indigo-50/50 ring-2 ring-indigo-600" : "ring-slate-300 hover:ring-slate-400"
+                }`}
+              >
+                <input
+                  type="radio"
+                  name="preset"
+                  value={p.value}
+                  checked={values.preset === p.value}
+                  onChange={() => set("preset", p.value)}
+                  className="sr-only"
+                  data-testid={`preset-${p.value}`}
+                />
+                <span className="text-sm font-semibold text-slate-900">{p.title}</span>
+                <span className="mt-0.5 text-xs text-slate-500">{p.description}</span>
+                <code className="mt-2 font-mono text-xs text-indigo-700">{p.scopes}</code>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {values.preset === "custom" ? (
+          <div className="mt-5 space-y-4">
+            <fieldset>
+              <legend className={label}>Built-in scopes</legend>
+              <div className="mt-2 grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">
+                {builtInScopes.map((scope) => (
+                  <label key={scope} className="flex items-center gap-2 text-sm text-slate-700">
+                    <input
+                      type="checkbox"
+                      checked={values.customScopes.includes(scope)}
+                      onChange={(e) => toggleScope(scope, e.target.checked)}
+                      className="size-4 rounded border-slate-300 accent-indigo-600"
+                    />
+                    <code className="font-mono text-xs">{scope}</code>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            <div>
+              <label htmlFor={`${ids}-extra`} className={label}>
+                Other scopes
+              </label>
+              <input
+                id={`${ids}-extra`}
+                value={extraScopes}
+                onChange={(e) => setExtraScopes(e.target.value)}
+                placeholder="vehicles:read, invoices:*"
+                aria-invalid={errors.scopes ? true : undefined}
+                aria-describedby={describedBy("scopes", true)}
+                className={`${input} mt-1.5 font-mono`}
+              />
+              <p id={`${ids}-scopes-hint`} className={hint}>
+                Your own resources, separated by commas or spaces.
+              </p>
+            </div>
+          </div>
+        ) : null}
+        {errorText("scopes")}
+      </Section>
+
+      <Section title="Environment" description="Test keys contain _test_ so they are easy to tell apart.">
+        <fieldset>
+          <legend className="sr-only">Environment</legend>
+          <div className="inline-flex rounded-lg bg-slate-100 p-1">
+            {(["live", "test"] as const).map((env) => (
+              <label
+                key={env}
+                className={`cursor-pointer rounded-md px-4 py-1.5 text-sm font-medium transition ${
+                  values.environment === env ? "bg-white text-slate-900 shadow-sm" : "text-slate-500 hover:text-slate-800"
+                }`}
+              >
+                <input
+                  type="radio"
+                  name="environment"
+                  value={env}
+                  checked={values.environment === env}
+                  onChange={() => set("environment", env)}
+                  className="sr-only"
+                  data-testid={`environment-${env}`}
+                />
+                {env === "live" ? "Live" : "Test"}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {errorText("environment")}
+      </Section>
+
+      <Section title="Expiry" description="After this date the key stops working.">
+        <div className="flex flex-wrap gap-3">
+          <label htmlFor={`${ids}-expiry`} className="sr-only">
+            Expires
+          </label>
+          <select
+            id={`${ids}-expiry`}
+            value={values.expiry}
+            onChange={(e) => set("expiry", e.target.value as FormValues["expiry"])}
+            className={`${input} w-auto pr-8`}
+          >
+            <option value="never">Never</option>
+            <option value="7d">In 7 days</option>
+            <option value="30d">In 30 days</option>
+            <option value="90d">In 90 days</option>
+            <option value="365d">In 1 year</option>
+            <option value="custom">On a date…</option>
+          </select>
+          {values.expiry === "custom" ? (
+            <>
+              <label htmlFor={`${ids}-expiry-date`} className="sr-only">
+                Expiry date (UTC)
+              </label>
+              <input
+                id={`${ids}-expiry-date`}
+                type="date"
+                value={values.expiryDate}
+                onChange={(e) => set("expiryDate", e.target.value)}
+                aria-invalid={errors.expiresAt ? true : undefined}
+                aria-describedby={describedBy("expiresAt")}
+                className={`${input} w-auto`}
+              />
+            </>
+          ) : null}
+        </div>
+        {errorText("expiresAt")}
+      </Section>
+
+      <Section title="Restrictions" description="Optional. Leave empty for no restriction.">
+        <div className="space-y-4">
+          <div>
+            <label htmlFor={`${ids}-ips`} className={label}>
+              IP allowlist
+            </label>
+            <textarea
+              id={`${ids}-ips`}
+              rows={2}
+              value={values.ipAllowlist}
+              onChange={(e) => set("ipAllowlist", e.target.value)}
+              placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32"
+              aria-invalid={errors.ipAllowlist ? true : undefined}
+              aria-describedby={describedBy("ipAllowlist")}
+              className={`${input} mt-1.5 font-mono`}
+            />
+            {errorText("ipAllowlist")}
+          </div>
+          <fieldset>
+            <legend className={label}>Rate limit</legend>
+            <div className="mt-1.5 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+              <label htmlFor={`${ids}-rl`} className="sr-only">
+                Requests
+              </label>
+              <input
+                id={`${ids}-rl`}
+                inputMode="numeric"
+                value={values.rateLimit}
+                onChange={(e) => set("rateLimit", e.target.value)}
+                placeholder="1000"
+                aria-invalid={errors.rateLimit ? true : undefined}
+                className={`${input} w-28`}
+              />
+              <span>requests per</span>
+              <label htmlFor={`${ids}-rlw`} className="sr-only">
+                Window in seconds
+              </label>
+              <input
+                id={`${ids}-rlw`}
+                inputMode="numeric"
+                value={values.rateLimitWindowSeconds}
+                onChange={(e) => set("rateLimitWindowSeconds", e.target.value)}
+                aria-invalid={errors.rateLimit ? true : undefined}
+                className={`${input} w-24`}
+              />
+              <span>seconds</span>
+            </div>
+            {errorText("rateLimit")}
+          </fieldset>
+        </div>
+      </Section>
+
+      <div className="flex items-center justify-end gap-3 bg-slate-50/60 px-6 py-4">
+        <Link href="/keys" className={buttonSecondary}>
+          Cancel
+        </Link>
+        <button type="submit" disabled={pending} className={buttonPrimary} data-testid="create-key-submit">
+          {pending ? "Creating…" : "Create key"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <section className="grid gap-4 px-6 py-5 md:grid-cols-3">
+      <div>
+        <h2 className="text-sm font-semibold text-slate-900">{title}</h2>
+        <p className="mt-1 text-xs text-slate-500">{description}</p>
+      </div>
+      <div className="md:col-span-2">{children}</div>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CurlExample } from "@/components/curl-example";
+import { card } from "@/components/styles";
+import { canManageKeys, requireMember } from "@/server/session";
+import { CreateKeyForm } from "./create-key-form";
+
+export const metadata: Metadata = { title: "Create key" };
+
+// The custom picker offers read and write on each built-in resource, plus permission to call the verify endpoint.
+const BUILT_IN_SCOPES = [...BUILT_IN_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]), "keys:verify"];
+
+export default async function NewKeyPage() {
+  const member = await requireMember();
+  return (
+    <div className="mx-auto max-w-4xl space-y-6">
+      <div>
+        <Link href="/keys" className="text-sm font-medium text-slate-500 hover:text-slate-900">
+          ← API keys
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">Create an API key</h1>
+        <p className="mt-1 text-sm text-slate-500">The secret is shown once, right after creation. Keyward keeps only its hash.</p>
+      </div>
+      {canManageKeys(member) ? (
+        <CreateKeyForm builtInScopes={BUILT_IN_SCOPES} curl={<CurlExample />} />
+      ) : (
+        <div className={`${card} p-6 text-sm text-slate-600`} role="alert">
+          Your role (<strong>{member.role}</strong>) can view keys but not create them. Ask an owner or admin of your company.
+        </div>
+      )}
+    </div>
+  );
+}

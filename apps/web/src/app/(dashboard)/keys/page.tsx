@@ -1,0 +1,236 @@
+import { listKeys, listKeysQuerySchema, type PublicKey } from "@keyward/db";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { CurlExample } from "@/components/curl-example";
+import { formatDate, formatDateTime, formatRelative } from "@/components/format";
+import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
+import { buttonPrimary, buttonSecondary, card, input } from "@/components/styles";
+import { getDb } from "@/server/db";
+import { canManageKeys, requireMember } from "@/server/session";
+
+export const metadata: Metadata = { title: "API keys" };
+
+const PAGE_SIZE = 25;
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+const one = (value: string | string[] | undefined): string | undefined => {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v === undefined || v === "" ? undefined : v;
+};
+
+/** The list query from the URL; a malformed filter is dropped rather than failing the page. */
+function parseQuery(params: SearchParams) {
+  const fields = { environment: one(params.environment), status: one(params.status), q: one(params.q), cursor: one(params.cursor) };
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const single = listKeysQuerySchema.safeParse({ [name]: value });
+    if (single.success) query[name] = value;
+  }
+  return listKeysQuerySchema.parse({ ...query, limit: PAGE_SIZE });
+}
+
+function hrefWith(query: { environment?: string; status?: string; q?: string }, cursor?: string): string {
+  const params = new URLSearchParams();
+  if (query.environment) params.set("environment", query.environment);
+  if (query.status) params.set("status", query.status);
+  if (query.q) params.set("q", query.q);
+  if (cursor) params.set("cursor", cursor);
+  const s = params.toString();
+  return s ? `/keys?${s}` : "/keys";
+}
+
+export default async function KeysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const member = await requireMember();
+  const params = await searchParams;
+  const query = parseQuery(params);
+  const created = z.uuid().safeParse(one(params.created)).data;
+  const page = await listKeys(await getDb(), member.companyId, query);
+  const filtered = Boolean(query.environment || query.status || query.q);
+  const canCreate = canManageKeys(member);
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">API keys</h1>
+          <p className="mt-1 text-sm text-slate-500">Keys let your services and CI call the Keyward API. Secrets are shown once, at creation.</p>
+        </div>
+        {canCreate ? (
+          <Link href="/keys/new" className={buttonPrimary} data-testid="create-key-link">
+            <span aria-hidden="true">+</span> Create key
+          </Link>
+        ) : (
+          <p className="text-sm text-slate-500">Viewers can see keys but not create them.</p>
+        )}
+      </div>
+
+      <form method="get" action="/keys" className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter keys">
+        <div className="min-w-56 flex-1">
+          <label htmlFor="q" className="sr-only">
+            Search
+          </label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Search by name or key start (kw_live_Ab3d)" className={input} />
+        </div>
+        <div>
+          <label htmlFor="environment" className="sr-only">
+            Environment
+          </label>
+          <select id="environment" name="environment" defaultValue={query.environment ?? ""} className={`${input} pr-8`}>
+            <option value="">All environments</option>
+            <option value="live">Live</option>
+            <option value="test">Test</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="status" className="sr-only">
+            Status
+          </label>
+          <select id="status" name="status" defaultValue={query.status ?? ""} className={`${input} pr-8`}>
+            <option value="">All statuses</option>
+            <option value="active">Active</option>
+            <option value="expiring">Expiring</option>
+            <option value="expired">Expired</option>
+            <option value="revoked">Revoked</option>
+          </select>
+        </div>
+        <button type="submit" className={buttonSecondary}>
+          Filter
+        </button>
+        {filtered ? (
+          <Link href="/keys" className="px-1 py-2 text-sm font-medium text-slate-500 hover:text-slate-900">
+            Clear
+          </Link>
+        ) : null}
+      </form>
+
+      {page.data.length === 0 ? (
+        <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor} />
+      ) : (
+        <div className={`${card} overflow-hidden`}>
+          <div className="overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="keys-table">
+              <thead className="bg-slate-50/80">
+                <tr className="text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
+                  <th scope="col" className="px-4 py-3">Name</th>
+                  <th scope="col" className="px-4 py-3">Key</th>
+                  <th scope="col" className="px-4 py-3">Environment</th>
+                  <th scope="col" className="px-4 py-3">Scopes</th>
+                  <th scope="col" className="px-4 py-3">Status</th>
+                  <th scope="col" className="px-4 py-3">Created</th>
+                  <th scope="col" className="px-4 py-3">Expires</th>
+                  <th scope="col" className="px-4 py-3">Last used</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {page.data.map((key) => (
+                  <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav aria-label="Pagination" className="flex items-center justify-between border-t border-slate-200 bg-slate-50/50 px-4 py-3 text-sm">
+            <span className="text-slate-500">
+              {page.data.length} {page.data.length === 1 ? "key" : "keys"} on this page
+            </span>
+            <div className="flex gap-2">
+              {query.cursor ? (
+                <Link href={hrefWith(query)} className={buttonSecondary}>
+                  ← First page
+                </Link>
+              ) : null}
+              {page.nextCursor ? (
+                <Link href={hrefWith(query, page.nextCursor)} className={buttonSecondary} data-testid="next-page">
+                  Next page →
+                </Link>
+              ) : null}
+            </div>
+          </nav>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
+  const shown = apiKey.scopes.slice(0, 3);
+  const more = apiKey.scopes.length - shown.length;
+  return (
+    <tr data-testid="key-row" data-key-id={apiKey.id} className={highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}>
+      <td className="px-4 py-3">
+        <div className="font-medium text-slate-900">{apiKey.name}</div>
+        <div className="font-mono text-xs text-slate-400" title="Fingerprint: the first 8 hex characters of the key's SHA-256">
+          {apiKey.fingerprint}
+        </div>
+      </td>
+      <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700" data-testid="key-start">
+        {apiKey.start}…
+      </td>
+      <td className="px-4 py-3">
+        <EnvironmentBadge environment={apiKey.environment} />
+      </td>
+      <td className="px-4 py-3">
+        <div className="flex max-w-64 flex-wrap gap-1" data-testid="key-scopes">
+          {shown.map((scope) => (
+            <code key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+              {scope}
+            </code>
+          ))}
+          {more > 0 ? <span className="px-1 text-xs text-slate-500" title={apiKey.scopes.join(", ")}>+{more}</span> : null}
+        </div>
+      </td>
+      <td className="px-4 py-3">
+        <StatusBadge status={apiKey.status} />
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(apiKey.createdAt)}>
+        {formatDate(apiKey.createdAt)}
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(apiKey.graceEndsAt ?? apiKey.expiresAt)}>
+        {apiKey.graceEndsAt || apiKey.expiresAt ? formatRelative(apiKey.graceEndsAt ?? apiKey.expiresAt) : "Never"}
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={apiKey.lastUsedAt ? `${formatDateTime(apiKey.lastUsedAt)} from ${apiKey.lastUsedIp ?? "unknown IP"}` : undefined}>
+        {formatRelative(apiKey.lastUsedAt)}
+      </td>
+    </tr>
+  );
+}
+
+function EmptyState({ filtered, canCreate, firstPage }: { filtered: boolean; canCreate: boolean; firstPage: boolean }) {
+  if (filtered || !firstPage) {
+    return (
+      <div className={`${card} px-6 py-14 text-center`} data-testid="keys-empty">
+        <p className="font-medium text-slate-900">No keys match these filters</p>
+        <p className="mt-1 text-sm text-slate-500">Try another search, or clear the filters to see every key.</p>
+        <Link href="/keys" className={`${buttonSecondary} mt-5`}>
+          Clear filters
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div className={`${card} px-6 py-14 text-center`} data-testid="keys-empty">
+      <div className="mx-auto flex size-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-6">
+          <path fillRule="evenodd" d="M8 7a5 5 0 1 1 3.61 4.804l-1.903 1.903A1 1 0 0 1 9 14H8v1a1 1 0 0 1-1 1H6v1a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1v-2a1 1 0 0 1 .293-.707L8.196 8.39A5.002 5.002 0 0 1 8 7Z" clipRule="evenodd" />
+        </svg>
+      </div>
+      <p className="mt-4 font-medium text-slate-900">No API keys yet</p>
+      <p className="mx-auto mt-1 max-w-md text-sm text-slate-500">
+        {canCreate
+          ? "Create a key for each service or CI pipeline that calls the API. Give CI a read-only test key; keep admin keys for trusted services."
+          : "An owner or admin of your company can create keys."}
+      </p>
+      {canCreate ? (
+        <Link href="/keys/new" className={`${buttonPrimary} mt-5`}>
+          Create your first key
+        </Link>
+      ) : null}
+      <div className="mx-auto mt-8 max-w-lg text-left">
+        <p className="mb-2 text-xs font-medium text-slate-500">Then call the API with it:</p>
+        <CurlExample />
+      </div>
+    </div>
+  );
+}

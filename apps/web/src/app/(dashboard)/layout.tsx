@@ -1,0 +1,60 @@
+import type { ReactNode } from "react";
+import { Logo } from "@/components/logo";
+import { NavLink } from "@/components/nav-link";
+import { getDb } from "@/server/db";
+import { logout } from "@/server/logout";
+import { requireMember } from "@/server/session";
+
+const ROLE_LABEL = { owner: "Owner", admin: "Admin", viewer: "Viewer" } as const;
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const member = await requireMember();
+  const company = await (await getDb()).company.findUnique({ where: { id: member.companyId }, select: { name: true } });
+  return (
+    <div className="flex min-h-screen">
+      <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-100/60 px-4 py-5 md:flex">
+        <Logo />
+        <div className="mt-6 rounded-lg bg-white px-3 py-2 shadow-sm ring-1 ring-slate-200">
+          <p className="text-xs text-slate-500">Company</p>
+          <p className="truncate text-sm font-semibold text-slate-900" data-testid="company-name">
+            {company?.name ?? "—"}
+          </p>
+        </div>
+        <nav aria-label="Main" className="mt-6 space-y-1">
+          <NavLink href="/keys">
+            <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+              <path
+                fillRule="evenodd"
+                d="M8 7a5 5 0 1 1 3.61 4.804l-1.903 1.903A1 1 0 0 1 9 14H8v1a1 1 0 0 1-1 1H6v1a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1v-2a1 1 0 0 1 .293-.707L8.196 8.39A5.002 5.002 0 0 1 8 7Zm5-3a.75.75 0 0 0 0 1.5A1.5 1.5 0 0 1 14.5 7 .75.75 0 0 0 16 7a3 3 0 0 0-3-3Z"
+                clipRule="evenodd"
+              />
+            </svg>
+            API keys
+          </NavLink>
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-14 items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 sm:px-8">
+          <span className="md:hidden">
+            <Logo />
+          </span>
+          <span className="hidden text-sm text-slate-500 md:block">{company?.name}</span>
+          <div className="flex items-center gap-3">
+            <span className="hidden text-sm text-slate-700 sm:inline" data-testid="user-email">
+              {member.email}
+            </span>
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600" data-testid="user-role">
+              {ROLE_LABEL[member.role]}
+            </span>
+            <form action={logout}>
+              <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+                Log out
+              </button>
+            </form>
+          </div>
+        </header>
+        <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-8">{children}</main>
+      </div>
+    </div>
+  );
+}

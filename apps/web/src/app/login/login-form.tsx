@@ -1,0 +1,43 @@
+"use client";
+
+import { useActionState } from "react";
+import { buttonPrimary, input, label } from "@/components/styles";
+import { type LoginState, login } from "./actions";
+
+export function LoginForm({ next }: { next: string }) {
+  const [state, action, pending] = useActionState<LoginState, FormData>(login, { error: null, email: "" });
+  return (
+    <form action={action} className="space-y-5" noValidate>
+      <input type="hidden" name="next" value={next} />
+      {state.error ? (
+        <div role="alert" data-testid="login-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-600/20 ring-inset">
+          {state.error}
+        </div>
+      ) : null}
+      <div>
+        <label htmlFor="email" className={label}>
+          Email
+        </label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={state.email}
+          key={state.email}
+          className={`${input} mt-1.5`}
+        />
+      </div>
+      <div>
+        <label htmlFor="password" className={label}>
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className={`${input} mt-1.5`} />
+      </div>
+      <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

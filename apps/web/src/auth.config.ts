@@ -1,0 +1,50 @@
+// The part of the next-auth configuration that needs no database, shared by src/proxy.ts and src/auth.ts.
+import type { NextAuthConfig } from "next-auth";
+import { env } from "@/env";
+
+export type Role = "owner" | "admin" | "viewer";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; companyId: string; role: Role };
+  }
+  interface User {
+    companyId?: string;
+    role?: Role;
+  }
+}
+
+// next-auth refuses to run without a secret; in development a fixed one keeps `next dev` working out of the box.
+const DEVELOPMENT_SECRET = "keyward-development-only-secret-do-not-use-in-production";
+
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export const authConfig = {
+  secret: env.AUTH_SECRET ?? DEVELOPMENT_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/login" },
+  providers: [],
+  callbacks: {
+    jwt({ token, user }) {
+      // `user` is only set at sign-in: copy what the dashboard needs into the token once.
+      if (user?.id && user.companyId && user.role) {
+        token.sub = user.id;
+        token.email = user.email;
+        token.companyId = user.companyId;
+        token.role = user.role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user = {
+        ...session.user,
+        id: String(token.sub ?? ""),
+        email: String(token.email ?? ""),
+        companyId: String(token.companyId ?? ""),
+        role: (token.role as Role | undefined) ?? "viewer",
+      };
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

@@ -1,0 +1,34 @@
+// The one place that reads process.env: everything else imports `env`.
+import { z } from "zod";
+
+const isProduction = process.env.NODE_ENV === "production";
+// `next build` runs in production mode but serves no request, so it needs no secret.
+const isBuild = process.env.NEXT_PHASE === "phase-production-build";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.url().optional(),
+  KEYWARD_DATA_DIR: z.string().min(1).optional(),
+  AUTH_SECRET:
+    isProduction && !isBuild
+      ? z.string({ error: "AUTH_SECRET is required in production (pnpm start generates one)" }).min(32, "AUTH_SECRET must be at least 32 characters")
+      : z.string().min(1).optional(),
+  KEYWARD_API_URL: z.url().default("http://127.0.0.1:4000"),
+  // Build output folder, relative to apps/web (next.config.ts).
+  KEYWARD_WEB_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, "a folder name starting with .next").default(".next"),
+});
+
+const parsed = schema.safeParse({
+  NODE_ENV: process.env.NODE_ENV,
+  DATABASE_URL: process.env.DATABASE_URL || undefined,
+  KEYWARD_DATA_DIR: process.env.KEYWARD_DATA_DIR || undefined,
+  AUTH_SECRET: process.env.AUTH_SECRET || undefined,
+  KEYWARD_API_URL: process.env.KEYWARD_API_URL || undefined,
+  KEYWARD_WEB_DIST_DIR: process.env.KEYWARD_WEB_DIST_DIR || undefined,
+});
+
+if (!parsed.success) {
+  throw new Error(`Invalid environment for the dashboard:\n${z.prettifyError(parsed.error)}`);
+}
+
+export const env = parsed.data;

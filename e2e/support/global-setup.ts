@@ -1,0 +1,70 @@
+// Starts the whole stack for the journeys on free ports: a fresh database, the API and the dashboard
+// (a production build). Returns the teardown that stops all of it.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createTestDatabase } from "@keyward/db/testing";
+import { CHROMIUM_PATH } from "./env";
+import { ARTIFACTS_DIR, freePort, REPO_ROOT, run, type Service, startService, waitForHttp } from "./stack";
+
+// A separate build folder, so the e2e build never replaces the one a running `pnpm start` serves.
+const WEB_DIST_DIR = ".next-e2e";
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install the system one with \`apt-get install -y chromium\` ` +
+        "(or point CHROMIUM_PATH at a Chromium binary). The journeys never download browsers.",
+    );
+  }
+  if (!existsSync(join(REPO_ROOT, "apps/api/src/main.ts"))) {
+    throw new Error("apps/api/src/main.ts does not exist yet: the journeys need the API");
+  }
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => console.error("[e2e] teardown:", error));
+    }
+  };
+
+  try {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const webUrl = `http://127.0.0.1:${webPort}`;
+    const baseEnv = { ...process.env, DATABASE_URL: database.url, KEYWARD_WEB_DIST_DIR: WEB_DIST_DIR };
+
+    if (process.env.E2E_SKIP_BUILD !== "1") {
+      console.log(`[e2e] building the dashboard into apps/web/${WEB_DIST_DIR} …`);
+      await run("web-build", "pnpm", ["--filter", "@keyward/web", "build"], baseEnv);
+    }
+
+    const services: Service[] = [];
+    const api = startService("api", "pnpm", ["--filter", "@keyward/api", "start"], { ...baseEnv, API_PORT: String(apiPort) });
+    services.push(api);
+    cleanups.push(() => api.stop());
+    const web = startService("web", "pnpm", ["--filter", "@keyward/web", "start"], {
+      ...baseEnv,
+      NODE_ENV: "production",
+      WEB_PORT: String(webPort),
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      KEYWARD_API_URL: apiUrl,
+    });
+    services.push(web);
+    cleanups.push(() => web.stop());
+
+    await Promise.all([waitForHttp(`${apiUrl}/v1/health`, api), waitForHttp(`${webUrl}/login`, web)]);
+    console.log(`[e2e] database ${database.kind}, API ${apiUrl}, dashboard ${webUrl}`);
+
+    // Read by playwright.config.ts and the journeys in the worker processes, which inherit this environment.
+    process.env.E2E_WEB_URL = webUrl;
+    process.env.E2E_API_URL = apiUrl;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}

@@ -1,0 +1,249 @@
+import { LRUCache } from "lru-cache";
+import { compileAllowlist, type IpMatcher } from "./ip";
+import { type Environment, fingerprintOf, hashKey, parseKey } from "./keys";
+import { missingScopes } from "./scopes";
+import { isReached } from "./status";
+
+/**
+ * The enforcement path of SPEC §4.4, top to bottom in `KeyVerifier.verify`:
+ *
+ *   parse + checksum → SHA-256 → cache (miss: one store query, shared by
+ *   concurrent callers) → revoked → expired / grace over → IP allowlist →
+ *   scopes → rate limit → VALID
+ *
+ * Unknown hashes are cached too (negative cache), in their own LRU so a flood of
+ * random well-formed keys cannot evict the keys that real clients use.
+ */
+
+export interface KeyRecord {
+  id: string;
+  companyId: string;
+  name: string;
+  hash: string;
+  environment: Environment;
+  scopes: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  graceEndsAt: Date | null;
+  ipAllowlist: string[];
+  rateLimit: { limit: number; windowSeconds: number } | null;
+}
+
+export interface KeyStore {
+  findByHash(hash: string): Promise<KeyRecord | null>;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+export interface RateLimiter {
+  consume(key: KeyRecord): Promise<RateLimitDecision> | RateLimitDecision;
+}
+
+export type VerifyCode =
+  | "VALID"
+  | "MALFORMED"
+  | "NOT_FOUND"
+  | "EXPIRED"
+  | "REVOKED"
+  | "INSUFFICIENT_SCOPE"
+  | "IP_NOT_ALLOWED"
+  | "RATE_LIMITED";
+
+/** Called for every verification of a known key, allowed or refused; synchronous, in memory. */
+export interface UsageRecorder {
+  record(key: KeyRecord, code: VerifyCode, ip: string | undefined): void;
+}
+
+export interface VerifyOptions {
+  requiredScopes?: readonly string[];
+  ip?: string;
+}
+
+export type VerifyResult =
+  | { valid: true; code: "VALID"; key: KeyRecord; fingerprint: string; ratelimit?: RateLimitDecision }
+  | {
+      valid: false;
+      code: Exclude<VerifyCode, "VALID">;
+      key?: KeyRecord;
+      fingerprint?: string;
+      missing?: string[];
+      ratelimit?: RateLimitDecision;
+    };
+
+export interface KeyVerifierOptions {
+  store: KeyStore;
+  rateLimiter?: RateLimiter;
+  usage?: UsageRecorder;
+  cacheTtlMs?: number;
+  negativeCacheTtlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export interface VerifierStats {
+  hits: number;
+  misses: number;
+  negativeHits: number;
+  storeQueries: number;
+}
+
+/** What a cache hit needs, computed once per store read instead of once per request. */
+interface KnownKey {
+  key: KeyRecord;
+  fingerprint: string;
+  allowsIp: IpMatcher;
+}
+
+const MALFORMED: VerifyResult = Object.freeze({ valid: false, code: "MALFORMED" });
+const NOT_FOUND: VerifyResult = Object.freeze({ valid: false, code: "NOT_FOUND" });
+
+export class KeyVerifier {
+  readonly stats: VerifierStats = { hits: 0, misses: 0, negativeHits: 0, storeQueries: 0 };
+
+  readonly #store: KeyStore;
+  readonly #rateLimiter: RateLimiter | undefined;
+  readonly #usage: UsageRecorder | undefined;
+  readonly #now: () => number;
+  readonly #known: LRUCache<string, KnownKey>;
+  readonly #unknown: LRUCache<string, true>;
+  readonly #hashById = new Map<string, string>();
+  readonly #inFlight = new Map<string, Promise<KnownKey | null>>();
+  // Bumped by every invalidation, so a store read that started before it is not cached after it.
+  #generation = 0;
+
+  constructor(opts: KeyVerifierOptions) {
+    this.#store = opts.store;
+    this.#rateLimiter = opts.rateLimiter;
+    this.#usage = opts.usage;
+    this.#now = opts.now ?? Date.now;
+    const max = opts.maxEntries ?? 200_000;
+    // ttlResolution 0: read the (possibly injected) clock on every check instead of caching it for 1 ms.
+    const clock = { perf: { now: () => this.#now() }, ttlResolution: 0 };
+    this.#known = new LRUCache<string, KnownKey>({
+      max,
+      ttl: opts.cacheTtlMs ?? 60_000,
+      ...clock,
+      dispose: (entry, hash) => {
+        if (this.#hashById.get(entry.key.id) === hash) this.#hashById.delete(entry.key.id);
+      },
+    });
+    this.#unknown = new LRUCache<string, true>({ max, ttl: opts.negativeCacheTtlMs ?? 10_000, ...clock });
+  }
+
+  async verify(rawKey: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
+    if (parseKey(rawKey) === null) return MALFORMED;
+    const hash = hashKey(rawKey as string);
+
+    let known = this.#fromCache(hash);
+    if (known === undefined) known = await this.#load(hash);
+    if (known === null) return NOT_FOUND;
+    const { key } = known;
+
+    if (key.revokedAt !== null) return this.#refuse(known, "REVOKED", opts.ip);
+
+    const now = this.#now();
+    if (isReached(key.expiresAt, now) || isReached(key.graceEndsAt, now)) {
+      return this.#refuse(known, "EXPIRED", opts.ip);
+    }
+
+    // A key with an allowlist refuses callers whose IP is unknown.
+    if (key.ipAllowlist.length > 0 && (opts.ip === undefined || !known.allowsIp(opts.ip))) {
+      return this.#refuse(known, "IP_NOT_ALLOWED", opts.ip);
+    }
+
+    if (opts.requiredScopes !== undefined && opts.requiredScopes.length > 0) {
+      const missing = missingScopes(key.scopes, opts.requiredScopes);
+      if (missing.length > 0) return this.#refuse(known, "INSUFFICIENT_SCOPE", opts.ip, { missing });
+    }
+
+    let ratelimit: RateLimitDecision | undefined;
+    if (this.#rateLimiter !== undefined && key.rateLimit !== null) {
+      ratelimit = await this.#rateLimiter.consume(key);
+      if (!ratelimit.allowed) return this.#refuse(known, "RATE_LIMITED", opts.ip, { ratelimit });
+    }
+
+    this.#usage?.record(key, "VALID", opts.ip);
+    const valid: VerifyResult = { valid: true, code: "VALID", key, fingerprint: known.fingerprint };
+    if (ratelimit !== undefined) valid.ratelimit = ratelimit;
+    return valid;
+  }
+
+  invalidateHash(hash: string): void {
+    this.#generation++;
+    this.#known.delete(hash);
+    this.#unknown.delete(hash);
+    this.#inFlight.delete(hash);
+  }
+
+  invalidateKeyId(keyId: string): void {
+    this.#generation++;
+    const hash = this.#hashById.get(keyId);
+    if (hash !== undefined) this.#known.delete(hash);
+    // The id of an in-flight read is not known yet; the generation bump keeps it out of the cache.
+    this.#inFlight.clear();
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#known.clear();
+    this.#unknown.clear();
+    this.#hashById.clear();
+    this.#inFlight.clear();
+  }
+
+  /** undefined: not cached; null: cached as unknown. */
+  #fromCache(hash: string): KnownKey | null | undefined {
+    const known = this.#known.get(hash);
+    if (known !== undefined) {
+      this.stats.hits++;
+      return known;
+    }
+    if (this.#unknown.get(hash) !== undefined) {
+      this.stats.negativeHits++;
+      return null;
+    }
+    this.stats.misses++;
+    return undefined;
+  }
+
+  #load(hash: string): Promise<KnownKey | null> {
+    const pending = this.#inFlight.get(hash);
+    if (pending !== undefined) return pending;
+    const load = this.#query(hash).finally(() => {
+      if (this.#inFlight.get(hash) === load) this.#inFlight.delete(hash);
+    });
+    this.#inFlight.set(hash, load);
+    return load;
+  }
+
+  async #query(hash: string): Promise<KnownKey | null> {
+    const generation = this.#generation;
+    this.stats.storeQueries++;
+    const key = await this.#store.findByHash(hash);
+    const known: KnownKey | null =
+      key === null ? null : { key, fingerprint: fingerprintOf(hash), allowsIp: compileAllowlist(key.ipAllowlist) };
+    if (generation !== this.#generation) return known;
+    if (known === null) {
+      this.#unknown.set(hash, true);
+    } else {
+      this.#known.set(hash, known);
+      this.#hashById.set(known.key.id, hash);
+    }
+    return known;
+  }
+
+  #refuse(
+    known: KnownKey,
+    code: Exclude<VerifyCode, "VALID" | "MALFORMED" | "NOT_FOUND">,
+    ip: string | undefined,
+    extra?: { missing?: string[]; ratelimit?: RateLimitDecision },
+  ): VerifyResult {
+    this.#usage?.record(known.key, code, ip);
+    return { valid: false, code, key: known.key, fingerprint: known.fingerprint, ...extra };
+  }
+}

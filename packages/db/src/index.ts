@@ -1,0 +1,11 @@
+export { createDb, type Db } from "./client";
+export { findRunningEmbeddedDatabase, resolveDatabase } from "./embedded";
+export type * from "./generated/prisma/client";
+export { Prisma } from "./generated/prisma/client";
+export { MIGRATIONS_DIR, migrate, readMigrations } from "./migrate";
+export { defaultDataDir, workspaceRoot } from "./paths";
+export * from "./services/audit";
+export * from "./services/companies";
+export * from "./services/key-input";
+export * from "./services/keys";
+export * from "./services/users";

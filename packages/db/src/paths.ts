@@ -1,0 +1,18 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/** The monorepo root (where pnpm-workspace.yaml is), so every app finds the same `.data/` whatever its cwd. */
+export function workspaceRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from);
+    dir = parent;
+  }
+}
+
+/** `KEYWARD_DATA_DIR`, or `.data/` at the workspace root. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.KEYWARD_DATA_DIR ? resolve(env.KEYWARD_DATA_DIR) : join(workspaceRoot(), ".data");
+}

@@ -1,0 +1,50 @@
+// The shapes of key requests, shared by the API (validation and OpenAPI) and the dashboard's forms.
+import { isValidAllowlistEntry, isValidScope } from "@keyward/auth-core";
+import { z } from "zod";
+
+const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
+
+export const scopeSchema = z.string().max(100).refine(isValidScope, {
+  message: "Not a scope: use resource:read, resource:write, resource:*, *:read, *:write or *",
+});
+
+export const ipAllowlistSchema = z
+  .array(z.string().max(64).refine(isValidAllowlistEntry, { message: "Not an IP address or CIDR range" }))
+  .max(100);
+
+export const rateLimitSchema = z.strictObject({
+  limit: z.int().min(1).max(1_000_000),
+  windowSeconds: z.int().min(1).max(MAX_RATE_LIMIT_WINDOW_SECONDS),
+});
+
+export const metadataSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((m) => JSON.stringify(m).length <= 8_192, { message: "Metadata is limited to 8 KB of JSON" });
+
+export const createKeyInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  scopes: z.array(scopeSchema).min(1).max(100),
+  environment: z.enum(["live", "test"]),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .refine((d) => d.getTime() > Date.now(), { message: "Must be in the future" })
+    .nullish(),
+  ipAllowlist: ipAllowlistSchema.optional(),
+  rateLimit: rateLimitSchema.nullish(),
+  metadata: metadataSchema.nullish(),
+});
+
+export type CreateKeyInput = z.output<typeof createKeyInputSchema>;
+
+export const keyStatusSchema = z.enum(["active", "expiring", "expired", "revoked"]);
+
+export const listKeysQuerySchema = z.strictObject({
+  environment: z.enum(["live", "test"]).optional(),
+  status: keyStatusSchema.optional(),
+  q: z.string().trim().max(120).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.uuid().optional(),
+});
+
+export type ListKeysQuery = z.output<typeof listKeysQuerySchema>;

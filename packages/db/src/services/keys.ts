@@ -1,0 +1,174 @@
+import { deriveKeyStatus, type Environment, generateKey, type KeyRecord } from "@keyward/auth-core";
+import type { Db } from "../client";
+import type { ApiKey, Prisma } from "../generated/prisma/client";
+import { type Actor, appendAuditEvent } from "./audit";
+import type { CreateKeyInput, ListKeysQuery } from "./key-input";
+
+const EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/** A key as the API and the dashboard show it: everything but its secret (which is never stored). */
+export interface PublicKey {
+  id: string;
+  name: string;
+  start: string;
+  fingerprint: string;
+  environment: Environment;
+  scopes: string[];
+  status: "active" | "expiring" | "expired" | "revoked";
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokedReason: string | null;
+  rotatedFromId: string | null;
+  graceEndsAt: string | null;
+  ipAllowlist: string[];
+  rateLimit: { limit: number; windowSeconds: number } | null;
+  metadata: unknown;
+  imported: boolean;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function toPublicKey(row: ApiKey, now = new Date()): PublicKey {
+  return {
+    id: row.id,
+    name: row.name,
+    start: row.start,
+    fingerprint: row.hash.slice(0, 8),
+    environment: row.environment,
+    scopes: row.scopes,
+    status: deriveKeyStatus(row, now),
+    expiresAt: iso(row.expiresAt),
+    revokedAt: iso(row.revokedAt),
+    revokedReason: row.revokedReason,
+    rotatedFromId: row.rotatedFromId,
+    graceEndsAt: iso(row.graceEndsAt),
+    ipAllowlist: row.ipAllowlist,
+    rateLimit:
+      row.rateLimit !== null && row.rateLimitWindowSeconds !== null
+        ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
+        : null,
+    metadata: row.metadata ?? null,
+    imported: row.imported,
+    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedIp: row.lastUsedIp,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** What the enforcement path needs of a key: one indexed read by hash. */
+export async function findKeyRecordByHash(db: Db, hash: string): Promise<KeyRecord | null> {
+  const row = await db.apiKey.findUnique({ where: { hash } });
+  return row ? toKeyRecord(row) : null;
+}
+
+export function toKeyRecord(row: ApiKey): KeyRecord {
+  return {
+    id: row.id,
+    companyId: row.companyId,
+    name: row.name,
+    hash: row.hash,
+    environment: row.environment,
+    scopes: row.scopes,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+    graceEndsAt: row.graceEndsAt,
+    ipAllowlist: row.ipAllowlist,
+    rateLimit:
+      row.rateLimit !== null && row.rateLimitWindowSeconds !== null
+        ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
+        : null,
+  };
+}
+
+/**
+ * Creates a key and its audit event in one transaction. The plaintext secret is returned to the
+ * caller, who shows it once; only its hash is stored.
+ */
+export async function createKey(
+  db: Db,
+  companyId: string,
+  input: CreateKeyInput,
+  actor: Actor,
+): Promise<{ key: PublicKey; secret: string }> {
+  return db.$transaction(async (tx) => {
+    const company = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { keyPrefix: true } });
+    const generated = generateKey({ prefix: company.keyPrefix, environment: input.environment });
+    const row = await tx.apiKey.create({
+      data: {
+        companyId,
+        name: input.name,
+        hash: generated.hash,
+        start: generated.start,
+        environment: input.environment,
+        scopes: [...new Set(input.scopes)].sort(),
+        expiresAt: input.expiresAt ?? null,
+        ipAllowlist: input.ipAllowlist ?? [],
+        rateLimit: input.rateLimit?.limit ?? null,
+        rateLimitWindowSeconds: input.rateLimit?.windowSeconds ?? null,
+        metadata: (input.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+        createdByUserId: actor.type === "user" ? actor.id : null,
+        createdByKeyId: actor.type === "key" ? actor.id : null,
+      },
+    });
+    await appendAuditEvent(tx, {
+      companyId,
+      actor,
+      action: "key.created",
+      targetType: "key",
+      targetId: row.id,
+      keyId: row.id,
+      fingerprint: generated.fingerprint,
+      metadata: { name: row.name, environment: row.environment, scopes: row.scopes },
+    });
+    return { key: toPublicKey(row), secret: generated.key };
+  });
+}
+
+/** Status is derived from timestamps, so a status filter is a condition on them at `now`. */
+function statusWhere(status: PublicKey["status"], now: Date): Prisma.ApiKeyWhereInput {
+  const soon = new Date(now.getTime() + EXPIRING_WINDOW_MS);
+  const notExpired: Prisma.ApiKeyWhereInput = {
+    AND: [
+      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      { OR: [{ graceEndsAt: null }, { graceEndsAt: { gt: now } }] },
+    ],
+  };
+  switch (status) {
+    case "revoked":
+      return { revokedAt: { not: null } };
+    case "expired":
+      return { revokedAt: null, OR: [{ expiresAt: { lte: now } }, { graceEndsAt: { lte: now } }] };
+    case "expiring":
+      return { revokedAt: null, ...notExpired, OR: [{ graceEndsAt: { not: null } }, { expiresAt: { lte: soon } }] };
+    case "active":
+      return { revokedAt: null, graceEndsAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: soon } }] };
+  }
+}
+
+/** One page of a company's keys, newest first; the cursor is the last id of the page (UUIDv7 sorts by time). */
+export async function listKeys(
+  db: Db,
+  companyId: string,
+  query: ListKeysQuery,
+  now = new Date(),
+): Promise<{ data: PublicKey[]; nextCursor: string | null }> {
+  const where: Prisma.ApiKeyWhereInput = { companyId };
+  const and: Prisma.ApiKeyWhereInput[] = [];
+  if (query.environment) where.environment = query.environment;
+  if (query.status) and.push(statusWhere(query.status, now));
+  if (query.q)
+    and.push({ OR: [{ name: { contains: query.q, mode: "insensitive" } }, { start: { startsWith: query.q } }] });
+  if (query.cursor) where.id = { lt: query.cursor };
+  if (and.length) where.AND = and;
+  const rows = await db.apiKey.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  return {
+    data: page.map((row) => toPublicKey(row, now)),
+    nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

@@ -1,0 +1,90 @@
+// `pnpm start`: build, serve the embedded database (unless DATABASE_URL is set), migrate, then run
+// the API and the dashboard until Ctrl-C. The embedded database lives in this process, so the API,
+// the dashboard and the CLI all reach it over the PostgreSQL protocol at the address in .data/server.json.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createDb, defaultDataDir, hasAnyCompany, migrate, workspaceRoot } from "@keyward/db";
+import { startEmbeddedDatabase } from "@keyward/db/embedded";
+
+const root = workspaceRoot();
+const env = {
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: defaultDataDir(),
+  apiPort: process.env.API_PORT ?? "4000",
+  webPort: process.env.WEB_PORT ?? "3000",
+  authSecret: process.env.AUTH_SECRET,
+  skipBuild: process.env.KEYWARD_SKIP_BUILD === "1",
+};
+
+function log(message: string): void {
+  process.stdout.write(`[keyward] ${message}\n`);
+}
+
+/** The dashboard's session secret: AUTH_SECRET, or one generated once and kept in the data folder. */
+function authSecret(): string {
+  if (env.authSecret) return env.authSecret;
+  const file = join(env.dataDir, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+mkdirSync(env.dataDir, { recursive: true });
+if (!env.skipBuild) {
+  log("building (turbo caches this after the first run)…");
+  execFileSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
+}
+
+const embedded = env.databaseUrl ? null : await startEmbeddedDatabase({ dataDir: env.dataDir });
+const databaseUrl = env.databaseUrl ?? embedded?.url ?? "";
+log(embedded ? `embedded database (PGlite) in ${env.dataDir}, serving ${embedded.url}` : "database: DATABASE_URL");
+const applied = await migrate(databaseUrl);
+log(applied.length ? `migrations applied: ${applied.join(", ")}` : "database schema is up to date");
+
+const children: ChildProcess[] = [];
+const childEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  API_PORT: env.apiPort,
+  WEB_PORT: env.webPort,
+  AUTH_SECRET: authSecret(),
+  KEYWARD_API_URL: process.env.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
+  NODE_ENV: "production",
+};
+let stopping = false;
+
+function run(name: string, args: string[]): void {
+  const child = spawn("pnpm", args, { cwd: root, env: childEnv, stdio: "inherit" });
+  child.on("exit", (code) => {
+    if (!stopping) {
+      log(`${name} exited with code ${code}; stopping`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+}
+
+async function stop(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  await embedded?.stop();
+  process.exit(exitCode);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+run("api", ["--filter", "@keyward/api", "start"]);
+run("web", ["--filter", "@keyward/web", "start"]);
+
+const db = createDb(databaseUrl, { maxConnections: 1 });
+const ready = await hasAnyCompany(db);
+await db.$disconnect();
+log(`API:       http://localhost:${env.apiPort}   (try: curl http://localhost:${env.apiPort}/v1/health)`);
+log(`Dashboard: http://localhost:${env.webPort}`);
+if (!ready) {
+  log(`First run: open http://localhost:${env.webPort}/setup, or in another terminal run`);
+  log('  pnpm keyward setup --company "Acme" --email you@example.com');
+}
