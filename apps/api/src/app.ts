@@ -5,13 +5,18 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import type { Redis } from "ioredis";
 import type { ApiContext } from "./context";
 import { createAuthenticateHook } from "./enforcement/authenticate";
+import { KeyChangeFeed } from "./enforcement/key-changes";
 import { MemoryRateLimiter } from "./enforcement/rate-limiter";
 import type { Env } from "./env";
 import { registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
 import { healthRoutes } from "./routes/health";
 import { createKeyRoute } from "./routes/keys/create";
+import { getKeyRoute } from "./routes/keys/get";
 import { listKeysRoute } from "./routes/keys/list";
+import { revokeKeyRoute } from "./routes/keys/revoke";
+import { rotateKeyRoute } from "./routes/keys/rotate";
+import { updateKeyRoute } from "./routes/keys/update";
 import { meRoutes } from "./routes/me";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -42,7 +47,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     store: { findByHash: (hash) => findKeyRecordByHash(opts.db, hash) },
     rateLimiter: new MemoryRateLimiter(),
   });
-  const context: ApiContext = { db: opts.db, env: opts.env, verifier, redis: opts.redis ?? null };
+  const redis = opts.redis ?? null;
+  const keyChanges = new KeyChangeFeed({ db: opts.db, verifier, redis, log: app.log });
+  await keyChanges.start();
+  app.addHook("onClose", () => keyChanges.stop());
+  const context: ApiContext = { db: opts.db, env: opts.env, verifier, redis, keyChanges };
   // Authentication runs before the body is read, so refused requests cost no parsing.
   app.addHook("onRequest", createAuthenticateHook(verifier));
 
@@ -50,5 +59,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(meRoutes, context);
   await app.register(listKeysRoute, context);
   await app.register(createKeyRoute, context);
+  await app.register(getKeyRoute, context);
+  await app.register(updateKeyRoute, context);
+  await app.register(rotateKeyRoute, context);
+  await app.register(revokeKeyRoute, context);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Db } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { KeyPrincipal } from "./enforcement/authenticate";
+import type { KeyChangeFeed } from "./enforcement/key-changes";
 import type { Env } from "./env";
 
 /** What every route module receives: the app with zod types, and the shared services. */
@@ -11,6 +12,7 @@ export interface ApiContext {
   env: Env;
   verifier: KeyVerifier;
   redis: Redis | null;
+  keyChanges: KeyChangeFeed;
 }
 
 /** The authenticated key of a route that declared `config.auth` (set by the authenticate hook). */

@@ -48,3 +48,28 @@ export const listKeysQuerySchema = z.strictObject({
 });
 
 export type ListKeysQuery = z.output<typeof listKeysQuerySchema>;
+
+export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
+
+export const updateKeyInputSchema = z
+  .strictObject({
+    name: createKeyInputSchema.shape.name.optional(),
+    scopes: createKeyInputSchema.shape.scopes.optional(),
+    ipAllowlist: ipAllowlistSchema.optional(),
+    rateLimit: rateLimitSchema.nullable().optional(),
+    expiresAt: createKeyInputSchema.shape.expiresAt,
+    metadata: metadataSchema.nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one field to change" });
+
+export type UpdateKeyInput = z.output<typeof updateKeyInputSchema>;
+
+export const rotateKeyInputSchema = z.strictObject({
+  gracePeriodSeconds: z.int().min(0).max(MAX_GRACE_PERIOD_SECONDS).default(0),
+});
+
+export const revokeKeyInputSchema = z.strictObject({
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+
+export const keyIdParamsSchema = z.strictObject({ id: z.uuid() });

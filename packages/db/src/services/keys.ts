@@ -1,8 +1,15 @@
-import { deriveKeyStatus, type Environment, generateKey, type KeyRecord } from "@keyward/auth-core";
+import {
+  deriveKeyStatus,
+  type Environment,
+  generateKey,
+  isReached,
+  type KeyRecord,
+  KeywardError,
+} from "@keyward/auth-core";
 import type { Db } from "../client";
-import type { ApiKey, Prisma } from "../generated/prisma/client";
-import { type Actor, appendAuditEvent } from "./audit";
-import type { CreateKeyInput, ListKeysQuery } from "./key-input";
+import { type ApiKey, Prisma } from "../generated/prisma/client";
+import { type Actor, appendAuditEvent, type Tx } from "./audit";
+import type { CreateKeyInput, ListKeysQuery, UpdateKeyInput } from "./key-input";
 
 const EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
@@ -171,4 +178,177 @@ export async function listKeys(
     data: page.map((row) => toPublicKey(row, now)),
     nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
   };
+}
+
+/** Changes since `since` (the key-change log every replica polls), oldest first. */
+export async function keyChangesSince(
+  db: Db,
+  since: Date,
+  limit = 1000,
+): Promise<{ id: bigint; keyId: string; createdAt: Date }[]> {
+  return db.keyChange.findMany({ where: { createdAt: { gt: since } }, orderBy: { id: "asc" }, take: limit });
+}
+
+/** A company's key by id; another company's key is NOT_FOUND, exactly as a missing one. */
+async function findOwnKey(tx: Tx | Db, companyId: string, id: string): Promise<ApiKey> {
+  const row = await tx.apiKey.findFirst({ where: { id, companyId } });
+  if (!row) throw new KeywardError("NOT_FOUND", "Key not found");
+  return row;
+}
+
+export async function getKey(db: Db, companyId: string, id: string): Promise<PublicKey> {
+  return toPublicKey(await findOwnKey(db, companyId, id));
+}
+
+/** Locks the row so concurrent rotate/revoke/update of one key apply one after the other. */
+async function lockOwnKey(tx: Tx, companyId: string, id: string): Promise<ApiKey> {
+  await tx.$queryRaw`SELECT id FROM api_keys WHERE id = ${id}::uuid AND company_id = ${companyId}::uuid FOR UPDATE`;
+  return findOwnKey(tx, companyId, id);
+}
+
+function assertUsable(row: ApiKey, now: Date): void {
+  if (row.revokedAt) throw new KeywardError("CONFLICT", "Key is revoked");
+  if (isReached(row.expiresAt, now.getTime()) || isReached(row.graceEndsAt, now.getTime())) {
+    throw new KeywardError("CONFLICT", "Key has expired");
+  }
+}
+
+export async function updateKey(
+  db: Db,
+  companyId: string,
+  id: string,
+  input: UpdateKeyInput,
+  actor: Actor,
+): Promise<PublicKey> {
+  return db.$transaction(async (tx) => {
+    const before = await lockOwnKey(tx, companyId, id);
+    if (before.revokedAt) throw new KeywardError("CONFLICT", "A revoked key cannot be changed");
+    const data: Prisma.ApiKeyUpdateInput = {};
+    if (input.name !== undefined) data.name = input.name;
+    if (input.scopes !== undefined) data.scopes = [...new Set(input.scopes)].sort();
+    if (input.ipAllowlist !== undefined) data.ipAllowlist = input.ipAllowlist;
+    if (input.expiresAt !== undefined) data.expiresAt = input.expiresAt;
+    if (input.metadata !== undefined) data.metadata = (input.metadata ?? Prisma.DbNull) as Prisma.InputJsonValue;
+    if (input.rateLimit !== undefined) {
+      data.rateLimit = input.rateLimit?.limit ?? null;
+      data.rateLimitWindowSeconds = input.rateLimit?.windowSeconds ?? null;
+    }
+    const row = await tx.apiKey.update({ where: { id }, data });
+    await tx.keyChange.create({ data: { keyId: id } });
+    await appendAuditEvent(tx, {
+      companyId,
+      actor,
+      action: "key.updated",
+      targetType: "key",
+      targetId: id,
+      keyId: id,
+      fingerprint: row.hash.slice(0, 8),
+      metadata: { changed: Object.keys(input).sort() },
+    });
+    return toPublicKey(row);
+  });
+}
+
+export interface RotateResult {
+  key: PublicKey;
+  secret: string;
+  rotatedFrom: string;
+  oldKeyExpiresAt: string;
+}
+
+/**
+ * Issues a successor with the same settings. The old key stops at once (grace 0) or at the end of
+ * the grace period, which never outlives the old key's own expiry.
+ */
+export async function rotateKey(
+  db: Db,
+  companyId: string,
+  id: string,
+  gracePeriodSeconds: number,
+  actor: Actor,
+  now = new Date(),
+): Promise<RotateResult> {
+  return db.$transaction(async (tx) => {
+    const old = await lockOwnKey(tx, companyId, id);
+    assertUsable(old, now);
+    const company = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { keyPrefix: true } });
+    const generated = generateKey({ prefix: company.keyPrefix, environment: old.environment });
+    let oldEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
+    if (old.expiresAt && old.expiresAt < oldEnd) oldEnd = old.expiresAt;
+    if (gracePeriodSeconds === 0) {
+      await tx.apiKey.update({ where: { id }, data: { revokedAt: now, revokedReason: "rotated" } });
+    } else {
+      await tx.apiKey.update({ where: { id }, data: { graceEndsAt: oldEnd } });
+    }
+    await tx.keyChange.create({ data: { keyId: id } });
+    const row = await tx.apiKey.create({
+      data: {
+        companyId,
+        name: old.name,
+        hash: generated.hash,
+        start: generated.start,
+        environment: old.environment,
+        scopes: old.scopes,
+        expiresAt: old.expiresAt,
+        ipAllowlist: old.ipAllowlist,
+        rateLimit: old.rateLimit,
+        rateLimitWindowSeconds: old.rateLimitWindowSeconds,
+        metadata: (old.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+        rotatedFromId: old.id,
+        createdByUserId: actor.type === "user" ? actor.id : null,
+        createdByKeyId: actor.type === "key" ? actor.id : null,
+      },
+    });
+    await appendAuditEvent(tx, {
+      companyId,
+      actor,
+      action: "key.rotated",
+      targetType: "key",
+      targetId: old.id,
+      keyId: old.id,
+      fingerprint: old.hash.slice(0, 8),
+      metadata: {
+        newKeyId: row.id,
+        newFingerprint: generated.fingerprint,
+        gracePeriodSeconds,
+        oldKeyExpiresAt: oldEnd.toISOString(),
+      },
+    });
+    return {
+      key: toPublicKey(row, now),
+      secret: generated.key,
+      rotatedFrom: old.id,
+      oldKeyExpiresAt: oldEnd.toISOString(),
+    };
+  });
+}
+
+/** Revokes a key at once. Revoking a revoked key changes nothing and returns it as it is. */
+export async function revokeKey(
+  db: Db,
+  companyId: string,
+  id: string,
+  reason: string | undefined,
+  actor: Actor,
+): Promise<PublicKey> {
+  return db.$transaction(async (tx) => {
+    const before = await lockOwnKey(tx, companyId, id);
+    if (before.revokedAt) return toPublicKey(before);
+    const row = await tx.apiKey.update({
+      where: { id },
+      data: { revokedAt: new Date(), revokedReason: reason ?? null },
+    });
+    await tx.keyChange.create({ data: { keyId: id } });
+    await appendAuditEvent(tx, {
+      companyId,
+      actor,
+      action: "key.revoked",
+      targetType: "key",
+      targetId: id,
+      keyId: id,
+      fingerprint: row.hash.slice(0, 8),
+      reason,
+    });
+    return toPublicKey(row);
+  });
 }

@@ -1,0 +1,89 @@
+// Keeps every replica's key cache honest: a revoke, rotate or update must stop the old state
+// everywhere within a second. Each change is written to the `key_changes` log in the same
+// transaction as the change itself; every replica polls that log (250 ms without Redis), and with
+// REDIS_URL the change is also pushed over pub/sub, so other replicas drop it in milliseconds.
+import type { KeyVerifier } from "@keyward/auth-core";
+import { type Db, keyChangesSince } from "@keyward/db";
+import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+
+const CHANNEL = "keyward:key-changes";
+// Transactions commit out of timestamp order; re-reading a window behind the newest change catches late ones.
+const OVERLAP_MS = 10_000;
+const RETENTION_MS = 3_600_000;
+
+export interface KeyChangeFeedOptions {
+  db: Db;
+  verifier: KeyVerifier;
+  redis: Redis | null;
+  log: FastifyBaseLogger;
+  pollIntervalMs?: number;
+}
+
+export class KeyChangeFeed {
+  readonly #opts: KeyChangeFeedOptions;
+  readonly #seen = new Map<bigint, number>();
+  #since = Date.now() - OVERLAP_MS;
+  #timer: NodeJS.Timeout | undefined;
+  #subscriber: Redis | undefined;
+  #polls = 0;
+  #polling = false;
+
+  constructor(opts: KeyChangeFeedOptions) {
+    this.#opts = opts;
+  }
+
+  async start(): Promise<void> {
+    const { redis, verifier, log } = this.#opts;
+    if (redis) {
+      this.#subscriber = redis.duplicate();
+      this.#subscriber.on("message", (_channel, keyId: string) => verifier.invalidateKeyId(keyId));
+      this.#subscriber.on("error", (err) => log.warn({ err: err.message }, "key-change subscriber: Redis error"));
+      await this.#subscriber.subscribe(CHANNEL).catch((err: Error) => {
+        log.warn({ err: err.message }, "key-change subscriber: Redis unreachable, relying on the database log");
+      });
+    }
+    const interval = this.#opts.pollIntervalMs ?? (redis ? 1000 : 250);
+    this.#timer = setInterval(() => void this.poll(), interval);
+    this.#timer.unref();
+  }
+
+  /** Called by the replica that made a change (after its transaction committed). */
+  async announce(keyId: string): Promise<void> {
+    this.#opts.verifier.invalidateKeyId(keyId);
+    await this.#opts.redis?.publish(CHANNEL, keyId).catch((err: Error) => {
+      this.#opts.log.warn(
+        { err: err.message },
+        "key-change publish failed; other replicas will see it in the database log",
+      );
+    });
+  }
+
+  /** One pass over the log; exposed so tests can drive it without waiting. */
+  async poll(): Promise<void> {
+    if (this.#polling) return;
+    this.#polling = true;
+    try {
+      const changes = await keyChangesSince(this.#opts.db, new Date(this.#since - OVERLAP_MS));
+      for (const change of changes) {
+        if (this.#seen.has(change.id)) continue;
+        this.#seen.set(change.id, change.createdAt.getTime());
+        this.#opts.verifier.invalidateKeyId(change.keyId);
+        if (change.createdAt.getTime() > this.#since) this.#since = change.createdAt.getTime();
+      }
+      for (const [id, at] of this.#seen) if (at < this.#since - 2 * OVERLAP_MS) this.#seen.delete(id);
+      if (++this.#polls % 1200 === 0) {
+        await this.#opts.db.keyChange.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - RETENTION_MS) } } });
+      }
+    } catch (err) {
+      this.#opts.log.warn({ err: (err as Error).message }, "key-change poll failed");
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#subscriber?.disconnect();
+  }
+}

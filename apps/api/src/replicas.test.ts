@@ -1,0 +1,61 @@
+// Two API processes on one database: a revocation through one is refused by the other within a
+// second. Without REDIS_URL the database's key-change log carries it; with REDIS_URL, pub/sub.
+import { createDb, type Db, setupFirstCompany } from "@keyward/db";
+import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiProcess, startApiProcess } from "./test/api-process";
+
+let database: TestDatabase;
+let db: Db;
+let adminKey: string;
+let replicas: ApiProcess[];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  adminKey = (await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" }))
+    .adminKey.secret;
+  const env: Record<string, string> = { DATABASE_URL: database.url };
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  replicas = await Promise.all([startApiProcess(env), startApiProcess(env)]);
+});
+
+afterAll(async () => {
+  await Promise.all((replicas ?? []).map((r) => r.stop()));
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
+
+describe("two API replicas", () => {
+  it("a key revoked on replica A is refused by replica B within 1 second", async () => {
+    const [a, b] = replicas as [ApiProcess, ApiProcess];
+    const created = await fetch(`${a.url}/v1/keys`, {
+      method: "POST",
+      headers: auth(adminKey),
+      body: JSON.stringify({ name: "to revoke", scopes: ["keys:read"], environment: "live" }),
+    }).then((r) => r.json() as Promise<{ id: string; key: string }>);
+
+    // Warm B's cache so it would keep answering 200 without an invalidation.
+    expect((await fetch(`${b.url}/v1/me`, { headers: auth(created.key) })).status).toBe(200);
+    expect((await fetch(`${b.url}/v1/me`, { headers: auth(created.key) })).status).toBe(200);
+
+    const revoked = await fetch(`${a.url}/v1/keys/${created.id}/revoke`, {
+      method: "POST",
+      headers: auth(adminKey),
+      body: "{}",
+    });
+    expect(revoked.status).toBe(200);
+    const revokedAt = Date.now();
+
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 3000) {
+      status = (await fetch(`${b.url}/v1/me`, { headers: auth(created.key) })).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    const elapsed = Date.now() - revokedAt;
+    expect(status).toBe(401);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,27 @@
+import { keyIdParamsSchema, revokeKey, revokeKeyInputSchema } from "@keyward/db";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { type ApiContext, actorOf, principalOf } from "../../context";
+import { publicKeySchema } from "./schemas";
+
+/** `POST /v1/keys/:id/revoke`: the key stops working at once, on every replica. */
+export const revokeKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, keyChanges }) => {
+  app.post(
+    "/v1/keys/:id/revoke",
+    {
+      config: { auth: { scopes: ["keys:write"] } },
+      schema: {
+        tags: ["keys"],
+        summary: "Revoke a key",
+        params: keyIdParamsSchema,
+        body: revokeKeyInputSchema.nullish(),
+        response: { 200: publicKeySchema },
+      },
+    },
+    async (request) => {
+      const { key: caller } = principalOf(request);
+      const revoked = await revokeKey(db, caller.companyId, request.params.id, request.body?.reason, actorOf(request));
+      await keyChanges.announce(revoked.id);
+      return revoked;
+    },
+  );
+};

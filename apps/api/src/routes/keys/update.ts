@@ -1,0 +1,37 @@
+import { KeywardError, missingScopes } from "@keyward/auth-core";
+import { keyIdParamsSchema, updateKey, updateKeyInputSchema } from "@keyward/db";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { type ApiContext, actorOf, principalOf } from "../../context";
+import { publicKeySchema } from "./schemas";
+
+/** `PATCH /v1/keys/:id`: name, scopes, IP allowlist, rate limit, expiry, metadata; effective at once. */
+export const updateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, keyChanges }) => {
+  app.patch(
+    "/v1/keys/:id",
+    {
+      config: { auth: { scopes: ["keys:write"] } },
+      schema: {
+        tags: ["keys"],
+        summary: "Update a key",
+        params: keyIdParamsSchema,
+        body: updateKeyInputSchema,
+        response: { 200: publicKeySchema },
+      },
+    },
+    async (request) => {
+      const { key: caller } = principalOf(request);
+      if (request.body.scopes) {
+        const escalation = missingScopes(caller.scopes, request.body.scopes);
+        if (escalation.length > 0) {
+          throw new KeywardError("FORBIDDEN", "A key cannot grant scopes it does not have", {
+            required: escalation,
+            available: caller.scopes,
+          });
+        }
+      }
+      const updated = await updateKey(db, caller.companyId, request.params.id, request.body, actorOf(request));
+      await keyChanges.announce(updated.id);
+      return updated;
+    },
+  );
+};
