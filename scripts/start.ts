@@ -5,8 +5,9 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createDb, defaultDataDir, hasAnyCompany, migrate, workspaceRoot } from "@keyward/db";
+import { createDb, defaultDataDir, hasAnyCompany, workspaceRoot } from "@keyward/db";
 import { startEmbeddedDatabase } from "@keyward/db/embedded";
+import { migrate } from "@keyward/db/migrate";
 
 const root = workspaceRoot();
 const env = {

@@ -18,9 +18,18 @@ const nextConfig: NextConfig = {
   // Internal packages ship TypeScript source with extensionless imports.
   transpilePackages: ["@keyward/db", "@keyward/auth-core"],
   // Native-ish or WASM packages that must be required at run time, not bundled.
-  serverExternalPackages: ["pg", "@prisma/adapter-pg", "@prisma/client", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  serverExternalPackages: [
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-socket",
+  ],
   turbopack: {
-    ignoreIssue: [{ path: "**/packages/db/src/migrate.ts", title: /Module not found/ }],
+    ignoreIssue: [
+      // workspaceRoot() walks up from the cwd at run time; file tracing for standalone output is not used here.
+      { path: "**/packages/db/src/paths.ts", title: /Dynamic filesystem access/ },
+    ],
   },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -43,7 +43,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
 
     const services: Service[] = [];
-    const api = startService("api", "pnpm", ["--filter", "@keyward/api", "start"], { ...baseEnv, API_PORT: String(apiPort) });
+    const api = startService("api", "pnpm", ["--filter", "@keyward/api", "start"], {
+      ...baseEnv,
+      API_PORT: String(apiPort),
+    });
     services.push(api);
     cleanups.push(() => api.stop());
     const web = startService("web", "pnpm", ["--filter", "@keyward/web", "start"], {
@@ -62,6 +65,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // Read by playwright.config.ts and the journeys in the worker processes, which inherit this environment.
     process.env.E2E_WEB_URL = webUrl;
     process.env.E2E_API_URL = apiUrl;
+    process.env.E2E_DATABASE_URL = database.url;
   } catch (error) {
     await teardown();
     throw error;

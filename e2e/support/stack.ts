@@ -23,7 +23,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -46,7 +48,10 @@ export function startService(name: string, command: string, args: string[], env:
     name,
     child,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+        log.end();
+        return;
+      }
       signalGroup(child.pid, "SIGTERM");
       const timer = setTimeout(() => child.pid !== undefined && signalGroup(child.pid, "SIGKILL"), 10_000);
       await exited;
@@ -77,7 +82,9 @@ export async function waitForHttp(url: string, service: Service, timeoutMs = 180
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.child.exitCode !== null) {
-      throw new Error(`${service.name} exited with code ${service.child.exitCode} before ${url} answered:\n${tail(logFile(service.name))}`);
+      throw new Error(
+        `${service.name} exited with code ${service.child.exitCode} before ${url} answered:\n${tail(logFile(service.name))}`,
+      );
     }
     try {
       const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(5_000) });

@@ -5,8 +5,10 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import type { Redis } from "ioredis";
 import type { ApiContext } from "./context";
 import { createAuthenticateHook } from "./enforcement/authenticate";
+import { FailedAuthThrottle } from "./enforcement/failed-auth-throttle";
 import { KeyChangeFeed } from "./enforcement/key-changes";
-import { MemoryRateLimiter } from "./enforcement/rate-limiter";
+import { KeyRateLimiter } from "./enforcement/rate-limiter";
+import { UsageBuffer } from "./enforcement/usage-buffer";
 import type { Env } from "./env";
 import { registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
@@ -43,17 +45,30 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerErrorHandlers(app);
   registerAccessLog(app);
 
+  const redis = opts.redis ?? null;
+  const usage = new UsageBuffer({ db: opts.db, log: app.log });
+  usage.start(opts.env.USAGE_FLUSH_INTERVAL_MS);
   const verifier = new KeyVerifier({
     store: { findByHash: (hash) => findKeyRecordByHash(opts.db, hash) },
-    rateLimiter: new MemoryRateLimiter(),
+    rateLimiter: new KeyRateLimiter({ redis, log: app.log }),
+    usage,
   });
-  const redis = opts.redis ?? null;
+  const throttle = new FailedAuthThrottle({
+    redis,
+    limit: opts.env.AUTH_FAILURE_LIMIT,
+    windowSeconds: opts.env.AUTH_FAILURE_WINDOW_SECONDS,
+  });
   const keyChanges = new KeyChangeFeed({ db: opts.db, verifier, redis, log: app.log });
   await keyChanges.start();
-  app.addHook("onClose", () => keyChanges.stop());
-  const context: ApiContext = { db: opts.db, env: opts.env, verifier, redis, keyChanges };
+  // Fastify runs onClose hooks after the server stopped taking requests: the last flush sees every count.
+  app.addHook("onClose", async () => {
+    await keyChanges.stop();
+    await usage.stop();
+  });
+  const context: ApiContext = { db: opts.db, env: opts.env, verifier, redis, keyChanges, usage };
+  app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
-  app.addHook("onRequest", createAuthenticateHook(verifier));
+  app.addHook("onRequest", createAuthenticateHook(verifier, throttle));
 
   await app.register(healthRoutes, context);
   await app.register(meRoutes, context);

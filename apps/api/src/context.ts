@@ -4,6 +4,7 @@ import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { KeyPrincipal } from "./enforcement/authenticate";
 import type { KeyChangeFeed } from "./enforcement/key-changes";
+import type { UsageBuffer } from "./enforcement/usage-buffer";
 import type { Env } from "./env";
 
 /** What every route module receives: the app with zod types, and the shared services. */
@@ -13,6 +14,7 @@ export interface ApiContext {
   verifier: KeyVerifier;
   redis: Redis | null;
   keyChanges: KeyChangeFeed;
+  usage: UsageBuffer;
 }
 
 /** The authenticated key of a route that declared `config.auth` (set by the authenticate hook). */
@@ -31,4 +33,11 @@ export function actorOf(request: FastifyRequest) {
     ip: request.ip,
     userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
   };
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The app's shared services, for tests and operational hooks. */
+    keyward: ApiContext;
+  }
 }

@@ -9,6 +9,11 @@ const envSchema = z.object({
   KEYWARD_DATA_DIR: z.string().optional(),
   REDIS_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** How often counted usage (per key per minute, last use) is written to the database. */
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
+  /** Refused credentials from one IP within the window before that IP gets 429. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
+  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Trust X-Forwarded-For from these proxies (comma-separated IPs/CIDRs, or `true` for any) to find the client IP. */
   TRUST_PROXY: z
     .string()

@@ -1,6 +1,7 @@
 // Starts the API: the database from DATABASE_URL, else the embedded one served by `pnpm start`
 // (or, when run alone, started in this process), migrated before the port opens.
-import { createDb, defaultDataDir, migrate, resolveDatabase } from "@keyward/db";
+import { createDb, defaultDataDir, resolveDatabase } from "@keyward/db";
+import { migrate } from "@keyward/db/migrate";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
 import { loadEnv } from "./env";

@@ -2,8 +2,9 @@
 import { z } from "zod";
 
 const isProduction = process.env.NODE_ENV === "production";
-// `next build` runs in production mode but serves no request, so it needs no secret.
-const isBuild = process.env.NEXT_PHASE === "phase-production-build";
+// `next build` runs in production mode but serves no request, so it needs no secret. It loads
+// next.config.ts (which imports this file) before it sets NEXT_PHASE, hence the argv check too.
+const isBuild = process.env.NEXT_PHASE === "phase-production-build" || process.argv.includes("build");
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -11,11 +12,16 @@ const schema = z.object({
   KEYWARD_DATA_DIR: z.string().min(1).optional(),
   AUTH_SECRET:
     isProduction && !isBuild
-      ? z.string({ error: "AUTH_SECRET is required in production (pnpm start generates one)" }).min(32, "AUTH_SECRET must be at least 32 characters")
+      ? z
+          .string({ error: "AUTH_SECRET is required in production (pnpm start generates one)" })
+          .min(32, "AUTH_SECRET must be at least 32 characters")
       : z.string().min(1).optional(),
   KEYWARD_API_URL: z.url().default("http://127.0.0.1:4000"),
   // Build output folder, relative to apps/web (next.config.ts).
-  KEYWARD_WEB_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, "a folder name starting with .next").default(".next"),
+  KEYWARD_WEB_DIST_DIR: z
+    .string()
+    .regex(/^\.next[a-z0-9-]*$/, "a folder name starting with .next")
+    .default(".next"),
 });
 
 const parsed = schema.safeParse({

@@ -1,7 +1,8 @@
 // Runs before every page: sends signed-out users to /login and sets a per-request nonce CSP.
 // Pages still check the session (and re-read the role) themselves: this is a convenience, not the guard.
-import NextAuth from "next-auth";
+
 import { NextResponse } from "next/server";
+import NextAuth from "next-auth";
 import { authConfig } from "@/auth.config";
 import { env } from "@/env";
 

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { serializeConnections } from "./serialize-connections";
 
 export interface EmbeddedServerInfo {
   url: string;
@@ -49,6 +50,7 @@ export async function startEmbeddedDatabase(opts: {
     port: opts.port ?? 0,
     maxConnections: opts.maxConnections ?? 200,
   });
+  serializeConnections(server);
   await server.start();
   const [host, portText] = server.getServerConn().split(":") as [string, string];
   const port = Number(portText);

@@ -62,6 +62,17 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
       const id = randomUUID();
       await client.query("BEGIN");
       try {
+        // On the embedded database every connection shares PGlite's one backend session, so the
+        // advisory lock above does not exclude a concurrent run; its transactions do run one at a
+        // time, so look again inside this one before applying.
+        const again = await client.query(
+          `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL`,
+          [migration.name],
+        );
+        if (again.rowCount) {
+          await client.query("ROLLBACK");
+          continue;
+        }
         await client.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
           [id, migration.checksum, migration.name],

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 
 /** The monorepo root (where pnpm-workspace.yaml is), so every app finds the same `.data/` whatever its cwd. */
 export function workspaceRoot(from = process.cwd()): string {
-  let dir = resolve(from);
+  let dir = resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
     if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
     const parent = dirname(dir);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm keyward <command>` (SPEC §8).
-import { migrate } from "@keyward/db";
+import { migrate } from "@keyward/db/migrate";
 import { Command, CommanderError } from "commander";
 import { openDatabase } from "./database";
 import { CliError, EXIT } from "./errors";

@@ -4,6 +4,7 @@
 import { type KeyRecord, type KeyVerifier, KeywardError, type VerifyResult } from "@keyward/auth-core";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { sendError, WWW_AUTHENTICATE } from "../errors";
+import type { FailedAuthThrottle } from "./failed-auth-throttle";
 
 export interface KeyPrincipal {
   type: "key";
@@ -46,13 +47,28 @@ function rateLimitHeaders(reply: FastifyReply, result: VerifyResult): void {
   reply.header("RateLimit-Reset", rl.resetSeconds);
 }
 
-export function createAuthenticateHook(verifier: KeyVerifier) {
+function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  reply.header("Retry-After", retryAfterSeconds);
+  return sendError(
+    reply,
+    new KeywardError("RATE_LIMITED", "Too many failed attempts from this IP address", { retryAfterSeconds }),
+  );
+}
+
+export function createAuthenticateHook(verifier: KeyVerifier, throttle: FailedAuthThrottle) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const required = request.routeOptions.config.auth?.scopes;
     if (required === undefined) return;
 
     const { credential, sent } = readCredential(request);
-    if (!credential) return void unauthorized(reply, sent);
+    if (sent) {
+      const wait = throttle.blockedFor(request.ip);
+      if (wait > 0) return void tooManyFailures(reply, wait);
+    }
+    if (!credential) {
+      if (sent) void throttle.recordFailure(request.ip);
+      return void unauthorized(reply, sent);
+    }
 
     let result: VerifyResult;
     try {
@@ -73,6 +89,7 @@ export function createAuthenticateHook(verifier: KeyVerifier) {
       case "NOT_FOUND":
       case "EXPIRED":
       case "REVOKED":
+        void throttle.recordFailure(request.ip);
         return void unauthorized(reply, true);
       case "INSUFFICIENT_SCOPE":
         reply.header(

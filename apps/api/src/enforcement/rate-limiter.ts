@@ -1,38 +1,73 @@
-// Per-key rate limits within one process, exact because every request passes through this one
-// counter (rate-limiter-flexible's in-memory limiter). Shared limits over Redis come with REDIS_URL.
+// Per-key rate limits (fixed windows, rate-limiter-flexible). With Redis the counters are shared by
+// every replica through one atomic Redis script; if Redis fails, each replica falls back to its
+// own in-memory counters (logged loudly) and goes back to Redis as soon as it answers again.
 import type { KeyRecord, RateLimitDecision, RateLimiter } from "@keyward/auth-core";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterRes,
+} from "rate-limiter-flexible";
 
-export class MemoryRateLimiter implements RateLimiter {
-  // One limiter per distinct (limit, window); keyed by key id inside it, so changing a key's limit
-  // moves it to another limiter rather than resetting anything shared.
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+// Counters are keyed by key id and window, never by the limit: changing a key's limit keeps its
+// count, so the limit is compared here rather than configured into the limiter.
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+export class KeyRateLimiter implements RateLimiter {
+  readonly #limiters = new Map<number, RateLimiterAbstract>();
+  readonly #redis: Redis | null;
+  readonly #log: FastifyBaseLogger;
+  #degraded = false;
+
+  constructor(opts: { redis: Redis | null; log: FastifyBaseLogger; prefix?: string }) {
+    this.#redis = opts.redis;
+    this.#log = opts.log;
+    this.#prefix = opts.prefix ?? "keyward:rl";
+  }
+
+  readonly #prefix: string;
+
+  #limiterFor(windowSeconds: number): RateLimiterAbstract {
+    let limiter = this.#limiters.get(windowSeconds);
+    if (limiter) return limiter;
+    const memory = new RateLimiterMemory({ points: UNBOUNDED, duration: windowSeconds, keyPrefix: this.#prefix });
+    limiter = this.#redis
+      ? new RateLimiterRedis({
+          storeClient: this.#redis,
+          points: UNBOUNDED,
+          duration: windowSeconds,
+          keyPrefix: this.#prefix,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: memory,
+        })
+      : memory;
+    this.#limiters.set(windowSeconds, limiter);
+    return limiter;
+  }
 
   async consume(key: KeyRecord): Promise<RateLimitDecision> {
     const rule = key.rateLimit;
     if (!rule) return { allowed: true, limit: 0, remaining: 0, resetSeconds: 0 };
-    const id = `${rule.limit}/${rule.windowSeconds}`;
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ points: rule.limit, duration: rule.windowSeconds });
-      this.limiters.set(id, limiter);
-    }
-    try {
-      const res = await limiter.consume(key.id, 1);
-      return {
-        allowed: true,
-        limit: rule.limit,
-        remaining: res.remainingPoints,
-        resetSeconds: Math.ceil(res.msBeforeNext / 1000),
-      };
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      return {
-        allowed: false,
-        limit: rule.limit,
-        remaining: 0,
-        resetSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-      };
-    }
+    const res: RateLimiterRes = await this.#limiterFor(rule.windowSeconds).consume(key.id, 1);
+    this.#noteBackend();
+    const used = res.consumedPoints;
+    return {
+      allowed: used <= rule.limit,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - used),
+      resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+    };
+  }
+
+  /** Says once when limits stop being shared (Redis down) and once when they are shared again. */
+  #noteBackend(): void {
+    if (!this.#redis) return;
+    const degraded = this.#redis.status !== "ready";
+    if (degraded === this.#degraded) return;
+    this.#degraded = degraded;
+    if (degraded) this.#log.error("Redis unreachable: rate limits are now per replica until it returns");
+    else this.#log.warn("Redis is back: rate limits are shared by all replicas again");
   }
 }

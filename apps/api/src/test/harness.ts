@@ -24,7 +24,7 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(envOverrides: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const db = createDb(database.url);
   const setup = await setupFirstCompany(db, {
@@ -39,7 +39,7 @@ export async function startHarness(): Promise<Harness> {
       done();
     },
   });
-  const env = loadEnv({ LOG_LEVEL: "info", NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL });
+  const env = loadEnv({ LOG_LEVEL: "info", NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL, ...envOverrides });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : null;
   const app = await buildApp({ db, env, logStream, redis });
   await app.ready();

@@ -10,20 +10,16 @@ export function formatDateTime(iso: string | null): string {
   return iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : "—";
 }
 
-/** "3 minutes ago", "in 5 days": for last-used and expiry columns. */
+/** "3 minutes ago", "in 30 days": for last-used and expiry columns. Days up to two months, so "in 30 days" stays exact. */
 export function formatRelative(iso: string | null, now = Date.now()): string {
   if (!iso) return "Never";
-  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ["year", 31_536_000],
-    ["month", 2_592_000],
-    ["day", 86_400],
-    ["hour", 3_600],
-    ["minute", 60],
-  ];
+  const seconds = (new Date(iso).getTime() - now) / 1000;
+  const days = Math.abs(seconds) / 86_400;
   const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-  for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
-  }
+  if (days >= 365) return rtf.format(Math.round(seconds / 31_536_000), "year");
+  if (days >= 60) return rtf.format(Math.round(seconds / 2_592_000), "month");
+  if (days >= 1) return rtf.format(Math.round(seconds / 86_400), "day");
+  if (Math.abs(seconds) >= 3_600) return rtf.format(Math.round(seconds / 3_600), "hour");
+  if (Math.abs(seconds) >= 60) return rtf.format(Math.round(seconds / 60), "minute");
   return seconds < 0 ? "just now" : "in a moment";
 }

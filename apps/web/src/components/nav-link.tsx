@@ -12,7 +12,9 @@ export function NavLink({ href, children }: { href: string; children: ReactNode 
       href={href}
       aria-current={active ? "page" : undefined}
       className={`flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium transition ${
-        active ? "bg-white text-indigo-700 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:bg-white/70 hover:text-slate-900"
+        active
+          ? "bg-white text-indigo-700 shadow-sm ring-1 ring-slate-200"
+          : "text-slate-600 hover:bg-white/70 hover:text-slate-900"
       }`}
     >
       {children}

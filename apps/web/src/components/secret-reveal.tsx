@@ -2,12 +2,14 @@
 
 import { useId, useRef, useState } from "react";
 import { buttonSecondary } from "@/components/styles";
+import { useForgetOnRestore } from "@/components/use-forget-on-restore";
 
 /**
  * Shows a key's secret once. The secret lives only in the props of this client component, which
  * come from the response of the server action that created the key: never from a URL or a GET.
  */
 export function SecretReveal({ label, secret, testId = "secret" }: { label: string; secret: string; testId?: string }) {
+  useForgetOnRestore();
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
@@ -45,8 +47,16 @@ export function SecretReveal({ label, secret, testId = "secret" }: { label: stri
           {copied === "copied" ? "Copied" : "Copy"}
         </button>
       </div>
-      <p role="alert" className="flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20 ring-inset">
-        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="mt-0.5 size-4 shrink-0 text-amber-500">
+      <p
+        role="alert"
+        className="flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20 ring-inset"
+      >
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 20 20"
+          fill="currentColor"
+          className="mt-0.5 size-4 shrink-0 text-amber-500"
+        >
           <path
             fillRule="evenodd"
             d="M8.485 2.495c.673-1.167 2.357-1.167 3.03 0l6.28 10.875c.673 1.167-.17 2.625-1.516 2.625H3.72c-1.347 0-2.189-1.458-1.515-2.625L8.485 2.495ZM10 6a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 10 6Zm0 9a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
@@ -55,7 +65,9 @@ export function SecretReveal({ label, secret, testId = "secret" }: { label: stri
         </svg>
         <span>
           <strong className="font-semibold">Copy this key now. You will not see it again.</strong>{" "}
-          {copied === "failed" ? "Copying was blocked by the browser: the key is selected, press Ctrl+C." : "Keyward stores only its hash."}
+          {copied === "failed"
+            ? "Copying was blocked by the browser: the key is selected, press Ctrl+C."
+            : "Keyward stores only its hash."}
         </span>
       </p>
       <span className="sr-only" aria-live="polite">

@@ -43,11 +43,17 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <span className="hidden text-sm text-slate-700 sm:inline" data-testid="user-email">
               {member.email}
             </span>
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600" data-testid="user-role">
+            <span
+              className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
+              data-testid="user-role"
+            >
               {ROLE_LABEL[member.role]}
             </span>
             <form action={logout}>
-              <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+              <button
+                type="submit"
+                className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+              >
                 Log out
               </button>
             </form>

@@ -10,7 +10,11 @@ export function LoginForm({ next }: { next: string }) {
     <form action={action} className="space-y-5" noValidate>
       <input type="hidden" name="next" value={next} />
       {state.error ? (
-        <div role="alert" data-testid="login-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-600/20 ring-inset">
+        <div
+          role="alert"
+          data-testid="login-error"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-600/20 ring-inset"
+        >
           {state.error}
         </div>
       ) : null}
@@ -33,7 +37,14 @@ export function LoginForm({ next }: { next: string }) {
         <label htmlFor="password" className={label}>
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className={`${input} mt-1.5`} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className={`${input} mt-1.5`}
+        />
       </div>
       <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
         {pending ? "Signing in…" : "Sign in"}

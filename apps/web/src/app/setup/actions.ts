@@ -1,8 +1,8 @@
 "use server";
 
 import { CompanyExistsError, type PublicKey, setupFirstCompany, setupInputSchema } from "@keyward/db";
-import { type FieldErrors, fieldErrors } from "@/server/form-errors";
 import { getDb } from "@/server/db";
+import { type FieldErrors, fieldErrors } from "@/server/form-errors";
 
 export interface SetupFields {
   company: string;
@@ -21,7 +21,11 @@ export type SetupResult =
     };
 
 export async function setupCompany(fields: SetupFields): Promise<SetupResult> {
-  const parsed = setupInputSchema.safeParse({ company: fields.company, email: fields.email, password: fields.password });
+  const parsed = setupInputSchema.safeParse({
+    company: fields.company,
+    email: fields.email,
+    password: fields.password,
+  });
   if (!parsed.success) return { ok: false, error: null, fieldErrors: fieldErrors(parsed.error) };
   try {
     const result = await setupFirstCompany(await getDb(), parsed.data);

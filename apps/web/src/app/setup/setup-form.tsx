@@ -22,9 +22,14 @@ export function SetupForm() {
     return (
       <div className="space-y-6" data-testid="setup-done">
         <div className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-600/20 ring-inset">
-          Your company is ready. Two API keys were created for you: copy them now, then sign in as <strong>{result.email}</strong>.
+          Your company is ready. Two API keys were created for you: copy them now, then sign in as{" "}
+          <strong>{result.email}</strong>.
         </div>
-        <SecretReveal label={`Admin key · ${result.adminKey.key.environment} · scope *`} secret={result.adminKey.secret} testId="admin-secret" />
+        <SecretReveal
+          label={`Admin key · ${result.adminKey.key.environment} · scope *`}
+          secret={result.adminKey.secret}
+          testId="admin-secret"
+        />
         <SecretReveal
           label={`Read-only key · ${result.readOnlyKey.key.environment} · scope *:read`}
           secret={result.readOnlyKey.secret}
@@ -38,12 +43,16 @@ export function SetupForm() {
   }
 
   const errors = result && !result.ok ? result.fieldErrors : {};
-  const set = (name: keyof typeof fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: e.target.value }));
+  const set = (name: keyof typeof fields) => (e: { target: { value: string } }) =>
+    setFields((f) => ({ ...f, [name]: e.target.value }));
 
   return (
     <form onSubmit={submit} className="space-y-5" noValidate>
       {result && !result.ok && result.error ? (
-        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-600/20 ring-inset">
+        <div
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-600/20 ring-inset"
+        >
           {result.error}{" "}
           <Link href="/login" className="font-semibold underline">
             Sign in
@@ -64,7 +73,11 @@ export function SetupForm() {
           aria-describedby={errors.company ? "company-error" : undefined}
           className={`${input} mt-1.5`}
         />
-        {errors.company ? <p id="company-error" className={fieldError}>{errors.company}</p> : null}
+        {errors.company ? (
+          <p id="company-error" className={fieldError}>
+            {errors.company}
+          </p>
+        ) : null}
       </div>
       <div>
         <label htmlFor="email" className={label}>
@@ -81,7 +94,11 @@ export function SetupForm() {
           aria-describedby={errors.email ? "email-error" : undefined}
           className={`${input} mt-1.5`}
         />
-        {errors.email ? <p id="email-error" className={fieldError}>{errors.email}</p> : null}
+        {errors.email ? (
+          <p id="email-error" className={fieldError}>
+            {errors.email}
+          </p>
+        ) : null}
       </div>
       <div>
         <label htmlFor="password" className={label}>
@@ -98,7 +115,11 @@ export function SetupForm() {
           aria-describedby={errors.password ? "password-error password-hint" : "password-hint"}
           className={`${input} mt-1.5`}
         />
-        {errors.password ? <p id="password-error" className={fieldError}>{errors.password}</p> : null}
+        {errors.password ? (
+          <p id="password-error" className={fieldError}>
+            {errors.password}
+          </p>
+        ) : null}
         <p id="password-hint" className={hint}>
           At least 12 characters. You will be the company's owner.
         </p>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { CurlExample } from "@/components/curl-example";
 import { formatDate, formatDateTime, formatRelative } from "@/components/format";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
-import { buttonPrimary, buttonSecondary, card, input } from "@/components/styles";
+import { buttonPrimary, buttonSecondary, card, input, inputBase } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
 
@@ -22,7 +22,12 @@ const one = (value: string | string[] | undefined): string | undefined => {
 
 /** The list query from the URL; a malformed filter is dropped rather than failing the page. */
 function parseQuery(params: SearchParams) {
-  const fields = { environment: one(params.environment), status: one(params.status), q: one(params.q), cursor: one(params.cursor) };
+  const fields = {
+    environment: one(params.environment),
+    status: one(params.status),
+    q: one(params.q),
+    cursor: one(params.cursor),
+  };
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
@@ -56,7 +61,9 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">API keys</h1>
-          <p className="mt-1 text-sm text-slate-500">Keys let your services and CI call the Keyward API. Secrets are shown once, at creation.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Keys let your services and CI call the Keyward API. Secrets are shown once, at creation.
+          </p>
         </div>
         {canCreate ? (
           <Link href="/keys/new" className={buttonPrimary} data-testid="create-key-link">
@@ -67,18 +74,30 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
         )}
       </div>
 
-      <form method="get" action="/keys" className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter keys">
+      <form method="get" action="/keys" className="flex flex-wrap items-end gap-3" aria-label="Filter keys">
         <div className="min-w-56 flex-1">
           <label htmlFor="q" className="sr-only">
             Search
           </label>
-          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Search by name or key start (kw_live_Ab3d)" className={input} />
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={query.q ?? ""}
+            placeholder="Search by name or key start (kw_live_Ab3d)"
+            className={input}
+          />
         </div>
         <div>
           <label htmlFor="environment" className="sr-only">
             Environment
           </label>
-          <select id="environment" name="environment" defaultValue={query.environment ?? ""} className={`${input} pr-8`}>
+          <select
+            id="environment"
+            name="environment"
+            defaultValue={query.environment ?? ""}
+            className={`${inputBase} pr-8`}
+          >
             <option value="">All environments</option>
             <option value="live">Live</option>
             <option value="test">Test</option>
@@ -88,7 +107,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
           <label htmlFor="status" className="sr-only">
             Status
           </label>
-          <select id="status" name="status" defaultValue={query.status ?? ""} className={`${input} pr-8`}>
+          <select id="status" name="status" defaultValue={query.status ?? ""} className={`${inputBase} pr-8`}>
             <option value="">All statuses</option>
             <option value="active">Active</option>
             <option value="expiring">Expiring</option>
@@ -113,15 +132,31 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
           <div className="overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="keys-table">
               <thead className="bg-slate-50/80">
-                <tr className="text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
-                  <th scope="col" className="px-4 py-3">Name</th>
-                  <th scope="col" className="px-4 py-3">Key</th>
-                  <th scope="col" className="px-4 py-3">Environment</th>
-                  <th scope="col" className="px-4 py-3">Scopes</th>
-                  <th scope="col" className="px-4 py-3">Status</th>
-                  <th scope="col" className="px-4 py-3">Created</th>
-                  <th scope="col" className="px-4 py-3">Expires</th>
-                  <th scope="col" className="px-4 py-3">Last used</th>
+                <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
+                  <th scope="col" className="px-4 py-3">
+                    Name
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Key
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Environment
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Scopes
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Status
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Created
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Expires
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Last used
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -131,7 +166,10 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
               </tbody>
             </table>
           </div>
-          <nav aria-label="Pagination" className="flex items-center justify-between border-t border-slate-200 bg-slate-50/50 px-4 py-3 text-sm">
+          <nav
+            aria-label="Pagination"
+            className="flex items-center justify-between border-t border-slate-200 bg-slate-50/50 px-4 py-3 text-sm"
+          >
             <span className="text-slate-500">
               {page.data.length} {page.data.length === 1 ? "key" : "keys"} on this page
             </span>
@@ -158,10 +196,17 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
   const shown = apiKey.scopes.slice(0, 3);
   const more = apiKey.scopes.length - shown.length;
   return (
-    <tr data-testid="key-row" data-key-id={apiKey.id} className={highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}>
+    <tr
+      data-testid="key-row"
+      data-key-id={apiKey.id}
+      className={highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}
+    >
       <td className="px-4 py-3">
-        <div className="font-medium text-slate-900">{apiKey.name}</div>
-        <div className="font-mono text-xs text-slate-400" title="Fingerprint: the first 8 hex characters of the key's SHA-256">
+        <div className="min-w-32 font-medium text-slate-900">{apiKey.name}</div>
+        <div
+          className="font-mono text-xs text-slate-400"
+          title="Fingerprint: the first 8 hex characters of the key's SHA-256"
+        >
           {apiKey.fingerprint}
         </div>
       </td>
@@ -178,7 +223,11 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
               {scope}
             </code>
           ))}
-          {more > 0 ? <span className="px-1 text-xs text-slate-500" title={apiKey.scopes.join(", ")}>+{more}</span> : null}
+          {more > 0 ? (
+            <span className="px-1 text-xs text-slate-500" title={apiKey.scopes.join(", ")}>
+              +{more}
+            </span>
+          ) : null}
         </div>
       </td>
       <td className="px-4 py-3">
@@ -187,10 +236,20 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
       <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(apiKey.createdAt)}>
         {formatDate(apiKey.createdAt)}
       </td>
-      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(apiKey.graceEndsAt ?? apiKey.expiresAt)}>
+      <td
+        className="px-4 py-3 whitespace-nowrap text-slate-600"
+        title={formatDateTime(apiKey.graceEndsAt ?? apiKey.expiresAt)}
+      >
         {apiKey.graceEndsAt || apiKey.expiresAt ? formatRelative(apiKey.graceEndsAt ?? apiKey.expiresAt) : "Never"}
       </td>
-      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={apiKey.lastUsedAt ? `${formatDateTime(apiKey.lastUsedAt)} from ${apiKey.lastUsedIp ?? "unknown IP"}` : undefined}>
+      <td
+        className="px-4 py-3 whitespace-nowrap text-slate-600"
+        title={
+          apiKey.lastUsedAt
+            ? `${formatDateTime(apiKey.lastUsedAt)} from ${apiKey.lastUsedIp ?? "unknown IP"}`
+            : undefined
+        }
+      >
         {formatRelative(apiKey.lastUsedAt)}
       </td>
     </tr>
@@ -213,7 +272,11 @@ function EmptyState({ filtered, canCreate, firstPage }: { filtered: boolean; can
     <div className={`${card} px-6 py-14 text-center`} data-testid="keys-empty">
       <div className="mx-auto flex size-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
         <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-6">
-          <path fillRule="evenodd" d="M8 7a5 5 0 1 1 3.61 4.804l-1.903 1.903A1 1 0 0 1 9 14H8v1a1 1 0 0 1-1 1H6v1a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1v-2a1 1 0 0 1 .293-.707L8.196 8.39A5.002 5.002 0 0 1 8 7Z" clipRule="evenodd" />
+          <path
+            fillRule="evenodd"
+            d="M8 7a5 5 0 1 1 3.61 4.804l-1.903 1.903A1 1 0 0 1 9 14H8v1a1 1 0 0 1-1 1H6v1a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1v-2a1 1 0 0 1 .293-.707L8.196 8.39A5.002 5.002 0 0 1 8 7Z"
+            clipRule="evenodd"
+          />
         </svg>
       </div>
       <p className="mt-4 font-medium text-slate-900">No API keys yet</p>

@@ -26,9 +26,15 @@ const createKeyFormSchema = z.strictObject({
 export type CreateKeyForm = z.input<typeof createKeyFormSchema>;
 
 // The secret travels in this action's response only, to be held in the client's memory and shown once.
-export type CreateKeyResult = { ok: false; error: string | null; fieldErrors: FieldErrors } | { ok: true; key: PublicKey; secret: string };
+export type CreateKeyResult =
+  | { ok: false; error: string | null; fieldErrors: FieldErrors }
+  | { ok: true; key: PublicKey; secret: string };
 
-const refused = (error: string, errors: FieldErrors = {}): CreateKeyResult => ({ ok: false, error, fieldErrors: errors });
+const refused = (error: string, errors: FieldErrors = {}): CreateKeyResult => ({
+  ok: false,
+  error,
+  fieldErrors: errors,
+});
 
 function expiresAt(form: z.output<typeof createKeyFormSchema>): string | null | "invalid" {
   if (form.expiry === "never") return null;
@@ -45,26 +51,35 @@ export async function createKeyAction(raw: CreateKeyForm): Promise<CreateKeyResu
   if (!member) return refused("Your session has ended. Sign in again to create a key.");
   // The role is read from the database for this request, not taken from the session token.
   if (!canManageKeys(member)) {
-    return refused(`Your role (${member.role}) can view keys but not create them. Ask an owner or admin of your company.`);
+    return refused(
+      `Your role (${member.role}) can view keys but not create them. Ask an owner or admin of your company.`,
+    );
   }
 
   const form = createKeyFormSchema.safeParse(raw);
   if (!form.success) return refused("The form could not be read. Reload the page and try again.");
   const f = form.data;
 
-  const scopes = f.preset === "custom" ? [...new Set(f.customScopes.map((s) => s.trim()).filter(Boolean))] : [...SCOPE_PRESETS[f.preset]];
+  if (f.name.trim() === "") return refused("Check the highlighted fields.", { name: "Give the key a name." });
+
+  const scopes =
+    f.preset === "custom"
+      ? [...new Set(f.customScopes.map((s) => s.trim()).filter(Boolean))]
+      : [...SCOPE_PRESETS[f.preset]];
   const badScope = scopes.find((s) => !isValidScope(s));
   if (badScope !== undefined) {
     return refused("Check the highlighted fields.", {
       scopes: `"${badScope}" is not a scope. Use resource:read, resource:write, resource:*, *:read, *:write or *.`,
     });
   }
-  if (f.preset === "custom" && scopes.length === 0) return refused("Check the highlighted fields.", { scopes: "Choose at least one scope." });
+  if (f.preset === "custom" && scopes.length === 0)
+    return refused("Check the highlighted fields.", { scopes: "Choose at least one scope." });
 
   const expiry = expiresAt(f);
   if (expiry === "invalid") return refused("Check the highlighted fields.", { expiresAt: "Pick a date." });
 
-  const hasRateLimit = f.rateLimit.trim() !== "" || f.rateLimitWindowSeconds.trim() !== "";
+  // The window has a default in the form; an empty limit means "no rate limit".
+  const hasRateLimit = f.rateLimit.trim() !== "";
   const input = createKeyInputSchema.safeParse({
     name: f.name,
     scopes,
@@ -79,6 +94,11 @@ export async function createKeyAction(raw: CreateKeyForm): Promise<CreateKeyResu
   if (!input.success) return refused("Check the highlighted fields.", fieldErrors(input.error));
 
   const { ip, userAgent } = await requestContext();
-  const created = await createKey(await getDb(), member.companyId, input.data, { type: "user", id: member.id, ip, userAgent });
+  const created = await createKey(await getDb(), member.companyId, input.data, {
+    type: "user",
+    id: member.id,
+    ip,
+    userAgent,
+  });
   return { ok: true, key: created.key, secret: created.secret };
 }

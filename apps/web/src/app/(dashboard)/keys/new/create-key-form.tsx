@@ -4,16 +4,41 @@ import Link from "next/link";
 import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
-import { buttonPrimary, buttonSecondary, card, fieldError, hint, input, label } from "@/components/styles";
-import { type CreateKeyForm as FormValues, type CreateKeyResult, createKeyAction } from "./actions";
+import { buttonPrimary, buttonSecondary, card, fieldError, hint, input, inputBase, label } from "@/components/styles";
+import { type CreateKeyResult, createKeyAction, type CreateKeyForm as FormValues } from "./actions";
 
 type Preset = FormValues["preset"];
 
 const PRESETS: { value: Preset; title: string; description: string; scopes: string }[] = [
   { value: "admin", title: "Admin", description: "Full access to every resource.", scopes: "*" },
-  { value: "read-only", title: "Read-only", description: "Read everything, change nothing. Right for CI.", scopes: "*:read" },
-  { value: "custom", title: "Custom", description: "Pick exactly the scopes this key needs.", scopes: "resource:action" },
+  {
+    value: "read-only",
+    title: "Read-only",
+    description: "Read everything, change nothing. Right for CI.",
+    scopes: "*:read",
+  },
+  {
+    value: "custom",
+    title: "Custom",
+    description: "Pick exactly the scopes this key needs.",
+    scopes: "resource:action",
+  },
 ];
+
+/** Which error each form value can cause (the server names errors after the key's fields). */
+const ERROR_FIELD: Record<keyof FormValues, string> = {
+  name: "name",
+  preset: "scopes",
+  customScopes: "scopes",
+  environment: "environment",
+  expiry: "expiresAt",
+  expiryDate: "expiresAt",
+  ipAllowlist: "ipAllowlist",
+  rateLimit: "rateLimit",
+  rateLimitWindowSeconds: "rateLimit",
+};
+
+const FIELDS_WITH_ERRORS = new Set(["name", "scopes", "environment", "expiresAt", "ipAllowlist", "rateLimit"]);
 
 const INITIAL: FormValues = {
   name: "",
@@ -47,7 +72,8 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
         <div>
           <h2 className="text-lg font-semibold text-slate-900">Key created</h2>
           <p className="mt-1 text-sm text-slate-500">
-            <span className="font-medium text-slate-700">{created.key.name}</span> · <EnvironmentBadge environment={created.key.environment} /> ·{" "}
+            <span className="font-medium text-slate-700">{created.key.name}</span> ·{" "}
+            <EnvironmentBadge environment={created.key.environment} /> ·{" "}
             <span className="font-mono text-xs">{created.key.scopes.join(" ")}</span>
           </p>
         </div>
@@ -58,7 +84,11 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
         </div>
         <div className="flex gap-3">
           {/* A full page load: the secret goes with this page's memory. */}
-          <a href={`/keys?created=${encodeURIComponent(created.key.id)}`} className={buttonPrimary} data-testid="reveal-done">
+          <a
+            href={`/keys?created=${encodeURIComponent(created.key.id)}`}
+            className={buttonPrimary}
+            data-testid="reveal-done"
+          >
             Done
           </a>
         </div>
@@ -67,21 +97,35 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
   }
 
   const errors = result && !result.ok ? result.fieldErrors : {};
-  const set = <K extends keyof FormValues>(name: K, value: FormValues[K]) => setValues((v) => ({ ...v, [name]: value }));
+  // Errors on fields this form has no input for still need to be seen.
+  const otherErrors = Object.entries(errors).filter(([field, message]) => message && !FIELDS_WITH_ERRORS.has(field));
+  const set = <K extends keyof FormValues>(name: K, value: FormValues[K]) => {
+    setValues((v) => ({ ...v, [name]: value }));
+    // Editing a field clears its error; the rest stay until the next submit.
+    const field = ERROR_FIELD[name];
+    if (result && !result.ok && result.fieldErrors[field]) {
+      setResult({ ...result, fieldErrors: { ...result.fieldErrors, [field]: undefined } });
+    }
+  };
   const toggleScope = (scope: string, on: boolean) =>
     set("customScopes", on ? [...values.customScopes, scope] : values.customScopes.filter((s) => s !== scope));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const extra = extraScopes.split(/[\s,]+/).filter(Boolean);
-    const payload: FormValues = { ...values, customScopes: values.preset === "custom" ? [...values.customScopes, ...extra] : [] };
+    const payload: FormValues = {
+      ...values,
+      customScopes: values.preset === "custom" ? [...values.customScopes, ...extra] : [],
+    };
     startTransition(async () => {
       setResult(await createKeyAction(payload));
     });
   }
 
   const describedBy = (field: string, withHint = false) =>
-    [errors[field] ? `${ids}-${field}-error` : null, withHint ? `${ids}-${field}-hint` : null].filter(Boolean).join(" ") || undefined;
+    [errors[field] ? `${ids}-${field}-error` : null, withHint ? `${ids}-${field}-hint` : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
   const errorText = (field: string) =>
     errors[field] ? (
       <p id={`${ids}-${field}-error`} className={fieldError} data-testid={`error-${field}`}>
@@ -94,6 +138,11 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
       {result && !result.ok && result.error ? (
         <div role="alert" data-testid="form-error" className="bg-red-50 px-6 py-3 text-sm font-medium text-red-700">
           {result.error}
+          {otherErrors.map(([field, message]) => (
+            <p key={field} className="mt-1 font-normal">
+              {field}: {message}
+            </p>
+          ))}
         </div>
       ) : null}
 
@@ -123,7 +172,9 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
               <label
                 key={p.value}
                 className={`relative flex cursor-pointer flex-col rounded-lg p-3.5 ring-1 transition ring-inset ${
-                  values.preset === p.value ? "bg-indigo-50/50 ring-2 ring-indigo-600" : "ring-slate-300 hover:ring-slate-400"
+                  values.preset === p.value
+                    ? "bg-indigo-50/50 ring-2 ring-indigo-600"
+                    : "ring-slate-300 hover:ring-slate-400"
                 }`}
               >
                 <input
@@ -167,7 +218,10 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
               <input
                 id={`${ids}-extra`}
                 value={extraScopes}
-                onChange={(e) => setExtraScopes(e.target.value)}
+                onChange={(e) => {
+                  setExtraScopes(e.target.value);
+                  set("customScopes", values.customScopes);
+                }}
                 placeholder="vehicles:read, invoices:*"
                 aria-invalid={errors.scopes ? true : undefined}
                 aria-describedby={describedBy("scopes", true)}
@@ -190,7 +244,9 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
               <label
                 key={env}
                 className={`cursor-pointer rounded-md px-4 py-1.5 text-sm font-medium transition ${
-                  values.environment === env ? "bg-white text-slate-900 shadow-sm" : "text-slate-500 hover:text-slate-800"
+                  values.environment === env
+                    ? "bg-white text-slate-900 shadow-sm"
+                    : "text-slate-500 hover:text-slate-800"
                 }`}
               >
                 <input
@@ -219,7 +275,7 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
             id={`${ids}-expiry`}
             value={values.expiry}
             onChange={(e) => set("expiry", e.target.value as FormValues["expiry"])}
-            className={`${input} w-auto pr-8`}
+            className={`${inputBase} pr-8`}
           >
             <option value="never">Never</option>
             <option value="7d">In 7 days</option>
@@ -240,7 +296,7 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
                 onChange={(e) => set("expiryDate", e.target.value)}
                 aria-invalid={errors.expiresAt ? true : undefined}
                 aria-describedby={describedBy("expiresAt")}
-                className={`${input} w-auto`}
+                className={inputBase}
               />
             </>
           ) : null}
@@ -279,7 +335,7 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
                 onChange={(e) => set("rateLimit", e.target.value)}
                 placeholder="1000"
                 aria-invalid={errors.rateLimit ? true : undefined}
-                className={`${input} w-28`}
+                className={`${inputBase} w-28`}
               />
               <span>requests per</span>
               <label htmlFor={`${ids}-rlw`} className="sr-only">
@@ -291,7 +347,7 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
                 value={values.rateLimitWindowSeconds}
                 onChange={(e) => set("rateLimitWindowSeconds", e.target.value)}
                 aria-invalid={errors.rateLimit ? true : undefined}
-                className={`${input} w-24`}
+                className={`${inputBase} w-24`}
               />
               <span>seconds</span>
             </div>

@@ -20,13 +20,16 @@ export default async function NewKeyPage() {
           ← API keys
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">Create an API key</h1>
-        <p className="mt-1 text-sm text-slate-500">The secret is shown once, right after creation. Keyward keeps only its hash.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          The secret is shown once, right after creation. Keyward keeps only its hash.
+        </p>
       </div>
       {canManageKeys(member) ? (
         <CreateKeyForm builtInScopes={BUILT_IN_SCOPES} curl={<CurlExample />} />
       ) : (
         <div className={`${card} p-6 text-sm text-slate-600`} role="alert">
-          Your role (<strong>{member.role}</strong>) can view keys but not create them. Ask an owner or admin of your company.
+          Your role (<strong>{member.role}</strong>) can view keys but not create them. Ask an owner or admin of your
+          company.
         </div>
       )}
     </div>

@@ -1,0 +1,50 @@
+// Throttles clients that keep sending bad credentials, so nobody can enumerate keys: after
+// `limit` refusals from one IP within `windowSeconds`, that IP gets 429 until the window ends.
+// Failures are counted in Redis when configured (shared by replicas); the block itself is
+// remembered locally, so well-behaved requests pay nothing for this check.
+import type { Redis } from "ioredis";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
+
+const MAX_TRACKED_BLOCKS = 100_000;
+
+export class FailedAuthThrottle {
+  readonly #counter: RateLimiterAbstract;
+  readonly #limit: number;
+  readonly #blockedUntil = new Map<string, number>();
+
+  constructor(opts: { redis: Redis | null; limit: number; windowSeconds: number }) {
+    this.#limit = opts.limit;
+    const memory = new RateLimiterMemory({
+      points: opts.limit,
+      duration: opts.windowSeconds,
+      keyPrefix: "keyward:authfail",
+    });
+    this.#counter = opts.redis
+      ? new RateLimiterRedis({
+          storeClient: opts.redis,
+          points: opts.limit,
+          duration: opts.windowSeconds,
+          keyPrefix: "keyward:authfail",
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: memory,
+        })
+      : memory;
+  }
+
+  /** Seconds the IP must wait, or 0 when it may try. */
+  blockedFor(ip: string): number {
+    const until = this.#blockedUntil.get(ip);
+    if (until === undefined) return 0;
+    const left = until - Date.now();
+    if (left > 0) return Math.ceil(left / 1000);
+    this.#blockedUntil.delete(ip);
+    return 0;
+  }
+
+  async recordFailure(ip: string): Promise<void> {
+    const res = await this.#counter.penalty(ip, 1).catch(() => null);
+    if (!res || res.consumedPoints < this.#limit) return;
+    if (this.#blockedUntil.size >= MAX_TRACKED_BLOCKS) this.#blockedUntil.clear();
+    this.#blockedUntil.set(ip, Date.now() + res.msBeforeNext);
+  }
+}

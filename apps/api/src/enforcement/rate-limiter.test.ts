@@ -1,0 +1,84 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../app";
+import { loadEnv } from "../env";
+import { bearer, type Harness, startHarness } from "../test/harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+const limitedKey = async (limit: number) => {
+  const k = await h.keyWithScopes(["*"]);
+  await h.db.apiKey.update({ where: { id: k.id }, data: { rateLimit: limit, rateLimitWindowSeconds: 60 } });
+  return k;
+};
+const me = (app: Harness["app"], key: string) => app.inject({ method: "GET", url: "/v1/me", headers: bearer(key) });
+
+describe("per-key rate limits", () => {
+  it("changing a key's limit does not reset its counter", async () => {
+    const k = await limitedKey(3);
+    for (let i = 0; i < 3; i++) expect((await me(h.app, k.secret)).statusCode).toBe(200);
+    expect((await me(h.app, k.secret)).statusCode).toBe(429);
+    const patched = await h.app.inject({
+      method: "PATCH",
+      url: `/v1/keys/${k.id}`,
+      headers: bearer(h.adminKey),
+      payload: { rateLimit: { limit: 6, windowSeconds: 60 } },
+    });
+    expect(patched.statusCode).toBe(200);
+    // 4 counted so far (the refused one too): 2 more fit under the new limit of 6, then 429.
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await me(h.app, k.secret)).statusCode);
+    expect(codes).toEqual([200, 200, 429]);
+  });
+
+  it.skipIf(!process.env.REDIS_URL)("two replicas sharing Redis allow exactly the limit in total", async () => {
+    const redis = new Redis(process.env.REDIS_URL as string);
+    const second = await buildApp({
+      db: h.db,
+      env: loadEnv({ LOG_LEVEL: "silent", REDIS_URL: process.env.REDIS_URL }),
+      redis,
+    });
+    const k = await limitedKey(10);
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => me(i % 2 ? h.app : second, k.secret)));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(10);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(20);
+    await second.close();
+    redis.disconnect();
+  });
+
+  it("falls back to per-replica limits, loudly, when Redis is unreachable", async () => {
+    let logs = "";
+    const { Writable } = await import("node:stream");
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk;
+        done();
+      },
+    });
+    // Nothing listens on port 9: every Redis command fails at once.
+    const redis = new Redis("redis://127.0.0.1:9", {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
+    redis.on("error", () => {});
+    const app = await buildApp({
+      db: h.db,
+      env: loadEnv({ LOG_LEVEL: "info", REDIS_URL: "redis://127.0.0.1:9" }),
+      redis,
+      logStream,
+    });
+    const k = await limitedKey(2);
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await me(app, k.secret)).statusCode);
+    expect(codes).toEqual([200, 200, 429]);
+    expect(logs).toContain("rate limits are now per replica");
+    expect(logs).not.toContain(k.secret);
+    await app.close();
+    redis.disconnect();
+  });
+});

@@ -1,0 +1,151 @@
+// Journey: an admin sets up Keyward, creates a read-only test key for CI, sees its secret once,
+// and the API honours exactly the scopes the key was given.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { stackUrl } from "../support/env";
+import { ARTIFACTS_DIR, logFile } from "../support/stack";
+
+const COMPANY = "Acme Logistics";
+const EMAIL = "ada@acme.test";
+const PASSWORD = "correct horse battery staple";
+
+let step = 0;
+async function screenshot(page: Page, name: string): Promise<void> {
+  step += 1;
+  await page.screenshot({
+    path: join(ARTIFACTS_DIR, `create-key-${String(step).padStart(2, "0")}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+test("create a read-only test key, use it against the API, and never see its secret again", async ({ page }) => {
+  const apiUrl = stackUrl("E2E_API_URL");
+  let secret = "";
+  // The nonce-based CSP must not block any of the dashboard's own scripts or styles.
+  const browserErrors: string[] = [];
+  page.on("pageerror", (error) => browserErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content.Security.Policy/i.test(message.text()))
+      browserErrors.push(message.text());
+  });
+
+  await test.step("first run: /login sends to /setup, which creates the company", async () => {
+    await page.goto("/login");
+    await expect(page).toHaveURL(/\/setup$/);
+    await expect(page.getByRole("heading", { name: "Welcome to Keyward" })).toBeVisible();
+    await screenshot(page, "setup-form");
+
+    await page.getByLabel("Company name").fill(COMPANY);
+    await page.getByLabel("Your email").fill(EMAIL);
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create company" }).click();
+    await expect(page.locator("#password-error")).toContainText("12 characters");
+    await screenshot(page, "setup-field-error");
+
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create company" }).click();
+    await expect(page.getByTestId("setup-done")).toBeVisible();
+    await expect(page.getByTestId("admin-secret-value")).toHaveValue(/^kw_live_/);
+    await expect(page.getByTestId("readonly-secret-value")).toHaveValue(/^kw_test_/);
+    await expect(page.getByText("Copy this key now. You will not see it again.").first()).toBeVisible();
+    await screenshot(page, "setup-keys-revealed");
+    await page.getByTestId("continue-to-login").click();
+  });
+
+  await test.step("log in", async () => {
+    await expect(page).toHaveURL(/\/login/);
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill("wrong password!");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("login-error")).toHaveText("Incorrect email or password.");
+    await screenshot(page, "login-refused");
+
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/keys$/);
+    await expect(page.getByTestId("user-email")).toHaveText(EMAIL);
+    // The two keys made by setup are listed, without their secrets.
+    await expect(page.getByTestId("key-row")).toHaveCount(2);
+    await screenshot(page, "keys-after-setup");
+  });
+
+  await test.step("create a read-only test key", async () => {
+    await page.getByTestId("create-key-link").click();
+    await expect(page).toHaveURL(/\/keys\/new$/);
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect(page.getByTestId("error-name")).toBeVisible();
+    await screenshot(page, "create-key-field-error");
+
+    await page.getByLabel("Name").fill("CI pipeline (read-only)");
+    await page.getByText("Read-only", { exact: true }).click();
+    await expect(page.getByTestId("preset-read-only")).toBeChecked();
+    await page.getByText("Test", { exact: true }).click();
+    await expect(page.getByTestId("environment-test")).toBeChecked();
+    await screenshot(page, "create-key-form");
+    await page.getByRole("button", { name: "Create key" }).click();
+  });
+
+  await test.step("the secret is revealed once", async () => {
+    await expect(page.getByTestId("key-created")).toBeVisible();
+    secret = await page.getByTestId("secret-value").inputValue();
+    expect(secret).toContain("_test_");
+    expect(secret).toMatch(/^kw_test_[0-9A-Za-z]{49}$/);
+    await expect(page.getByText("Copy this key now. You will not see it again.")).toBeVisible();
+    await expect(page.getByTestId("secret-copy")).toBeVisible();
+    await screenshot(page, "key-revealed");
+  });
+
+  await test.step("the API accepts the key for reads and refuses writes", async () => {
+    const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+    const list = await fetch(`${apiUrl}/v1/keys`, { headers });
+    expect(list.status).toBe(200);
+
+    const create = await fetch(`${apiUrl}/v1/keys`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "should not exist", scopes: ["*"], environment: "test" }),
+    });
+    expect(create.status).toBe(403);
+    const body = (await create.json()) as {
+      errors: { code: string; details: { required: string[]; available: string[] } }[];
+    };
+    expect(body.errors[0]?.code).toBe("FORBIDDEN");
+    expect(body.errors[0]?.details.required).toEqual(["keys:write"]);
+    expect(body.errors[0]?.details.available).toEqual(["*:read"]);
+  });
+
+  await test.step("after a reload the secret is gone for good", async () => {
+    await page.reload();
+    await expect(page).toHaveURL(/\/keys\?created=/);
+    const row = page.getByTestId("key-row").filter({ hasText: "CI pipeline (read-only)" });
+    await expect(row).toBeVisible();
+    await expect(row.getByTestId("key-start")).toHaveText(`${secret.slice(0, "kw_test_".length + 4)}…`);
+    await expect(row.getByTestId("key-scopes")).toHaveText("*:read");
+    await expect(page.getByTestId("key-created")).toHaveCount(0);
+    expect(await page.content()).not.toContain(secret);
+    // The server's HTML and RSC payload for the page, fetched afresh with the session cookie.
+    const html = await (await page.request.get(page.url())).text();
+    expect(html).not.toContain(secret);
+    expect(html).toContain("CI pipeline (read-only)");
+    await screenshot(page, "keys-after-reload");
+  });
+
+  await test.step("log out", async () => {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto("/keys");
+    await expect(page).toHaveURL(/\/login\?next=%2Fkeys$/);
+    await screenshot(page, "logged-out");
+  });
+
+  await test.step("no script error and no CSP violation in the browser", async () => {
+    expect(browserErrors).toEqual([]);
+  });
+
+  await test.step("the secret was never logged", async () => {
+    for (const service of ["web", "api"]) {
+      expect(readFileSync(logFile(service), "utf8"), `${service} log`).not.toContain(secret);
+    }
+  });
+});
