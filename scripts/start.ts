@@ -15,6 +15,7 @@ const env = {
   dataDir: defaultDataDir(),
   apiPort: process.env.API_PORT ?? "4000",
   webPort: process.env.WEB_PORT ?? "3000",
+  webHost: process.env.WEB_HOST ?? "127.0.0.1",
   authSecret: process.env.AUTH_SECRET,
   skipBuild: process.env.KEYWARD_SKIP_BUILD === "1",
 };
@@ -48,18 +49,18 @@ const childEnv = {
   ...process.env,
   DATABASE_URL: databaseUrl,
   API_PORT: env.apiPort,
-  WEB_PORT: env.webPort,
   AUTH_SECRET: authSecret(),
   KEYWARD_API_URL: process.env.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
   NODE_ENV: "production",
 };
 let stopping = false;
 
-function run(name: string, args: string[]): void {
-  const child = spawn("pnpm", args, { cwd: root, env: childEnv, stdio: "inherit" });
-  child.on("exit", (code) => {
+/** Runs a Node program directly (no pnpm or shell in between), so signals reach it. */
+function run(name: string, cwd: string, args: string[]): void {
+  const child = spawn(process.execPath, args, { cwd: join(root, cwd), env: childEnv, stdio: "inherit" });
+  child.on("exit", (code, signal) => {
     if (!stopping) {
-      log(`${name} exited with code ${code}; stopping`);
+      log(`${name} exited (${signal ?? code}); stopping`);
       void stop(1);
     }
   });
@@ -69,16 +70,28 @@ function run(name: string, args: string[]): void {
 async function stop(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = Promise.all(running.map((c) => new Promise((r) => c.once("exit", r))));
+  for (const child of running) child.kill("SIGTERM");
+  // The API flushes usage on SIGTERM; give it time, then stop waiting.
+  const timer = setTimeout(() => running.forEach((c) => c.kill("SIGKILL")), 10_000);
+  await exited;
+  clearTimeout(timer);
   await embedded?.stop();
   process.exit(exitCode);
 }
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
-run("api", ["--filter", "@keyward/api", "start"]);
-run("web", ["--filter", "@keyward/web", "start"]);
+run("api", "apps/api", ["--import", "tsx", "src/main.ts"]);
+run("web", "apps/web", [
+  join(root, "apps/web/node_modules/next/dist/bin/next"),
+  "start",
+  "--port",
+  env.webPort,
+  "--hostname",
+  env.webHost,
+]);
 
 const db = createDb(databaseUrl, { maxConnections: 1 });
 const ready = await hasAnyCompany(db);
