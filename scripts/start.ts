@@ -74,7 +74,9 @@ async function stop(exitCode: number): Promise<void> {
   const exited = Promise.all(running.map((c) => new Promise((r) => c.once("exit", r))));
   for (const child of running) child.kill("SIGTERM");
   // The API flushes usage on SIGTERM; give it time, then stop waiting.
-  const timer = setTimeout(() => running.forEach((c) => c.kill("SIGKILL")), 10_000);
+  const timer = setTimeout(() => {
+    for (const child of running) child.kill("SIGKILL");
+  }, 10_000);
   await exited;
   clearTimeout(timer);
   await embedded?.stop();

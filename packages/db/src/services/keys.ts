@@ -39,6 +39,12 @@ export interface PublicKey {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+function rateLimitOf(row: ApiKey): { limit: number; windowSeconds: number } | null {
+  return row.rateLimit !== null && row.rateLimitWindowSeconds !== null
+    ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
+    : null;
+}
+
 export function toPublicKey(row: ApiKey, now = new Date()): PublicKey {
   return {
     id: row.id,
@@ -54,10 +60,7 @@ export function toPublicKey(row: ApiKey, now = new Date()): PublicKey {
     rotatedFromId: row.rotatedFromId,
     graceEndsAt: iso(row.graceEndsAt),
     ipAllowlist: row.ipAllowlist,
-    rateLimit:
-      row.rateLimit !== null && row.rateLimitWindowSeconds !== null
-        ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
-        : null,
+    rateLimit: rateLimitOf(row),
     metadata: row.metadata ?? null,
     imported: row.imported,
     lastUsedAt: iso(row.lastUsedAt),
@@ -85,11 +88,39 @@ export function toKeyRecord(row: ApiKey): KeyRecord {
     revokedAt: row.revokedAt,
     graceEndsAt: row.graceEndsAt,
     ipAllowlist: row.ipAllowlist,
-    rateLimit:
-      row.rateLimit !== null && row.rateLimitWindowSeconds !== null
-        ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
-        : null,
+    rateLimit: rateLimitOf(row),
   };
+}
+
+/** Generates a key with the company's prefix and stores its hash: the one place a key row is born. */
+async function insertKey(
+  tx: Tx,
+  companyId: string,
+  settings: CreateKeyInput,
+  actor: Actor,
+  rotatedFromId: string | null = null,
+): Promise<{ row: ApiKey; generated: ReturnType<typeof generateKey> }> {
+  const company = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { keyPrefix: true } });
+  const generated = generateKey({ prefix: company.keyPrefix, environment: settings.environment });
+  const row = await tx.apiKey.create({
+    data: {
+      companyId,
+      name: settings.name,
+      hash: generated.hash,
+      start: generated.start,
+      environment: settings.environment,
+      scopes: [...new Set(settings.scopes)].sort(),
+      expiresAt: settings.expiresAt ?? null,
+      ipAllowlist: settings.ipAllowlist ?? [],
+      rateLimit: settings.rateLimit?.limit ?? null,
+      rateLimitWindowSeconds: settings.rateLimit?.windowSeconds ?? null,
+      metadata: (settings.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+      rotatedFromId,
+      createdByUserId: actor.type === "user" ? actor.id : null,
+      createdByKeyId: actor.type === "key" ? actor.id : null,
+    },
+  });
+  return { row, generated };
 }
 
 /**
@@ -103,25 +134,7 @@ export async function createKey(
   actor: Actor,
 ): Promise<{ key: PublicKey; secret: string }> {
   return db.$transaction(async (tx) => {
-    const company = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { keyPrefix: true } });
-    const generated = generateKey({ prefix: company.keyPrefix, environment: input.environment });
-    const row = await tx.apiKey.create({
-      data: {
-        companyId,
-        name: input.name,
-        hash: generated.hash,
-        start: generated.start,
-        environment: input.environment,
-        scopes: [...new Set(input.scopes)].sort(),
-        expiresAt: input.expiresAt ?? null,
-        ipAllowlist: input.ipAllowlist ?? [],
-        rateLimit: input.rateLimit?.limit ?? null,
-        rateLimitWindowSeconds: input.rateLimit?.windowSeconds ?? null,
-        metadata: (input.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
-        createdByUserId: actor.type === "user" ? actor.id : null,
-        createdByKeyId: actor.type === "key" ? actor.id : null,
-      },
-    });
+    const { row, generated } = await insertKey(tx, companyId, input, actor);
     await appendAuditEvent(tx, {
       companyId,
       actor,
@@ -271,8 +284,6 @@ export async function rotateKey(
   return db.$transaction(async (tx) => {
     const old = await lockOwnKey(tx, companyId, id);
     assertUsable(old, now);
-    const company = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { keyPrefix: true } });
-    const generated = generateKey({ prefix: company.keyPrefix, environment: old.environment });
     let oldEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
     if (old.expiresAt && old.expiresAt < oldEnd) oldEnd = old.expiresAt;
     if (gracePeriodSeconds === 0) {
@@ -281,24 +292,16 @@ export async function rotateKey(
       await tx.apiKey.update({ where: { id }, data: { graceEndsAt: oldEnd } });
     }
     await tx.keyChange.create({ data: { keyId: id } });
-    const row = await tx.apiKey.create({
-      data: {
-        companyId,
-        name: old.name,
-        hash: generated.hash,
-        start: generated.start,
-        environment: old.environment,
-        scopes: old.scopes,
-        expiresAt: old.expiresAt,
-        ipAllowlist: old.ipAllowlist,
-        rateLimit: old.rateLimit,
-        rateLimitWindowSeconds: old.rateLimitWindowSeconds,
-        metadata: (old.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
-        rotatedFromId: old.id,
-        createdByUserId: actor.type === "user" ? actor.id : null,
-        createdByKeyId: actor.type === "key" ? actor.id : null,
-      },
-    });
+    const successor = {
+      name: old.name,
+      environment: old.environment,
+      scopes: old.scopes,
+      expiresAt: old.expiresAt,
+      ipAllowlist: old.ipAllowlist,
+      rateLimit: rateLimitOf(old),
+      metadata: old.metadata as Record<string, unknown> | null,
+    };
+    const { row, generated } = await insertKey(tx, companyId, successor, actor, old.id);
     await appendAuditEvent(tx, {
       companyId,
       actor,

@@ -1,8 +1,8 @@
-import { KeywardError, missingScopes } from "@keyward/auth-core";
 import { createKey, createKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, principalOf } from "../../context";
+import { assertCanGrant } from "../../enforcement/grant-guard";
 import { publicKeySchema } from "./schemas";
 
 /**
@@ -23,13 +23,7 @@ export const createKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
     },
     async (request, reply) => {
       const { key: caller } = principalOf(request);
-      const escalation = missingScopes(caller.scopes, request.body.scopes);
-      if (escalation.length > 0) {
-        throw new KeywardError("FORBIDDEN", "A key cannot grant scopes it does not have", {
-          required: escalation,
-          available: caller.scopes,
-        });
-      }
+      assertCanGrant(caller.scopes, request.body.scopes);
       const created = await createKey(db, caller.companyId, request.body, actorOf(request));
       return reply.status(201).send({ ...created.key, key: created.secret });
     },

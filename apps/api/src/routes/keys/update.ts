@@ -1,7 +1,7 @@
-import { KeywardError, missingScopes } from "@keyward/auth-core";
 import { keyIdParamsSchema, updateKey, updateKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, principalOf } from "../../context";
+import { assertCanGrant } from "../../enforcement/grant-guard";
 import { publicKeySchema } from "./schemas";
 
 /** `PATCH /v1/keys/:id`: name, scopes, IP allowlist, rate limit, expiry, metadata; effective at once. */
@@ -20,15 +20,7 @@ export const updateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
     },
     async (request) => {
       const { key: caller } = principalOf(request);
-      if (request.body.scopes) {
-        const escalation = missingScopes(caller.scopes, request.body.scopes);
-        if (escalation.length > 0) {
-          throw new KeywardError("FORBIDDEN", "A key cannot grant scopes it does not have", {
-            required: escalation,
-            available: caller.scopes,
-          });
-        }
-      }
+      if (request.body.scopes) assertCanGrant(caller.scopes, request.body.scopes);
       const updated = await updateKey(db, caller.companyId, request.params.id, request.body, actorOf(request));
       await keyChanges.announce(updated.id);
       return updated;
