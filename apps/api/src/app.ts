@@ -1,8 +1,10 @@
-import { KeyVerifier } from "@keyward/auth-core";
+import fastifyCookie from "@fastify/cookie";
 import { type Db, findKeyRecordByHash } from "@keyward/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
+import { ObservableKeyVerifier } from "./auth/key-states";
+import { startTokenServices } from "./auth/start";
 import type { ApiContext } from "./context";
 import { createAuthenticateHook } from "./enforcement/authenticate";
 import { FailedAuthThrottle } from "./enforcement/failed-auth-throttle";
@@ -12,14 +14,28 @@ import { UsageBuffer } from "./enforcement/usage-buffer";
 import type { Env } from "./env";
 import { registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
+import { registerMetrics } from "./plugins/metrics";
+import { registerOpenApi } from "./plugins/openapi";
+import { exportAuditEventsRoute } from "./routes/audit/export";
+import { listAuditEventsRoute } from "./routes/audit/list";
+import { checkRoute } from "./routes/auth/check";
+import { jwksRoute } from "./routes/auth/jwks";
+import { loginRoute } from "./routes/auth/login";
+import { logoutRoute } from "./routes/auth/logout";
+import { tokenRoute } from "./routes/auth/token";
+import { AuditFeed } from "./routes/events/audit-feed";
+import { eventsStreamRoute } from "./routes/events/stream";
 import { healthRoutes } from "./routes/health";
 import { createKeyRoute } from "./routes/keys/create";
 import { getKeyRoute } from "./routes/keys/get";
+import { importKeysRoute } from "./routes/keys/import";
 import { listKeysRoute } from "./routes/keys/list";
 import { revokeKeyRoute } from "./routes/keys/revoke";
 import { rotateKeyRoute } from "./routes/keys/rotate";
 import { updateKeyRoute } from "./routes/keys/update";
+import { verifyKeyRoute } from "./routes/keys/verify";
 import { meRoutes } from "./routes/me";
+import { usageRoute } from "./routes/usage/query";
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -48,9 +64,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const redis = opts.redis ?? null;
   const usage = new UsageBuffer({ db: opts.db, log: app.log });
   usage.start(opts.env.USAGE_FLUSH_INTERVAL_MS);
-  const verifier = new KeyVerifier({
+  const rateLimiter = new KeyRateLimiter({ redis, log: app.log });
+  const verifier = new ObservableKeyVerifier({
     store: { findByHash: (hash) => findKeyRecordByHash(opts.db, hash) },
-    rateLimiter: new KeyRateLimiter({ redis, log: app.log }),
+    rateLimiter,
     usage,
   });
   const throttle = new FailedAuthThrottle({
@@ -60,16 +77,39 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   const keyChanges = new KeyChangeFeed({ db: opts.db, verifier, redis, log: app.log });
   await keyChanges.start();
+  const { tokens, keyStates } = await startTokenServices({ db: opts.db, env: opts.env, log: app.log, verifier });
+  const events = new AuditFeed({ db: opts.db, log: app.log, pollIntervalMs: opts.env.EVENTS_POLL_INTERVAL_MS });
   // Fastify runs onClose hooks after the server stopped taking requests: the last flush sees every count.
   app.addHook("onClose", async () => {
+    tokens.signingKeys.stop();
     await keyChanges.stop();
     await usage.stop();
   });
-  const context: ApiContext = { db: opts.db, env: opts.env, verifier, redis, keyChanges, usage };
+  const context: ApiContext = {
+    db: opts.db,
+    env: opts.env,
+    verifier,
+    redis,
+    keyChanges,
+    usage,
+    throttle,
+    tokens,
+    keyStates,
+    events,
+  };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
-  app.addHook("onRequest", createAuthenticateHook(verifier, throttle));
+  app.addHook(
+    "onRequest",
+    createAuthenticateHook({ db: opts.db, verifier, throttle, tokens, keyStates, rateLimiter, usage }),
+  );
+  // Cookies are parsed by the authenticate hook only when no header carries a credential.
+  await app.register(fastifyCookie, { hook: false });
 
+  // Before any route: metrics times each route and the OpenAPI document lists each route as it is registered.
+  const metricsRoute = registerMetrics(app, context);
+  await registerOpenApi(app);
+  await app.register(metricsRoute);
   await app.register(healthRoutes, context);
   await app.register(meRoutes, context);
   await app.register(listKeysRoute, context);
@@ -78,5 +118,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(updateKeyRoute, context);
   await app.register(rotateKeyRoute, context);
   await app.register(revokeKeyRoute, context);
+  await app.register(importKeysRoute, context);
+  await app.register(verifyKeyRoute, context);
+  await app.register(usageRoute, context);
+  await app.register(listAuditEventsRoute, context);
+  await app.register(exportAuditEventsRoute, context);
+  await app.register(loginRoute, context);
+  await app.register(logoutRoute, context);
+  await app.register(checkRoute, context);
+  await app.register(tokenRoute, context);
+  await app.register(jwksRoute, context);
+  await app.register(eventsStreamRoute, context);
   return app;
 }

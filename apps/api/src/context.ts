@@ -1,11 +1,15 @@
 import type { KeyVerifier } from "@keyward/auth-core";
-import type { Db } from "@keyward/db";
+import type { Actor, Db } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
-import type { KeyPrincipal } from "./enforcement/authenticate";
+import type { KeyStates } from "./auth/key-states";
+import type { TokenService } from "./auth/tokens";
+import type { Principal } from "./enforcement/authenticate";
+import type { FailedAuthThrottle } from "./enforcement/failed-auth-throttle";
 import type { KeyChangeFeed } from "./enforcement/key-changes";
 import type { UsageBuffer } from "./enforcement/usage-buffer";
 import type { Env } from "./env";
+import type { AuditFeed } from "./routes/events/audit-feed";
 
 /** What every route module receives: the app with zod types, and the shared services. */
 export interface ApiContext {
@@ -15,24 +19,51 @@ export interface ApiContext {
   redis: Redis | null;
   keyChanges: KeyChangeFeed;
   usage: UsageBuffer;
+  /** Counts refused credentials per IP (the authenticate hook and login share it). */
+  throttle: FailedAuthThrottle;
+  /** Issues and verifies JWTs. */
+  tokens: TokenService;
+  /** Keys by id, for tokens exchanged from a key and for long-lived streams. */
+  keyStates: KeyStates;
+  /** New audit events per company, for the event streams. */
+  events: AuditFeed;
 }
 
-/** The authenticated key of a route that declared `config.auth` (set by the authenticate hook). */
-export function principalOf(request: FastifyRequest): KeyPrincipal {
+/** The authenticated caller of a route that declared `config.auth` (set by the authenticate hook). */
+export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error("Route declared no auth config but read the principal");
   return request.principal;
 }
 
-/** Who did it, for audit events: the key by id and fingerprint, with the caller's IP and user agent. */
-export function actorOf(request: FastifyRequest) {
-  const { key, fingerprint } = principalOf(request);
-  return {
-    type: "key" as const,
-    id: key.id,
-    fingerprint,
-    ip: request.ip,
-    userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
-  };
+/** The caller's company: every query of an authenticated route is scoped by it. */
+export function companyOf(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  return principal.type === "key" ? principal.key.companyId : principal.companyId;
+}
+
+/** The scopes the caller holds right now (a user's role, a key's scopes, a token's scopes its key still has). */
+export function scopesOf(request: FastifyRequest): string[] {
+  const principal = principalOf(request);
+  return principal.type === "key" ? principal.key.scopes : principal.scopes;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who did it, for audit events: a key by id and fingerprint (also when it acts through a token), or a user. */
+export function actorOf(request: FastifyRequest): Actor {
+  const principal = principalOf(request);
+  const seen = { ip: request.ip, userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null };
+  switch (principal.type) {
+    case "key":
+      return { type: "key", id: principal.key.id, fingerprint: principal.fingerprint, ...seen };
+    case "token":
+      return { type: "key", id: principal.keyId, fingerprint: principal.fingerprint, ...seen };
+    case "user":
+      // Users are recorded by Keyward user id (a uuid column); an external subject that is not one cannot be.
+      return UUID.test(principal.userId)
+        ? { type: "user", id: principal.userId, ...seen }
+        : { type: "system", ...seen };
+  }
 }
 
 declare module "fastify" {

@@ -1,5 +1,7 @@
 // The only place the API and the CLI read process.env; everything else receives an Env.
 import { z } from "zod";
+import { KEYWARD_ISSUER } from "./auth/claims";
+import { decodeEncryptionKey } from "./auth/encryption";
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -14,6 +16,30 @@ const envSchema = z.object({
   /** Refused credentials from one IP within the window before that IP gets 429. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** 32 bytes, base64 or hex: encrypts the JWT signing keys at rest; when unset see auth/encryption.ts. */
+  KEYWARD_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || decodeEncryptionKey(v) !== null, "must be 32 bytes, base64 or hex"),
+  /** Accept HS256 JWTs signed with this shared secret. */
+  KEYWARD_JWT_SECRET: z.string().min(32).optional(),
+  /** Accept JWTs of an external identity provider whose keys are published here (issuer and audience required). */
+  KEYWARD_JWKS_URL: z.string().url().optional(),
+  KEYWARD_JWT_ISSUER: z.string().min(1).optional(),
+  KEYWARD_JWT_AUDIENCE: z.string().min(1).optional(),
+  /** The claim of an external or HS256 token that holds the Keyward company id. */
+  KEYWARD_JWT_COMPANY_CLAIM: z.string().min(1).default("company"),
+  /** How often the event streams of a company look for its new audit events. */
+  EVENTS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** Comment lines that keep an idle event stream open through proxies. */
+  EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Open event streams per company on one replica before new ones get 429. */
+  EVENTS_MAX_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).default(50),
+  /** Bearer token for `GET /metrics`; unset or empty, the route does not exist. */
+  KEYWARD_METRICS_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(16, "at least 16 characters; generate one with `openssl rand -hex 32`").optional(),
+  ),
   /** Trust X-Forwarded-For from these proxies (comma-separated IPs/CIDRs, or `true` for any) to find the client IP. */
   TRUST_PROXY: z
     .string()
@@ -23,10 +49,26 @@ const envSchema = z.object({
     ),
 });
 
+// An external token is only safe to accept when it is checked to be meant for this API.
+const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  if (env.KEYWARD_JWKS_URL === undefined) return;
+  for (const name of ["KEYWARD_JWT_ISSUER", "KEYWARD_JWT_AUDIENCE"] as const) {
+    if (env[name] === undefined)
+      ctx.addIssue({ code: "custom", path: [name], message: "required with KEYWARD_JWKS_URL" });
+  }
+  if (env.KEYWARD_JWT_ISSUER === KEYWARD_ISSUER) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["KEYWARD_JWT_ISSUER"],
+      message: `"${KEYWARD_ISSUER}" is the API's own issuer`,
+    });
+  }
+});
+
 export type Env = z.output<typeof envSchema>;
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = checkedEnvSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment:\n${problems}`);

@@ -22,6 +22,9 @@ async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   app.log.info({ signal }, "shutting down");
+  // Connections that finish a request after close() began stay open as idle keep-alives, and
+  // close() waits for them; closing idle ones as they appear lets in-flight requests finish first.
+  setInterval(() => app.server.closeIdleConnections(), 100).unref();
   await app.close();
   await db.$disconnect();
   redis?.disconnect();

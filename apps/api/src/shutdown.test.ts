@@ -45,13 +45,13 @@ describe("graceful shutdown", () => {
     await new Promise((r) => setTimeout(r, 1500));
     const exited = new Promise<number | null>((r) => api.child.once("exit", r));
     api.child.kill("SIGTERM");
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("no exit within 10 s"), 10_000))]);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("no exit within 20 s"), 20_000))]);
     stop = true;
     await Promise.all(clients);
 
-    expect(code).toBe(0);
+    expect(code, api.output().slice(-3000)).toBe(0);
     expect(served).toBeGreaterThan(50);
     const sum = await db.usageBucket.aggregate({ where: { keyId: key.id, outcome: "allowed" }, _sum: { count: true } });
     expect(sum._sum.count).toBe(served);
-  });
+  }, 60_000);
 });

@@ -8,6 +8,8 @@ export * from "./services/audit-query";
 export * from "./services/companies";
 export * from "./services/key-input";
 export * from "./services/keys";
+export * from "./services/members";
+export * from "./services/settings";
 export * from "./services/usage";
 export * from "./services/usage-query";
 export * from "./services/users";

@@ -1,9 +1,9 @@
-// pglite-socket 0.2 runs one protocol message at a time from any connection, and only keeps a
-// connection's messages together inside an explicit BEGIN…COMMIT. An extended-protocol query
+// pglite-socket 0.2 runs one protocol message at a time from any connection, and keeps a
+// connection's messages together only inside an explicit BEGIN…COMMIT. An extended-protocol query
 // (Parse, Bind, Execute, Sync) is several messages, so under concurrency another connection's
-// Parse can land between them: measured here, 3–7 of 300 concurrent Prisma queries failed with
-// "portal does not exist" or returned another query's empty result. This replaces the queue's
-// scheduling so a connection keeps PGlite from its first message until PGlite answers
+// Parse can land in between: measured here, 3–7 of 300 concurrent Prisma queries from an API
+// process failed with "portal does not exist" or got another query's empty result. This replaces
+// the queue's scheduling so a connection keeps PGlite from its first message until PGlite answers
 // ReadyForQuery/Idle, i.e. until its query or transaction is complete.
 import type { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 

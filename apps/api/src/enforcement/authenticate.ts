@@ -1,8 +1,30 @@
-// The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential, let
-// auth-core's KeyVerifier check it (checksum, hash, cache, status, IP, scopes, rate limit), and
-// turn its verdict into the SPEC's 401/403/429 with the exact headers. A cache hit touches no database.
-import { type KeyRecord, type KeyVerifier, KeywardError, type VerifyResult } from "@keyward/auth-core";
+// The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential (header,
+// X-API-Key, `?token=` on routes that allow it, the kw_session cookie), then
+//   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
+//   a JWT:      TokenService verifies it in memory; a user token is checked against its role's
+//               scopes, a token exchanged from a key re-runs that key's checks from KeyStates;
+// and every verdict becomes the SPEC's 401/403/429 with the same bodies and headers whatever the
+// credential. A cache hit touches no database.
+
+import fastifyCookie from "@fastify/cookie";
+import {
+  type Environment,
+  isReached,
+  type KeyRecord,
+  type KeyVerifier,
+  KeywardError,
+  missingScopes,
+  type RateLimitDecision,
+  type RateLimiter,
+  scopeGrants,
+  type UsageRecorder,
+  type VerifyResult,
+} from "@keyward/auth-core";
+import { type Db, findMembership } from "@keyward/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { type Role, SESSION_COOKIE, scopesOfRole } from "../auth/claims";
+import type { KeyStates, KnownKey } from "../auth/key-states";
+import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "../auth/tokens";
 import { sendError, WWW_AUTHENTICATE } from "../errors";
 import type { FailedAuthThrottle } from "./failed-auth-throttle";
 
@@ -12,18 +34,57 @@ export interface KeyPrincipal {
   fingerprint: string;
 }
 
+/** A dashboard user (a token from POST /v1/auth/login), or the subject of an HS256 or external token. */
+export interface UserPrincipal {
+  type: "user";
+  userId: string;
+  companyId: string;
+  role: Role | null;
+  scopes: string[];
+  issuer: TokenIssuer;
+  expiresAt: Date;
+}
+
+/** A JWT exchanged from a key (POST /v1/auth/token), or the kw_session cookie of a key login. */
+export interface TokenPrincipal {
+  type: "token";
+  companyId: string;
+  keyId: string;
+  fingerprint: string;
+  /** The token's scopes that the key still has. */
+  scopes: string[];
+  environment: Environment;
+  session: boolean;
+  expiresAt: Date;
+}
+
+export type Principal = KeyPrincipal | UserPrincipal | TokenPrincipal;
+
 declare module "fastify" {
   interface FastifyRequest {
-    principal?: KeyPrincipal;
+    principal?: Principal;
   }
   interface FastifyContextConfig {
-    /** Scopes the caller needs; `[]` means any valid credential. Routes without `auth` are public. */
-    auth?: { scopes: string[] };
+    /**
+     * Scopes the caller needs; `[]` means any valid credential. Routes without `auth` are public.
+     * `queryToken` also accepts `?token=` (only for EventSource clients, which cannot send headers).
+     */
+    auth?: { scopes: string[]; queryToken?: boolean };
   }
 }
 
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_JWT_LENGTH = 8192;
+
+export function isJwt(credential: string): boolean {
+  return credential.length <= MAX_JWT_LENGTH && JWT_SHAPE.test(credential);
+}
+
 /** The credential a request carries, or null; `sent` tells a missing credential from an unusable one. */
-export function readCredential(request: FastifyRequest): { credential: string | null; sent: boolean } {
+export function readCredential(
+  request: FastifyRequest,
+  opts: { queryToken?: boolean } = {},
+): { credential: string | null; sent: boolean } {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
@@ -31,12 +92,35 @@ export function readCredential(request: FastifyRequest): { credential: string | 
   }
   const apiKey = request.headers["x-api-key"];
   if (apiKey !== undefined) return { credential: typeof apiKey === "string" ? apiKey.trim() : null, sent: true };
+  if (opts.queryToken) {
+    const token = (request.query as Record<string, unknown> | undefined)?.token;
+    if (token !== undefined)
+      return { credential: typeof token === "string" && token !== "" ? token : null, sent: true };
+  }
+  const cookieHeader = request.headers.cookie;
+  if (cookieHeader?.includes(`${SESSION_COOKIE}=`)) {
+    const session = fastifyCookie.parse(cookieHeader)[SESSION_COOKIE];
+    if (session !== undefined) return { credential: session !== "" && isJwt(session) ? session : null, sent: true };
+  }
   return { credential: null, sent: false };
 }
 
-function unauthorized(reply: FastifyReply, sent: boolean): FastifyReply {
+export function unauthorized(reply: FastifyReply, sent: boolean): FastifyReply {
   reply.header("WWW-Authenticate", sent ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
   return sendError(reply, new KeywardError("UNAUTHORIZED"));
+}
+
+function forbidden(reply: FastifyReply, required: readonly string[], available: readonly string[]): FastifyReply {
+  reply.header("WWW-Authenticate", `${WWW_AUTHENTICATE}, error="insufficient_scope", scope="${required.join(" ")}"`);
+  return sendError(
+    reply,
+    new KeywardError("FORBIDDEN", undefined, { required: [...required], available: [...available] }),
+  );
+}
+
+export function unavailable(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  request.log.error({ err: error }, "credential store unreachable");
+  return sendError(reply, new KeywardError("SERVICE_UNAVAILABLE", "Key store unavailable, try again shortly"));
 }
 
 function rateLimitHeaders(reply: FastifyReply, result: VerifyResult): void {
@@ -47,7 +131,7 @@ function rateLimitHeaders(reply: FastifyReply, result: VerifyResult): void {
   reply.header("RateLimit-Reset", rl.resetSeconds);
 }
 
-function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+export function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
   reply.header("Retry-After", retryAfterSeconds);
   return sendError(
     reply,
@@ -55,12 +139,164 @@ function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): Fastif
   );
 }
 
-export function createAuthenticateHook(verifier: KeyVerifier, throttle: FailedAuthThrottle) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const required = request.routeOptions.config.auth?.scopes;
-    if (required === undefined) return;
+/** A key's verdict (or its token's) as the response, the same for every route; true when the request may go on. */
+export function answerVerdict(
+  throttle: FailedAuthThrottle,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: VerifyResult,
+  required: readonly string[],
+  available: readonly string[],
+): boolean {
+  if (result.fingerprint)
+    request.keyLog = { keyId: result.key?.id, fingerprint: result.fingerprint, code: result.code };
+  rateLimitHeaders(reply, result);
+  switch (result.code) {
+    case "VALID":
+      return true;
+    case "MALFORMED":
+    case "NOT_FOUND":
+    case "EXPIRED":
+    case "REVOKED":
+      void throttle.recordFailure(request.ip);
+      unauthorized(reply, true);
+      return false;
+    case "INSUFFICIENT_SCOPE":
+      forbidden(reply, required, available);
+      return false;
+    case "IP_NOT_ALLOWED":
+      sendError(reply, new KeywardError("IP_NOT_ALLOWED", `IP address ${request.ip} is not allowed for this key`));
+      return false;
+    case "RATE_LIMITED": {
+      const retryAfterSeconds = result.ratelimit?.resetSeconds ?? 1;
+      reply.header("Retry-After", retryAfterSeconds);
+      sendError(reply, new KeywardError("RATE_LIMITED", undefined, { retryAfterSeconds }));
+      return false;
+    }
+  }
+}
 
-    const { credential, sent } = readCredential(request);
+/** Required scopes that change something: for these a user token's role is re-read, it may have changed. */
+function changesSomething(required: readonly string[]): boolean {
+  return required.some((s) => s === "*" || s.endsWith(":write") || s.endsWith(":*"));
+}
+
+export interface AuthenticateDeps {
+  db: Db;
+  verifier: KeyVerifier;
+  throttle: FailedAuthThrottle;
+  tokens: TokenService;
+  keyStates: KeyStates;
+  rateLimiter: RateLimiter;
+  usage: UsageRecorder;
+}
+
+export function createAuthenticateHook(deps: AuthenticateDeps) {
+  const { db, verifier, throttle, tokens, keyStates, rateLimiter, usage } = deps;
+
+  /** The verifier's checks after its cache step, for the key behind a token (same order, same usage counts). */
+  async function checkKeyBehindToken(
+    known: KnownKey,
+    scopes: readonly string[],
+    required: readonly string[],
+    ip: string,
+  ): Promise<VerifyResult> {
+    const { key, fingerprint } = known;
+    const refuse = (code: Exclude<VerifyResult["code"], "VALID">, ratelimit?: RateLimitDecision): VerifyResult => {
+      usage.record(key, code, ip);
+      return { valid: false, code, key, fingerprint, ...(ratelimit ? { ratelimit } : {}) };
+    };
+    if (key.revokedAt !== null) return refuse("REVOKED");
+    const now = Date.now();
+    if (isReached(key.expiresAt, now) || isReached(key.graceEndsAt, now)) return refuse("EXPIRED");
+    if (key.ipAllowlist.length > 0 && !known.allowsIp(ip)) return refuse("IP_NOT_ALLOWED");
+    if (missingScopes(scopes, required).length > 0) return refuse("INSUFFICIENT_SCOPE");
+    let ratelimit: RateLimitDecision | undefined;
+    if (key.rateLimit !== null) {
+      ratelimit = await rateLimiter.consume(key);
+      if (!ratelimit.allowed) return refuse("RATE_LIMITED", ratelimit);
+    }
+    usage.record(key, "VALID", ip);
+    return { valid: true, code: "VALID", key, fingerprint, ...(ratelimit ? { ratelimit } : {}) };
+  }
+
+  async function authenticateJwt(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    jwt: string,
+    required: readonly string[],
+  ): Promise<void> {
+    let token: VerifiedToken | null;
+    try {
+      token = await tokens.verify(jwt);
+    } catch (error) {
+      if (error instanceof TokenCheckUnavailable) return void unavailable(request, reply, error);
+      throw error;
+    }
+    if (token === null) {
+      void throttle.recordFailure(request.ip);
+      return void unauthorized(reply, true);
+    }
+
+    if (token.type === "user") {
+      let { role, scopes } = token;
+      if (token.issuer === "keyward" && changesSomething(required)) {
+        let membership: Awaited<ReturnType<typeof findMembership>>;
+        try {
+          membership = await findMembership(db, token.userId, token.companyId);
+        } catch (error) {
+          return void unavailable(request, reply, error);
+        }
+        if (membership === null) {
+          void throttle.recordFailure(request.ip);
+          return void unauthorized(reply, true);
+        }
+        role = membership.role;
+        scopes = scopesOfRole(membership.role);
+      }
+      if (missingScopes(scopes, required).length > 0) return void forbidden(reply, required, scopes);
+      request.principal = { ...token, role, scopes };
+      return;
+    }
+
+    let known: KnownKey | null;
+    try {
+      known = await keyStates.get(token.keyId);
+    } catch (error) {
+      return void unavailable(request, reply, error);
+    }
+    if (known === null || known.key.companyId !== token.companyId) {
+      void throttle.recordFailure(request.ip);
+      return void unauthorized(reply, true);
+    }
+    // A token never grants more than its key has now: narrowing the key narrows its tokens.
+    const current = known.key.scopes;
+    const scopes = token.scopes.filter((s) => scopeGrants(current, s));
+    let result: VerifyResult;
+    try {
+      result = await checkKeyBehindToken(known, scopes, required, request.ip);
+    } catch (error) {
+      return void unavailable(request, reply, error);
+    }
+    if (!answerVerdict(throttle, request, reply, result, required, scopes)) return;
+    request.principal = {
+      type: "token",
+      companyId: token.companyId,
+      keyId: token.keyId,
+      fingerprint: known.fingerprint,
+      scopes,
+      environment: known.key.environment,
+      session: token.session,
+      expiresAt: token.expiresAt,
+    };
+  }
+
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const auth = request.routeOptions.config.auth;
+    if (auth === undefined) return;
+    const required = auth.scopes;
+
+    const { credential, sent } = readCredential(request, { queryToken: auth.queryToken === true });
     if (sent) {
       const wait = throttle.blockedFor(request.ip);
       if (wait > 0) return void tooManyFailures(reply, wait);
@@ -69,48 +305,16 @@ export function createAuthenticateHook(verifier: KeyVerifier, throttle: FailedAu
       if (sent) void throttle.recordFailure(request.ip);
       return void unauthorized(reply, sent);
     }
+    if (isJwt(credential)) return authenticateJwt(request, reply, credential, required);
 
     let result: VerifyResult;
     try {
       result = await verifier.verify(credential, { requiredScopes: required, ip: request.ip });
     } catch (error) {
-      request.log.error({ err: error }, "key store unreachable");
-      return void sendError(reply, new KeywardError("SERVICE_UNAVAILABLE", "Key store unavailable, try again shortly"));
+      return void unavailable(request, reply, error);
     }
-    if (result.fingerprint)
-      request.keyLog = { keyId: result.key?.id, fingerprint: result.fingerprint, code: result.code };
-    rateLimitHeaders(reply, result);
-
-    switch (result.code) {
-      case "VALID":
-        request.principal = { type: "key", key: result.key, fingerprint: result.fingerprint };
-        return;
-      case "MALFORMED":
-      case "NOT_FOUND":
-      case "EXPIRED":
-      case "REVOKED":
-        void throttle.recordFailure(request.ip);
-        return void unauthorized(reply, true);
-      case "INSUFFICIENT_SCOPE":
-        reply.header(
-          "WWW-Authenticate",
-          `${WWW_AUTHENTICATE}, error="insufficient_scope", scope="${required.join(" ")}"`,
-        );
-        return void sendError(
-          reply,
-          new KeywardError("FORBIDDEN", undefined, { required: [...required], available: result.key?.scopes ?? [] }),
-        );
-      case "IP_NOT_ALLOWED":
-        return void sendError(
-          reply,
-          new KeywardError("IP_NOT_ALLOWED", `IP address ${request.ip} is not allowed for this key`),
-        );
-      case "RATE_LIMITED": {
-        const retryAfterSeconds = result.ratelimit?.resetSeconds ?? 1;
-        reply.header("Retry-After", retryAfterSeconds);
-        return void sendError(reply, new KeywardError("RATE_LIMITED", undefined, { retryAfterSeconds }));
-      }
-    }
+    if (!answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? [])) return;
+    if (result.valid) request.principal = { type: "key", key: result.key, fingerprint: result.fingerprint };
   };
 }
 

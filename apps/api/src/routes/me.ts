@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, principalOf } from "../context";
+import { type ApiContext, companyOf, principalOf, scopesOf } from "../context";
 
 export const meResponseSchema = z.object({
-  type: z.enum(["key", "user"]),
+  // `token`: a JWT exchanged from a key (or a key's login session), named by that key's id.
+  type: z.enum(["key", "user", "token"]),
   company: z.object({ id: z.string(), name: z.string() }),
   keyId: z.string().optional(),
+  userId: z.string().optional(),
+  role: z.enum(["owner", "admin", "viewer"]).optional(),
   scopes: z.array(z.string()),
   environment: z.enum(["live", "test"]).optional(),
 });
@@ -19,12 +22,38 @@ export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) =
       schema: { tags: ["auth"], summary: "The calling credential", response: { 200: meResponseSchema } },
     },
     async (request) => {
-      const { key } = principalOf(request);
+      const principal = principalOf(request);
       const company = await db.company.findUniqueOrThrow({
-        where: { id: key.companyId },
+        where: { id: companyOf(request) },
         select: { id: true, name: true },
       });
-      return { type: "key" as const, company, keyId: key.id, scopes: key.scopes, environment: key.environment };
+      const scopes = scopesOf(request);
+      switch (principal.type) {
+        case "key":
+          return {
+            type: "key" as const,
+            company,
+            keyId: principal.key.id,
+            scopes,
+            environment: principal.key.environment,
+          };
+        case "token":
+          return {
+            type: "token" as const,
+            company,
+            keyId: principal.keyId,
+            scopes,
+            environment: principal.environment,
+          };
+        case "user":
+          return {
+            type: "user" as const,
+            company,
+            userId: principal.userId,
+            role: principal.role ?? undefined,
+            scopes,
+          };
+      }
     },
   );
 };

@@ -39,41 +39,51 @@ export function auditHash(prevHash: string | null, fields: Record<string, unknow
     .digest("hex");
 }
 
-/** Appends one event inside `tx`; the company row lock serialises writers of one company's chain. */
+/** Appends one event inside `tx`. */
 export async function appendAuditEvent(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM companies WHERE id = ${input.companyId}::uuid FOR UPDATE`;
+  await appendAuditEvents(tx, input.companyId, [input]);
+}
+
+/**
+ * Appends events of one company inside `tx`, in order, with one lock and one insert. The company
+ * row lock serialises writers of a chain; NO KEY UPDATE, because inserting any row that references
+ * the company takes KEY SHARE on it, and FOR UPDATE would deadlock with such a transaction.
+ */
+export async function appendAuditEvents(tx: Tx, companyId: string, inputs: readonly AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.$queryRaw`SELECT id FROM companies WHERE id = ${companyId}::uuid FOR NO KEY UPDATE`;
   const last = await tx.auditEvent.findFirst({
-    where: { companyId: input.companyId },
+    where: { companyId },
     orderBy: { seq: "desc" },
     select: { seq: true, hash: true },
   });
-  const createdAt = new Date();
-  const fields = {
-    companyId: input.companyId,
-    seq: (last?.seq ?? 0) + 1,
-    actorType: input.actor.type,
-    actorId: input.actor.type === "system" ? null : input.actor.id,
-    action: input.action,
-    targetType: input.targetType ?? null,
-    targetId: input.targetId ?? null,
-    keyId: input.keyId ?? null,
-    fingerprint: input.fingerprint ?? (input.actor.type === "key" ? input.actor.fingerprint : null),
-    ip: input.actor.ip ?? null,
-    userAgent: input.actor.userAgent ?? null,
-    reason: input.reason ?? null,
-    metadata: (input.metadata ?? null) as Prisma.InputJsonValue | null,
-    createdAt: createdAt.toISOString(),
-  };
-  const prevHash = last?.hash ?? null;
-  await tx.auditEvent.create({
-    data: {
-      ...fields,
-      metadata: fields.metadata ?? undefined,
-      createdAt,
-      prevHash,
-      hash: auditHash(prevHash, fields),
-    },
-  });
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? null;
+  const rows: Prisma.AuditEventCreateManyInput[] = [];
+  for (const input of inputs) {
+    if (input.companyId !== companyId) throw new Error("appendAuditEvents: events of one company only");
+    const createdAt = new Date();
+    const fields = {
+      companyId,
+      seq: ++seq,
+      actorType: input.actor.type,
+      actorId: input.actor.type === "system" ? null : input.actor.id,
+      action: input.action,
+      targetType: input.targetType ?? null,
+      targetId: input.targetId ?? null,
+      keyId: input.keyId ?? null,
+      fingerprint: input.fingerprint ?? (input.actor.type === "key" ? input.actor.fingerprint : null),
+      ip: input.actor.ip ?? null,
+      userAgent: input.actor.userAgent ?? null,
+      reason: input.reason ?? null,
+      metadata: (input.metadata ?? null) as Prisma.InputJsonValue | null,
+      createdAt: createdAt.toISOString(),
+    };
+    const hash = auditHash(prevHash, fields);
+    rows.push({ ...fields, metadata: fields.metadata ?? undefined, createdAt, prevHash, hash });
+    prevHash = hash;
+  }
+  await tx.auditEvent.createMany({ data: rows });
 }
 
 /** Recomputes the chain of one company; returns the seq of the first broken event, or null. */

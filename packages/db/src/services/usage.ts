@@ -1,5 +1,5 @@
 import type { Db } from "../client";
-import { appendAuditEvent } from "./audit";
+import { appendAuditEvents } from "./audit";
 
 export interface UsageCount {
   companyId: string;
@@ -53,17 +53,24 @@ export async function writeUsageBatch(db: Db, batch: UsageBatch): Promise<void> 
                     ${batch.lastUses.map((u) => u.ip)}::text[]) AS v(id, at, ip)
         WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.at)`;
     }
-    for (const r of batch.refusals) {
-      await appendAuditEvent(tx, {
-        companyId: r.companyId,
-        actor: { type: "key", id: r.keyId, fingerprint: r.fingerprint, ip: r.ip },
-        action: "request.refused",
-        targetType: "key",
-        targetId: r.keyId,
-        keyId: r.keyId,
-        reason: r.code,
-        metadata: { count: r.count, firstAt: r.firstAt.toISOString(), lastAt: r.lastAt.toISOString() },
-      });
+    // Companies in a fixed order, so two replicas flushing at once lock their chains in the same order.
+    const byCompany = new Map<string, RefusalSummary[]>();
+    for (const r of batch.refusals) byCompany.set(r.companyId, [...(byCompany.get(r.companyId) ?? []), r]);
+    for (const companyId of [...byCompany.keys()].sort()) {
+      await appendAuditEvents(
+        tx,
+        companyId,
+        (byCompany.get(companyId) ?? []).map((r) => ({
+          companyId,
+          actor: { type: "key" as const, id: r.keyId, fingerprint: r.fingerprint, ip: r.ip },
+          action: "request.refused",
+          targetType: "key",
+          targetId: r.keyId,
+          keyId: r.keyId,
+          reason: r.code,
+          metadata: { count: r.count, firstAt: r.firstAt.toISOString(), lastAt: r.lastAt.toISOString() },
+        })),
+      );
     }
   });
 }

@@ -1,7 +1,7 @@
 import { createKey, createKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, actorOf, principalOf } from "../../context";
+import { type ApiContext, actorOf, companyOf, scopesOf } from "../../context";
 import { assertCanGrant } from "../../enforcement/grant-guard";
 import { publicKeySchema } from "./schemas";
 
@@ -22,9 +22,8 @@ export const createKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
       },
     },
     async (request, reply) => {
-      const { key: caller } = principalOf(request);
-      assertCanGrant(caller.scopes, request.body.scopes);
-      const created = await createKey(db, caller.companyId, request.body, actorOf(request));
+      assertCanGrant(scopesOf(request), request.body.scopes);
+      const created = await createKey(db, companyOf(request), request.body, actorOf(request));
       return reply.status(201).send({ ...created.key, key: created.secret });
     },
   );

@@ -1,6 +1,6 @@
 import { getKey, keyIdParamsSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { type ApiContext, principalOf } from "../../context";
+import { type ApiContext, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
 /** `GET /v1/keys/:id`: one key of the caller's company, never its secret. */
@@ -11,6 +11,6 @@ export const getKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }
       config: { auth: { scopes: ["keys:read"] } },
       schema: { tags: ["keys"], summary: "Get a key", params: keyIdParamsSchema, response: { 200: publicKeySchema } },
     },
-    async (request) => getKey(db, principalOf(request).key.companyId, request.params.id),
+    async (request) => getKey(db, companyOf(request), request.params.id),
   );
 };

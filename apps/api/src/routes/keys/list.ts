@@ -1,7 +1,7 @@
 import { listKeys, listKeysQuerySchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, principalOf } from "../../context";
+import { type ApiContext, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
 /** `GET /v1/keys`: the caller's company's keys, newest first, cursor-paginated. */
@@ -17,6 +17,6 @@ export const listKeysRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db
         response: { 200: z.object({ data: z.array(publicKeySchema), nextCursor: z.string().nullable() }) },
       },
     },
-    async (request) => listKeys(db, principalOf(request).key.companyId, request.query),
+    async (request) => listKeys(db, companyOf(request), request.query),
   );
 };

@@ -1,6 +1,6 @@
 import { keyIdParamsSchema, revokeKey, revokeKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { type ApiContext, actorOf, principalOf } from "../../context";
+import { type ApiContext, actorOf, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
 /** `POST /v1/keys/:id/revoke`: the key stops working at once, on every replica. */
@@ -18,8 +18,13 @@ export const revokeKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
       },
     },
     async (request) => {
-      const { key: caller } = principalOf(request);
-      const revoked = await revokeKey(db, caller.companyId, request.params.id, request.body?.reason, actorOf(request));
+      const revoked = await revokeKey(
+        db,
+        companyOf(request),
+        request.params.id,
+        request.body?.reason,
+        actorOf(request),
+      );
       await keyChanges.announce(revoked.id);
       return revoked;
     },

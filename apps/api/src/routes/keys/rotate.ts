@@ -1,7 +1,7 @@
 import { keyIdParamsSchema, rotateKey, rotateKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, actorOf, principalOf } from "../../context";
+import { type ApiContext, actorOf, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
 /**
@@ -29,9 +29,8 @@ export const rotateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
       },
     },
     async (request, reply) => {
-      const { key: caller } = principalOf(request);
       const grace = request.body?.gracePeriodSeconds ?? 0;
-      const result = await rotateKey(db, caller.companyId, request.params.id, grace, actorOf(request));
+      const result = await rotateKey(db, companyOf(request), request.params.id, grace, actorOf(request));
       await keyChanges.announce(result.rotatedFrom);
       return reply.status(201).send({
         ...result.key,

@@ -1,6 +1,6 @@
 import { keyIdParamsSchema, updateKey, updateKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { type ApiContext, actorOf, principalOf } from "../../context";
+import { type ApiContext, actorOf, companyOf, scopesOf } from "../../context";
 import { assertCanGrant } from "../../enforcement/grant-guard";
 import { publicKeySchema } from "./schemas";
 
@@ -19,9 +19,8 @@ export const updateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
       },
     },
     async (request) => {
-      const { key: caller } = principalOf(request);
-      if (request.body.scopes) assertCanGrant(caller.scopes, request.body.scopes);
-      const updated = await updateKey(db, caller.companyId, request.params.id, request.body, actorOf(request));
+      if (request.body.scopes) assertCanGrant(scopesOf(request), request.body.scopes);
+      const updated = await updateKey(db, companyOf(request), request.params.id, request.body, actorOf(request));
       await keyChanges.announce(updated.id);
       return updated;
     },

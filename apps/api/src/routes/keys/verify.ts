@@ -2,7 +2,7 @@ import { KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { scopeSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, principalOf } from "../../context";
+import { type ApiContext, companyOf } from "../../context";
 
 export const verifyKeyInputSchema = z.strictObject({
   // Any string: a malformed key is an answer (NOT_FOUND), not a bad request.
@@ -16,15 +16,7 @@ export const verifyKeyInputSchema = z.strictObject({
 
 export const verifyKeyResponseSchema = z.object({
   valid: z.boolean(),
-  code: z.enum([
-    "VALID",
-    "NOT_FOUND",
-    "EXPIRED",
-    "REVOKED",
-    "INSUFFICIENT_SCOPE",
-    "IP_NOT_ALLOWED",
-    "RATE_LIMITED",
-  ]),
+  code: z.enum(["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "INSUFFICIENT_SCOPE", "IP_NOT_ALLOWED", "RATE_LIMITED"]),
   keyId: z.string().optional(),
   scopes: z.array(z.string()).optional(),
   environment: z.enum(["live", "test"]).optional(),
@@ -57,7 +49,7 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
       },
     },
     async (request, reply) => {
-      const companyId = principalOf(request).key.companyId;
+      const companyId = companyOf(request);
       const { key, requiredScopes, ip } = request.body;
       let result: VerifyResult;
       try {

@@ -1,0 +1,41 @@
+// Test helpers for credentials: dashboard users of any role, and a client IP of one's own.
+import { randomBytes, randomUUID } from "node:crypto";
+import { hashPassword } from "@keyward/auth-core";
+import type { Db } from "@keyward/db";
+import type { FastifyInstance } from "fastify";
+import type { Role } from "./claims";
+
+/**
+ * A random private IP per test file: the failed-credential throttle counts per IP (in Redis when
+ * REDIS_URL is set, shared by every test file), so refusals here must not block other files.
+ */
+export function testIp(): string {
+  const [a, b, c] = randomBytes(3);
+  return `10.${a}.${b}.${((c ?? 0) % 250) + 1}`;
+}
+
+export async function addMember(
+  db: Db,
+  companyId: string,
+  role: Role,
+): Promise<{ userId: string; email: string; password: string }> {
+  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const password = `pw-${randomUUID()}`;
+  const user = await db.user.create({ data: { email, passwordHash: await hashPassword(password) } });
+  await db.membership.create({ data: { companyId, userId: user.id, role } });
+  return { userId: user.id, email, password };
+}
+
+export async function loginUser(app: FastifyInstance, email: string, password: string, ip: string): Promise<string> {
+  const res = await app.inject({
+    method: "POST",
+    url: "/v1/auth/login",
+    payload: { email, password },
+    remoteAddress: ip,
+  });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return res.json().token as string;
+}
+
+export const UNAUTHORIZED_BODY = { errors: [{ code: "UNAUTHORIZED", message: "Invalid or missing API key" }] };
+export const INVALID_TOKEN = 'Bearer realm="keyward", error="invalid_token"';

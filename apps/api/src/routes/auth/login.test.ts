@@ -1,0 +1,173 @@
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
+import { bearer, type Harness, startHarness } from "../../test/harness";
+
+let h: Harness;
+const ip = testIp();
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+const login = (payload: unknown, from = ip) =>
+  h.app.inject({ method: "POST", url: "/v1/auth/login", payload: payload as object, remoteAddress: from });
+
+describe("POST /v1/auth/login", () => {
+  it("200 with email and password: the user and an ES256 JWT (sub, company, role, 1 hour) that the API accepts", async () => {
+    const res = await login({ email: "OWNER@acme.test", password: "correct horse battery" });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.user).toEqual({ id: expect.any(String), email: "owner@acme.test", role: "owner" });
+    expect(decodeProtectedHeader(body.token)).toMatchObject({ alg: "ES256", kid: expect.any(String) });
+    const claims = decodeJwt(body.token);
+    expect(claims).toMatchObject({ sub: body.user.id, company: h.companyId, role: "owner", iss: "keyward" });
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3600);
+    expect(new Date(body.expiresAt).getTime()).toBe((claims.exp ?? 0) * 1000);
+    expect(res.cookies).toEqual([]);
+
+    const me = await h.app.inject({ method: "GET", url: "/v1/me", headers: bearer(body.token), remoteAddress: ip });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ type: "user", userId: body.user.id, role: "owner", scopes: ["*"] });
+    const event = await h.db.auditEvent.findFirstOrThrow({ where: { action: "user.logged_in" } });
+    expect(event).toMatchObject({ actorType: "user", actorId: body.user.id, companyId: h.companyId });
+  });
+
+  it("200 with an admin key: sets kw_session (httpOnly, SameSite=Lax, 8 h, not Secure in test) and the cookie authenticates", async () => {
+    const res = await login({ key: h.adminKey });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      authenticated: true,
+      type: "token",
+      company: { id: h.companyId, name: "Acme" },
+      scopes: ["*"],
+      keyId: expect.any(String),
+    });
+    const [cookie] = res.cookies as { name: string; value: string; [k: string]: unknown }[];
+    expect(cookie).toMatchObject({ name: "kw_session", path: "/", httpOnly: true, sameSite: "Lax" });
+    expect(cookie?.secure).toBeUndefined();
+    const claims = decodeJwt(cookie?.value ?? "");
+    expect(claims).toMatchObject({ kind: "session", sub: res.json().keyId, company: h.companyId });
+    expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(8 * 3600);
+
+    const keys = await h.app.inject({
+      method: "GET",
+      url: "/v1/keys",
+      cookies: { kw_session: cookie?.value ?? "" },
+      remoteAddress: ip,
+    });
+    expect(keys.statusCode).toBe(200);
+    const event = await h.db.auditEvent.findFirstOrThrow({ where: { action: "session.created" } });
+    expect(event).toMatchObject({ actorType: "key", keyId: res.json().keyId });
+  });
+
+  it("200 with an admin key that expires in 1 hour: the session ends with the key", async () => {
+    const k = await h.keyWithScopes(["*"]);
+    const keyExpiry = new Date(Date.now() + 3600_000);
+    await h.db.apiKey.update({ where: { id: k.id }, data: { expiresAt: keyExpiry } });
+    const res = await login({ key: k.secret });
+    expect(res.statusCode).toBe(200);
+    expect(new Date(res.json().expiresAt).getTime()).toBeLessThanOrEqual(keyExpiry.getTime());
+  });
+
+  it.each<[string, unknown]>([
+    ["an empty body", {}],
+    ["both kinds of credential", { email: "owner@acme.test", password: "x", key: "kw_live_x" }],
+    ["an unknown field", { email: "owner@acme.test", password: "x", remember: true }],
+    ["a password that is not a string", { email: "owner@acme.test", password: 42 }],
+  ])("400 VALIDATION_FAILED for %s", async (_label, payload) => {
+    const res = await login(payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0]).toMatchObject({ code: "VALIDATION_FAILED", details: { issues: expect.any(Array) } });
+  });
+
+  it.each<[string, () => unknown]>([
+    ["a wrong password", () => ({ email: "owner@acme.test", password: "wrong horse battery" })],
+    ["an unknown email", () => ({ email: "nobody@acme.test", password: "correct horse battery" })],
+    ["a key that was never issued", () => ({ key: `kw_live_${"A".repeat(49)}` })],
+    ["a JWT instead of a key", () => ({ key: "a.b.c" })],
+  ])("401 with the SPEC body for %s", async (_label, payload) => {
+    const res = await login(payload(), testIp());
+    expect(res.statusCode).toBe(401);
+    expect(res.headers["www-authenticate"]).toBe(INVALID_TOKEN);
+    expect(res.json()).toEqual(UNAUTHORIZED_BODY);
+    expect(res.cookies).toEqual([]);
+  });
+
+  it("401 for a revoked admin key", async () => {
+    const k = await h.keyWithScopes(["*"]);
+    await h.db.apiKey.update({ where: { id: k.id }, data: { revokedAt: new Date() } });
+    const res = await login({ key: k.secret }, testIp());
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual(UNAUTHORIZED_BODY);
+  });
+
+  it("403 FORBIDDEN for a valid key without `*`: a read-only key cannot open an admin session", async () => {
+    const res = await login({ key: h.readOnlyKey });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="keyward", error="insufficient_scope", scope="*"');
+    expect(res.json()).toEqual({
+      errors: [
+        { code: "FORBIDDEN", message: "Insufficient permissions", details: { required: ["*"], available: ["*:read"] } },
+      ],
+    });
+    expect(res.cookies).toEqual([]);
+  });
+
+  it("429 after too many failed logins from one IP, even with the right password; other IPs are unaffected", async () => {
+    const throttled = await startHarness({ AUTH_FAILURE_LIMIT: "3", AUTH_FAILURE_WINDOW_SECONDS: "60" });
+    try {
+      const from = testIp();
+      const attempt = (password: string, at = from) =>
+        throttled.app.inject({
+          method: "POST",
+          url: "/v1/auth/login",
+          payload: { email: "owner@acme.test", password },
+          remoteAddress: at,
+        });
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++) codes.push((await attempt(`guess ${i} battery`)).statusCode);
+      expect(codes).toEqual([401, 401, 401]);
+      await new Promise((r) => setTimeout(r, 50)); // failures are recorded off the response path
+      const blocked = await attempt("correct horse battery");
+      expect(blocked.statusCode).toBe(429);
+      expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+      expect(blocked.json().errors[0]).toMatchObject({
+        code: "RATE_LIMITED",
+        details: { retryAfterSeconds: expect.any(Number) },
+      });
+      // The same throttle guards API requests: the IP is blocked for keys too.
+      const api = await throttled.app.inject({
+        method: "GET",
+        url: "/v1/me",
+        headers: bearer(throttled.adminKey),
+        remoteAddress: from,
+      });
+      expect(api.statusCode).toBe(429);
+      expect((await attempt("correct horse battery", testIp())).statusCode).toBe(200);
+    } finally {
+      await throttled.close();
+    }
+  });
+
+  it("never writes a password, key or token to the logs or the audit log", async () => {
+    const ok = await login({ email: "owner@acme.test", password: "correct horse battery" });
+    const session = await login({ key: h.adminKey });
+    await login({ email: "owner@acme.test", password: "a wrong password 123" }, testIp());
+    const viewer = await addMember(h.db, h.companyId, "viewer");
+    await login({ email: viewer.email, password: viewer.password });
+    const secrets = [
+      "correct horse battery",
+      "a wrong password 123",
+      viewer.password,
+      h.adminKey,
+      ok.json().token,
+      session.cookies[0]?.value ?? "missing",
+    ];
+    const audit = JSON.stringify(await h.db.auditEvent.findMany());
+    for (const secret of secrets) {
+      expect(h.logs()).not.toContain(secret);
+      expect(audit).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { KeywardError, type VerifyResult } from "@keyward/auth-core";
+import { appendAuditEvent, authenticateUser } from "@keyward/db";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ROLES, SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
+import type { ApiContext } from "../../context";
+import { answerVerdict, tooManyFailures, unauthorized, unavailable } from "../../enforcement/authenticate";
+import { sessionSummarySchema, summarize } from "./schemas";
+import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie";
+
+export const loginBodySchema = z.union([
+  z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) }),
+  z.strictObject({ key: z.string().min(1).max(512).describe("An admin key (scope `*`): starts a cookie session") }),
+]);
+
+export const userLoginResponseSchema = z.object({
+  user: z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) }),
+  token: z.string().describe("ES256 JWT for `Authorization: Bearer`, valid 1 hour"),
+  expiresAt: z.string(),
+});
+
+const ADMIN = ["*"];
+
+/**
+ * `POST /v1/auth/login`: email and password → a user JWT in the body; an admin key → the
+ * kw_session cookie (8 h, never past the key's expiry). Refusals are the SPEC's 401/403/429 and
+ * count toward the failed-credential throttle of the caller's IP, like refused keys.
+ */
+export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, env, verifier, throttle, tokens }) => {
+  app.post(
+    "/v1/auth/login",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Log in with email and password, or start a cookie session with an admin key",
+        body: loginBodySchema,
+        response: { 200: z.union([userLoginResponseSchema, sessionSummarySchema]) },
+      },
+    },
+    async (request, reply) => {
+      const wait = throttle.blockedFor(request.ip);
+      if (wait > 0) return tooManyFailures(reply, wait);
+      const seen = { ip: request.ip, userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null };
+
+      if ("key" in request.body) {
+        let result: VerifyResult;
+        try {
+          result = await verifier.verify(request.body.key, { requiredScopes: ADMIN, ip: request.ip });
+        } catch (error) {
+          return unavailable(request, reply, error);
+        }
+        if (!answerVerdict(throttle, request, reply, result, ADMIN, result.key?.scopes ?? [])) return reply;
+        if (!result.valid) throw new KeywardError("UNAUTHORIZED");
+        const { key, fingerprint } = result;
+        const session = await tokens.issueKeyToken(key, { ttlSeconds: SESSION_TTL_SECONDS, session: true });
+        await db.$transaction((tx) =>
+          appendAuditEvent(tx, {
+            companyId: key.companyId,
+            actor: { type: "key", id: key.id, fingerprint, ...seen },
+            action: "session.created",
+            targetType: "key",
+            targetId: key.id,
+            keyId: key.id,
+            metadata: { tokenId: session.tokenId, expiresAt: session.expiresAt.toISOString() },
+          }),
+        );
+        reply.setCookie(SESSION_COOKIE, session.token, { ...sessionCookieOptions(env), expires: session.expiresAt });
+        return summarize(db, {
+          type: "token",
+          companyId: key.companyId,
+          keyId: key.id,
+          fingerprint,
+          scopes: key.scopes,
+          environment: key.environment,
+          session: true,
+          expiresAt: session.expiresAt,
+        });
+      }
+
+      let user: Awaited<ReturnType<typeof authenticateUser>>;
+      try {
+        user = await authenticateUser(db, request.body.email, request.body.password);
+      } catch (error) {
+        return unavailable(request, reply, error);
+      }
+      if (user === null) {
+        void throttle.recordFailure(request.ip);
+        return unauthorized(reply, true);
+      }
+      const issued = await tokens.issueUserToken(user, USER_TOKEN_TTL_SECONDS);
+      const { id, email, companyId, role } = user;
+      await db.$transaction((tx) =>
+        appendAuditEvent(tx, {
+          companyId,
+          actor: { type: "user", id, ...seen },
+          action: "user.logged_in",
+          targetType: "user",
+          targetId: id,
+          metadata: { tokenId: issued.tokenId, expiresAt: issued.expiresAt.toISOString() },
+        }),
+      );
+      return { user: { id, email, role }, token: issued.token, expiresAt: issued.expiresAt.toISOString() };
+    },
+  );
+};

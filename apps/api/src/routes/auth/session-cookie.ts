@@ -1,0 +1,10 @@
+import type { CookieSerializeOptions } from "@fastify/cookie";
+import { SESSION_COOKIE } from "../../auth/claims";
+import type { Env } from "../../env";
+
+export { SESSION_COOKIE };
+
+/** The kw_session cookie (SPEC §4.1): httpOnly, SameSite=Lax, Secure outside development and test. */
+export function sessionCookieOptions(env: Env): CookieSerializeOptions {
+  return { path: "/", httpOnly: true, sameSite: "lax", secure: env.NODE_ENV === "production" };
+}

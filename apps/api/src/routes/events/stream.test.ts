@@ -1,0 +1,275 @@
+// The event stream over a real HTTP connection: fetch reads the body as it arrives, as a browser's
+// EventSource would.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
+import { bearer, type Harness, startHarness } from "../../test/harness";
+
+const ENV = {
+  EVENTS_POLL_INTERVAL_MS: "100",
+  EVENTS_HEARTBEAT_MS: "300",
+  EVENTS_MAX_STREAMS_PER_COMPANY: "3",
+};
+
+let h: Harness;
+let base: string;
+const ip = testIp();
+beforeAll(async () => {
+  h = await startHarness(ENV);
+  base = await h.app.listen({ port: 0, host: "127.0.0.1" });
+});
+afterAll(async () => {
+  // Node's fetch pre-opens pool sockets that never carry a request; the server would wait out
+  // their 60 s headers timeout on close. Every stream is closed by now, so drop them.
+  h.app.server.closeAllConnections();
+  await h.close();
+});
+
+interface Frame {
+  id?: string;
+  event?: string;
+  data?: string;
+  comment?: string;
+}
+
+interface Stream {
+  status: number;
+  headers: Headers;
+  frames: Frame[];
+  text: () => string;
+  ended: () => boolean;
+  close: () => void;
+  audit: () => { seq: number; action: string; [k: string]: unknown }[];
+}
+
+async function open(path: string, headers: Record<string, string> = {}, url = base): Promise<Stream> {
+  const controller = new AbortController();
+  const res = await fetch(`${url}${path}`, { headers, signal: controller.signal });
+  const frames: Frame[] = [];
+  let text = "";
+  let ended = false;
+  const reader = res.body?.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    let buffer = "";
+    try {
+      for (;;) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) break;
+        const piece = decoder.decode(chunk.value, { stream: true });
+        text += piece;
+        buffer += piece;
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+          const frame: Frame = {};
+          for (const line of buffer.slice(0, end).split("\n")) {
+            if (line.startsWith(":")) frame.comment = line.slice(1).trim();
+            const [field, ...rest] = line.split(": ");
+            if (field === "id" || field === "event" || field === "data") frame[field] = rest.join(": ");
+          }
+          frames.push(frame);
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch {
+      // aborted by the test
+    }
+    ended = true;
+  })();
+  return {
+    status: res.status,
+    headers: res.headers,
+    frames,
+    text: () => text,
+    ended: () => ended,
+    close: () => controller.abort(),
+    audit: () => frames.filter((f) => f.event === "audit").map((f) => JSON.parse(f.data ?? "{}")),
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const createKey = (key: string, name: string) =>
+  h.app.inject({
+    method: "POST",
+    url: "/v1/keys",
+    headers: bearer(key),
+    remoteAddress: ip,
+    payload: { name, scopes: ["keys:read"], environment: "live" },
+  });
+
+const streamsClosed = (companyId = h.companyId) => until(() => h.app.keyward.events.openStreams(companyId) === 0);
+
+describe("GET /v1/events/stream", () => {
+  it("200: an event-stream of the company's new audit events, live, without any secret; only new ones", async () => {
+    const stream = await open("/v1/events/stream", bearer(h.adminKey));
+    try {
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+      expect(stream.headers.get("cache-control")).toBe("no-cache, no-transform");
+      await until(() => stream.text().includes(": connected"));
+
+      const created = await createKey(h.adminKey, "watched");
+      expect(created.statusCode).toBe(201);
+      await until(() => stream.audit().length > 0);
+      const [event] = stream.audit();
+      expect(event).toMatchObject({ action: "key.created", targetId: created.json().id, actorType: "key" });
+      const frame = stream.frames.find((f) => f.event === "audit");
+      expect(frame?.id).toBe(String(event?.seq));
+      // Setup's events (company.created, key.created × 2) happened before: not replayed.
+      expect(stream.audit().some((e) => e.action === "company.created")).toBe(false);
+      expect(stream.text()).not.toContain(created.json().key);
+      expect(stream.text()).not.toContain(h.adminKey);
+    } finally {
+      stream.close();
+    }
+    await streamsClosed();
+  });
+
+  it("200 with ?token= (a user JWT or a key), which never reaches the logs", async () => {
+    const token = await loginUser(h.app, "owner@acme.test", "correct horse battery", ip);
+    for (const credential of [token, h.readOnlyKey]) {
+      const stream = await open(`/v1/events/stream?token=${encodeURIComponent(credential)}`);
+      try {
+        expect(stream.status).toBe(200);
+        await createKey(h.adminKey, "seen through ?token=");
+        await until(() => stream.audit().some((e) => e.action === "key.created"));
+      } finally {
+        stream.close();
+      }
+      await streamsClosed();
+      expect(h.logs()).not.toContain(credential);
+    }
+  });
+
+  it("heartbeats keep an idle stream alive; leaving cleans the subscription up", async () => {
+    const stream = await open("/v1/events/stream", bearer(h.adminKey));
+    expect(h.app.keyward.events.openStreams(h.companyId)).toBe(1);
+    await until(() => stream.frames.some((f) => f.comment === "heartbeat"));
+    stream.close();
+    await streamsClosed();
+  });
+
+  it("resumes after Last-Event-ID: the events since then, in order", async () => {
+    const first = await createKey(h.adminKey, "before reconnect 1");
+    const seqOf = async (id: string) =>
+      (await h.db.auditEvent.findFirstOrThrow({ where: { targetId: id, action: "key.created" } })).seq;
+    const after = await seqOf(first.json().id);
+    const second = await createKey(h.adminKey, "before reconnect 2");
+    const stream = await open("/v1/events/stream", { ...bearer(h.adminKey), "last-event-id": String(after - 1) });
+    try {
+      await until(() => stream.audit().length >= 2);
+      expect(
+        stream
+          .audit()
+          .map((e) => e.targetId)
+          .slice(0, 2),
+      ).toEqual([first.json().id, second.json().id]);
+    } finally {
+      stream.close();
+    }
+    await streamsClosed();
+  });
+
+  it("cross-tenant: another company's stream never sees this company's events", async () => {
+    const other = await h.otherCompany();
+    const theirs = await open("/v1/events/stream", bearer(other.adminKey));
+    const mine = await open("/v1/events/stream", bearer(h.adminKey));
+    try {
+      const created = await createKey(h.adminKey, "not for the other company");
+      await until(() => mine.audit().some((e) => e.targetId === created.json().id));
+      const theirKey = await createKey(other.adminKey, "theirs");
+      await until(() => theirs.audit().some((e) => e.targetId === theirKey.json().id));
+      expect(theirs.audit().map((e) => e.targetId)).toEqual([theirKey.json().id]);
+      expect(theirs.text()).not.toContain(created.json().id);
+    } finally {
+      theirs.close();
+      mine.close();
+    }
+    await streamsClosed();
+    await streamsClosed(other.companyId);
+  });
+
+  it("ends when the key that opened it is revoked", async () => {
+    const k = await h.keyWithScopes(["audit:read"]);
+    const stream = await open("/v1/events/stream", bearer(k.secret));
+    expect(stream.status).toBe(200);
+    const revokedAt = Date.now();
+    await h.app.inject({
+      method: "POST",
+      url: `/v1/keys/${k.id}/revoke`,
+      headers: bearer(h.adminKey),
+      remoteAddress: ip,
+      payload: {},
+    });
+    await until(() => stream.ended());
+    expect(Date.now() - revokedAt).toBeLessThan(1000);
+    await streamsClosed();
+  });
+
+  it("401 without a credential or with a bad ?token=", async () => {
+    const none = await h.app.inject({ method: "GET", url: "/v1/events/stream", remoteAddress: testIp() });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers["www-authenticate"]).toBe('Bearer realm="keyward"');
+    const bad = await h.app.inject({ method: "GET", url: "/v1/events/stream?token=a.b.c", remoteAddress: testIp() });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers["www-authenticate"]).toBe('Bearer realm="keyward", error="invalid_token"');
+    expect(bad.json()).toEqual(UNAUTHORIZED_BODY);
+  });
+
+  it("403 for a credential without audit:read, with the usual body", async () => {
+    const k = await h.keyWithScopes(["keys:read"]);
+    const res = await h.app.inject({ method: "GET", url: `/v1/events/stream?token=${k.secret}`, remoteAddress: ip });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers["www-authenticate"]).toBe(
+      'Bearer realm="keyward", error="insufficient_scope", scope="audit:read"',
+    );
+    expect(res.json()).toEqual({
+      errors: [
+        {
+          code: "FORBIDDEN",
+          message: "Insufficient permissions",
+          details: { required: ["audit:read"], available: ["keys:read"] },
+        },
+      ],
+    });
+  });
+
+  it("429 over the open streams allowed per company, until one closes", async () => {
+    const streams = await Promise.all([1, 2, 3].map(() => open("/v1/events/stream", bearer(h.adminKey))));
+    try {
+      expect(streams.map((s) => s.status)).toEqual([200, 200, 200]);
+      const refused = await h.app.inject({
+        method: "GET",
+        url: "/v1/events/stream",
+        headers: bearer(h.adminKey),
+        remoteAddress: ip,
+      });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers["retry-after"]).toBe("30");
+      expect(refused.json().errors[0]).toMatchObject({ code: "RATE_LIMITED", details: { retryAfterSeconds: 30 } });
+    } finally {
+      streams[0]?.close();
+    }
+    await until(() => h.app.keyward.events.openStreams(h.companyId) === 2);
+    const again = await open("/v1/events/stream", bearer(h.adminKey));
+    expect(again.status).toBe(200);
+    for (const s of [...streams, again]) s.close();
+    await streamsClosed();
+  });
+
+  it("shutting the server down ends open streams instead of waiting for clients", async () => {
+    const server = await startHarness(ENV);
+    const url = await server.app.listen({ port: 0, host: "127.0.0.1" });
+    const stream = await open("/v1/events/stream", bearer(server.adminKey), url);
+    expect(stream.status).toBe(200);
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    await until(() => stream.ended());
+  });
+});
