@@ -12,7 +12,7 @@ import { KeyChangeFeed } from "./enforcement/key-changes";
 import { KeyRateLimiter } from "./enforcement/rate-limiter";
 import { UsageBuffer } from "./enforcement/usage-buffer";
 import type { Env } from "./env";
-import { registerErrorHandlers } from "./errors";
+import { answerMalformedHttp, registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
 import { registerMetrics } from "./plugins/metrics";
 import { registerOpenApi } from "./plugins/openapi";
@@ -55,6 +55,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     trustProxy: opts.env.TRUST_PROXY,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: answerMalformedHttp,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,5 +1,7 @@
 // One error envelope for every response (SPEC §4.2): whatever is thrown, the client gets
 // `{"errors":[{code,message,details?}]}` and never a stack trace.
+
+import type { Duplex } from "node:stream";
 import { type ErrorCode, errorBody, KeywardError } from "@keyward/auth-core";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
@@ -47,4 +49,20 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     return reply.status(500).send({ errors: [{ code: "INTERNAL", message: "Internal server error" }] });
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, new KeywardError("NOT_FOUND", "Route not found")));
+}
+
+/**
+ * Requests Node's HTTP parser rejects before Fastify sees them (control characters in a header,
+ * headers over 16 kB): still the SPEC's error body, written straight to the socket.
+ */
+export function answerMalformedHttp(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const body = JSON.stringify(
+    errorBody("VALIDATION_FAILED", tooLarge ? "Request headers too large" : "Malformed HTTP request"),
+  );
+  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
