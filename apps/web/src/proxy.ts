@@ -8,7 +8,7 @@ import { env } from "@/env";
 
 const { auth } = NextAuth(authConfig);
 
-const PUBLIC_PATHS = ["/login", "/setup", "/api/auth"];
+const PUBLIC_PATHS = ["/login", "/setup", "/invite", "/api/auth"];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -25,7 +25,21 @@ export function compileAllowlist(entries: readonly string[]): IpMatcher {
   if (entries.length === 0) return allowEveryIp;
   // An invalid entry matches nothing: a list of only bad entries denies everyone, never allows.
   const ranges = entries.map(parseEntry).filter((range): range is Range => range !== null);
+  // IPv4 ranges as [network, mask] numbers: a caller's dotted quad is then matched without ipaddr.js,
+  // which costs about as much as the request's SHA-256 (measured by bench figure 1).
+  const v4: [number, number][] = [];
+  for (const [network, bits] of ranges) {
+    if (network.kind() !== "ipv4") continue;
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    v4.push([(toUint32(network.toByteArray()) & mask) >>> 0, mask]);
+  }
   return (ip) => {
+    const quad = parseDottedQuad(ip);
+    if (quad !== -1) {
+      for (const [network, mask] of v4) if ((quad & mask) >>> 0 === network) return true;
+      return false;
+    }
+    // IPv6, IPv4-mapped IPv6 and anything unusual: the general path.
     const addr = parseAddress(ip);
     if (addr === null) return false;
     for (const [network, bits] of ranges) {
@@ -53,6 +67,44 @@ function parseEntry(entry: string): Range | null {
     return [addr.toIPv4Address(), bits - 96];
   }
   return [addr, bits];
+}
+
+function toUint32(bytes: number[]): number {
+  return (
+    (((bytes[0] as number) << 24) |
+      ((bytes[1] as number) << 16) |
+      ((bytes[2] as number) << 8) |
+      (bytes[3] as number)) >>>
+    0
+  );
+}
+
+/**
+ * The strict dotted quad `parseUnfolded` accepts (four decimal parts of 0–255, no leading zeros) as
+ * an unsigned 32-bit number; -1 for anything else, which then takes the general path.
+ */
+function parseDottedQuad(ip: string): number {
+  if (typeof ip !== "string" || ip.length < 7 || ip.length > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1; // a leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  return dots === 3 && digits > 0 ? value * 256 + part : -1;
 }
 
 /** The caller's IP, with IPv4-mapped IPv6 folded to IPv4 so it meets IPv4 entries. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 
 /**
@@ -83,7 +83,8 @@ export function parseKey(raw: unknown): ParsedKey | null {
 }
 
 export function hashKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  // One-shot hash (Node ≥ 20.12): half the cost of createHash().update().digest() for a short key.
+  return hash("sha256", key, "hex");
 }
 
 export function fingerprintOf(hash: string): string {
@@ -101,14 +102,26 @@ export function looksLikeSha256Hex(s: string): boolean {
 }
 
 function bytesToBigInt(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
-  return n;
+  return BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
 }
+
+// 62^8 < 2^53: the value is cut into 8-digit chunks with BigInt, and each chunk into digits with
+// plain numbers (43 BigInt divisions per key made seeding 100,000 keys take longer than using them).
+const CHUNK_DIGITS = 8;
+const CHUNK = 62n ** BigInt(CHUNK_DIGITS);
 
 function encodeBase62(value: bigint, width: number): string {
   let out = "";
-  for (let n = value; n > 0n; n /= 62n) out = BASE62.charAt(Number(n % 62n)) + out;
+  let n = value;
+  while (n > 0n) {
+    let chunk = Number(n % CHUNK);
+    n /= CHUNK;
+    // Inner chunks keep their leading zeros; the most significant one stops at its last digit.
+    for (let i = 0; i < CHUNK_DIGITS && (n > 0n || chunk > 0); i++) {
+      out = BASE62.charAt(chunk % 62) + out;
+      chunk = Math.floor(chunk / 62);
+    }
+  }
   return out.padStart(width, "0");
 }
 

@@ -33,10 +33,10 @@ export function isValidScope(scope: string): boolean {
 }
 
 export function scopeGrants(available: readonly string[], required: string): boolean {
-  const want = parseScope(required);
+  const want = parsed(required);
   if (want === null) return false;
   for (const scope of available) {
-    const have = parseScope(scope);
+    const have = parsed(scope);
     if (have !== null && covers(have, want)) return true;
   }
   return false;
@@ -58,6 +58,23 @@ function covers(have: ParsedScope, want: ParsedScope): boolean {
   return (
     (have.resource === "*" || have.resource === want.resource) && (have.action === "*" || have.action === want.action)
   );
+}
+
+// Every request checks its route's scopes against its key's: the few distinct scope strings in use
+// are parsed once. Bounded, since request bodies (POST /v1/keys/verify) can name scopes too.
+const MAX_PARSED = 10_000;
+const parsedScopes = new Map<string, ParsedScope | null>();
+
+function parsed(scope: string): ParsedScope | null {
+  let result = parsedScopes.get(scope);
+  if (result === undefined) {
+    result = parseScope(scope);
+    if (typeof scope === "string") {
+      if (parsedScopes.size >= MAX_PARSED) parsedScopes.clear();
+      parsedScopes.set(scope, result);
+    }
+  }
+  return result;
 }
 
 function parseScope(scope: string): ParsedScope | null {

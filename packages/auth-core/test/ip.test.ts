@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import { compileAllowlist, isValidAllowlistEntry } from "../src/ip";
 
@@ -56,7 +58,29 @@ describe("compileAllowlist", () => {
     [["10.0.0.0/8"], "10.0.0.1 ", false],
     [["garbage"], "10.0.0.1", false],
     [["garbage", "10.0.0.0/8"], "10.0.0.1", true],
+    [["10.0.0.0/8"], "010.0.0.1", false],
+    [["10.0.0.0/8"], "10.0.0.01", false],
+    [["10.0.0.0/8"], "10.0.0.256", false],
+    [["10.0.0.0/8"], "10..0.1", false],
+    [["10.0.0.0/8"], "10.0.0.1.5", false],
+    [["0.0.0.0/0"], "255.255.255.255", true],
+    [["255.255.255.255"], "255.255.255.255", true],
+    [["128.0.0.0/1"], "127.255.255.255", false],
+    [["128.0.0.0/1"], "128.0.0.0", true],
   ])("%j allows %j: %s", (entries, ip, expected) => {
     expect(compileAllowlist(entries)(ip)).toBe(expected);
+  });
+
+  // Dotted quads take a fast path that bypasses ipaddr.js: it must agree with it, bit for bit.
+  it("matches an IPv4 caller exactly as ipaddr.js does", () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    const quad = fc.tuple(octet, octet, octet, octet).map((o) => o.join("."));
+    fc.assert(
+      fc.property(quad, quad, fc.integer({ min: 0, max: 32 }), (network, ip, bits) => {
+        const expected = ipaddr.IPv4.parse(ip).match(ipaddr.IPv4.parse(network), bits);
+        expect(compileAllowlist([`${network}/${bits}`])(ip)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

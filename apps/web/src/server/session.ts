@@ -25,3 +25,8 @@ export async function requireMember(): Promise<SessionUser> {
 export function canManageKeys(member: SessionUser): boolean {
   return member.role === "owner" || member.role === "admin";
 }
+
+/** Only owners invite, re-role or remove members (SPEC §3). */
+export function canManageMembers(member: SessionUser): boolean {
+  return member.role === "owner";
+}

@@ -5,6 +5,45 @@ import { getDb } from "@/server/db";
 import { logout } from "@/server/logout";
 import { requireMember } from "@/server/session";
 
+function MainNav() {
+  return (
+    <>
+      <NavLink href="/keys">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+          <path
+            fillRule="evenodd"
+            d="M8 7a5 5 0 1 1 3.61 4.804l-1.903 1.903A1 1 0 0 1 9 14H8v1a1 1 0 0 1-1 1H6v1a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1v-2a1 1 0 0 1 .293-.707L8.196 8.39A5.002 5.002 0 0 1 8 7Zm5-3a.75.75 0 0 0 0 1.5A1.5 1.5 0 0 1 14.5 7 .75.75 0 0 0 16 7a3 3 0 0 0-3-3Z"
+            clipRule="evenodd"
+          />
+        </svg>
+        API keys
+      </NavLink>
+      <NavLink href="/audit">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+          <path d="M4 3a1 1 0 0 0-1 1v12a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V4a1 1 0 0 0-1-1H4Zm2 3h8v1.5H6V6Zm0 3.25h8v1.5H6v-1.5Zm0 3.25h5V14H6v-1.5Z" />
+        </svg>
+        Audit log
+      </NavLink>
+      <NavLink href="/members">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+          <path d="M7 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM14.5 9a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5ZM1.6 15.8A5.5 5.5 0 0 1 12.4 15.8 1 1 0 0 1 11.5 17h-9a1 1 0 0 1-.9-1.2ZM14 16.5c.1-.4.1-.8 0-1.2a6.9 6.9 0 0 0-1.6-3.9A4 4 0 0 1 18.4 15a1 1 0 0 1-.9 1.5H14Z" />
+        </svg>
+        Members
+      </NavLink>
+      <NavLink href="/settings">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+          <path
+            fillRule="evenodd"
+            d="M8.3 2.2a1 1 0 0 1 1-.7h1.4a1 1 0 0 1 1 .7l.3 1.2c.4.2.8.4 1.2.7l1.2-.4a1 1 0 0 1 1.2.4l.7 1.2a1 1 0 0 1-.2 1.3l-.9.8v1.4l.9.8a1 1 0 0 1 .2 1.3l-.7 1.2a1 1 0 0 1-1.2.4l-1.2-.4c-.4.3-.8.5-1.2.7l-.3 1.2a1 1 0 0 1-1 .7H9.3a1 1 0 0 1-1-.7L8 13.9c-.4-.2-.8-.4-1.2-.7l-1.2.4a1 1 0 0 1-1.2-.4l-.7-1.2a1 1 0 0 1 .2-1.3l.9-.8V8.5l-.9-.8a1 1 0 0 1-.2-1.3l.7-1.2a1 1 0 0 1 1.2-.4l1.2.4c.4-.3.8-.5 1.2-.7l.3-1.2ZM10 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4Z"
+            clipRule="evenodd"
+          />
+        </svg>
+        Settings
+      </NavLink>
+    </>
+  );
+}
+
 const ROLE_LABEL = { owner: "Owner", admin: "Admin", viewer: "Viewer" } as const;
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
@@ -21,16 +60,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </p>
         </div>
         <nav aria-label="Main" className="mt-6 space-y-1">
-          <NavLink href="/keys">
-            <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
-              <path
-                fillRule="evenodd"
-                d="M8 7a5 5 0 1 1 3.61 4.804l-1.903 1.903A1 1 0 0 1 9 14H8v1a1 1 0 0 1-1 1H6v1a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1v-2a1 1 0 0 1 .293-.707L8.196 8.39A5.002 5.002 0 0 1 8 7Zm5-3a.75.75 0 0 0 0 1.5A1.5 1.5 0 0 1 14.5 7 .75.75 0 0 0 16 7a3 3 0 0 0-3-3Z"
-                clipRule="evenodd"
-              />
-            </svg>
-            API keys
-          </NavLink>
+          <MainNav />
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
@@ -59,6 +89,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             </form>
           </div>
         </header>
+        <nav
+          aria-label="Main (small screens)"
+          className="flex gap-1 overflow-x-auto border-b border-slate-200 bg-slate-50 px-2 py-2 whitespace-nowrap md:hidden"
+        >
+          <MainNav />
+        </nav>
         <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-8">{children}</main>
       </div>
     </div>

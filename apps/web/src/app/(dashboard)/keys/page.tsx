@@ -202,7 +202,13 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
       className={highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}
     >
       <td className="px-4 py-3">
-        <div className="min-w-32 font-medium text-slate-900">{apiKey.name}</div>
+        <Link
+          href={`/keys/${apiKey.id}`}
+          className="block min-w-32 font-medium text-slate-900 underline-offset-2 hover:text-indigo-700 hover:underline"
+          data-testid="key-link"
+        >
+          {apiKey.name}
+        </Link>
         <div
           className="font-mono text-xs text-slate-400"
           title="Fingerprint: the first 8 hex characters of the key's SHA-256"

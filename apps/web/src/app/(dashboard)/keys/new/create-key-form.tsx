@@ -196,7 +196,7 @@ export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]
         {values.preset === "custom" ? (
           <div className="mt-5 space-y-4">
             <fieldset>
-              <legend className={label}>Built-in scopes</legend>
+              <legend className={label}>Scopes</legend>
               <div className="mt-2 grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">
                 {builtInScopes.map((scope) => (
                   <label key={scope} className="flex items-center gap-2 text-sm text-slate-700">

@@ -1,8 +1,10 @@
 import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
+import { listScopeResourceNames } from "@keyward/db";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CurlExample } from "@/components/curl-example";
 import { card } from "@/components/styles";
+import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
 import { CreateKeyForm } from "./create-key-form";
 
@@ -13,6 +15,9 @@ const BUILT_IN_SCOPES = [...BUILT_IN_RESOURCES.flatMap((r) => [`${r}:read`, `${r
 
 export default async function NewKeyPage() {
   const member = await requireMember();
+  // The company's own resources (Settings → Scope catalogue) are offered next to the built-in ones.
+  const own = await listScopeResourceNames(await getDb(), member.companyId);
+  const scopes = [...BUILT_IN_SCOPES, ...own.flatMap((r) => [`${r}:read`, `${r}:write`])];
   return (
     <div className="mx-auto max-w-4xl space-y-6">
       <div>
@@ -25,7 +30,7 @@ export default async function NewKeyPage() {
         </p>
       </div>
       {canManageKeys(member) ? (
-        <CreateKeyForm builtInScopes={BUILT_IN_SCOPES} curl={<CurlExample />} />
+        <CreateKeyForm builtInScopes={scopes} curl={<CurlExample />} />
       ) : (
         <div className={`${card} p-6 text-sm text-slate-600`} role="alert">
           Your role (<strong>{member.role}</strong>) can view keys but not create them. Ask an owner or admin of your

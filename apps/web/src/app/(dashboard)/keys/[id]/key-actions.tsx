@@ -1,0 +1,238 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
+import { Dialog } from "@/components/dialog";
+import { SecretReveal } from "@/components/secret-reveal";
+import { buttonPrimary, buttonSecondary, fieldError, input, label } from "@/components/styles";
+import { type RevokeKeyResult, type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
+
+type Grace = "now" | "1h" | "24h" | "7d";
+
+const GRACE_OPTIONS: { value: Grace; title: string; description: string }[] = [
+  { value: "now", title: "Now", description: "The old key stops working at once." },
+  { value: "1h", title: "1 hour", description: "Both keys work for an hour." },
+  { value: "24h", title: "24 hours", description: "Time to redeploy across a day." },
+  { value: "7d", title: "7 days", description: "The longest overlap allowed." },
+];
+
+const buttonDanger =
+  "inline-flex items-center justify-center gap-2 rounded-md bg-red-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm transition hover:bg-red-500 disabled:cursor-not-allowed disabled:opacity-60";
+
+/** Rotate and revoke for one key. Rendered only for roles that may change keys; the actions check again. */
+export function KeyActions({
+  keyId,
+  keyName,
+  changeable,
+  curl,
+}: {
+  keyId: string;
+  keyName: string;
+  /** False once the key is revoked or expired: the buttons go, a secret being shown stays. */
+  changeable: boolean;
+  curl: ReactNode;
+}) {
+  const [dialog, setDialog] = useState<"rotate" | "revoke" | null>(null);
+  const [rotated, setRotated] = useState<Extract<RotateKeyResult, { ok: true }> | null>(null);
+
+  useEffect(() => {
+    // Reloading now shows the new key's page, without its secret (which only this component holds).
+    if (rotated) window.history.replaceState(null, "", `/keys/${encodeURIComponent(rotated.key.id)}?rotated=1`);
+  }, [rotated]);
+
+  if (rotated) {
+    const newKeyUrl = `/keys/${encodeURIComponent(rotated.key.id)}`;
+    const graceLeft = new Date(rotated.oldKeyExpiresAt).getTime() > Date.now();
+    return (
+      // Closing it any way (Done, Escape) is a full page load: the secret goes with this page's memory.
+      <Dialog
+        open
+        wide
+        onClose={() => window.location.assign(newKeyUrl)}
+        title="Key rotated"
+        description={
+          <>
+            A new key replaces <span className="font-medium text-slate-800">{keyName}</span>.{" "}
+            {graceLeft
+              ? `The old key keeps working until ${new Date(rotated.oldKeyExpiresAt).toUTCString()}.`
+              : "The old key no longer works."}
+          </>
+        }
+        testId="key-rotated"
+      >
+        <div className="space-y-6">
+          <SecretReveal label="New secret key" secret={rotated.secret} />
+          <div>
+            <p className="mb-2 text-sm font-medium text-slate-800">Try it</p>
+            {curl}
+          </div>
+          <a href={newKeyUrl} className={buttonPrimary} data-testid="reveal-done">
+            Done
+          </a>
+        </div>
+      </Dialog>
+    );
+  }
+
+  if (!changeable) return null;
+  return (
+    <div className="flex flex-wrap gap-2">
+      <button type="button" className={buttonSecondary} onClick={() => setDialog("rotate")} data-testid="rotate-open">
+        Rotate
+      </button>
+      <button
+        type="button"
+        className={`${buttonSecondary} text-red-700`}
+        onClick={() => setDialog("revoke")}
+        data-testid="revoke-open"
+      >
+        Revoke
+      </button>
+      <Dialog
+        open={dialog === "rotate"}
+        onClose={() => setDialog(null)}
+        title={`Rotate “${keyName}”`}
+        description="A new key with the same name, scopes and limits is created. Choose how long the old one keeps working."
+        testId="rotate-dialog"
+      >
+        <RotateForm keyId={keyId} onCancel={() => setDialog(null)} onRotated={setRotated} />
+      </Dialog>
+      <Dialog
+        open={dialog === "revoke"}
+        onClose={() => setDialog(null)}
+        title={`Revoke “${keyName}”?`}
+        description="The key stops working at once, on every API replica. This cannot be undone."
+        testId="revoke-dialog"
+      >
+        <RevokeForm keyId={keyId} keyName={keyName} onCancel={() => setDialog(null)} />
+      </Dialog>
+    </div>
+  );
+}
+
+function RotateForm({
+  keyId,
+  onCancel,
+  onRotated,
+}: {
+  keyId: string;
+  onCancel: () => void;
+  onRotated: (result: Extract<RotateKeyResult, { ok: true }>) => void;
+}) {
+  const [grace, setGrace] = useState<Grace>("1h");
+  const [result, setResult] = useState<RotateKeyResult | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    startTransition(async () => {
+      const answer = await rotateKeyAction({ keyId, grace });
+      if (answer.ok) onRotated(answer);
+      else setResult(answer);
+    });
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-5" data-testid="rotate-form">
+      {result && !result.ok ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
+          {result.error}
+        </p>
+      ) : null}
+      <fieldset>
+        <legend className={label}>The old key stops working</legend>
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          {GRACE_OPTIONS.map((option) => (
+            <label
+              key={option.value}
+              className={`flex cursor-pointer items-start gap-2.5 rounded-lg p-3 ring-1 ring-inset has-focus-visible:ring-2 has-focus-visible:ring-indigo-600 ${
+                grace === option.value ? "bg-indigo-50/50 ring-2 ring-indigo-600" : "ring-slate-300"
+              }`}
+            >
+              <input
+                type="radio"
+                name="grace"
+                value={option.value}
+                checked={grace === option.value}
+                onChange={() => setGrace(option.value)}
+                className="mt-0.5 accent-indigo-600"
+                data-testid={`grace-${option.value}`}
+              />
+              <span>
+                <span className="block text-sm font-semibold text-slate-900">{option.title}</span>
+                <span className="block text-xs text-slate-600">{option.description}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex justify-end gap-3">
+        <button type="button" className={buttonSecondary} onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className={buttonPrimary} disabled={pending} data-testid="rotate-submit">
+          {pending ? "Rotating…" : "Rotate key"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RevokeForm({ keyId, keyName, onCancel }: { keyId: string; keyName: string; onCancel: () => void }) {
+  const router = useRouter();
+  const id = useId();
+  const [reason, setReason] = useState("");
+  const [result, setResult] = useState<RevokeKeyResult | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    startTransition(async () => {
+      const answer = await revokeKeyAction({ keyId, reason });
+      setResult(answer);
+      if (answer.ok) {
+        onCancel();
+        router.refresh();
+      }
+    });
+  }
+
+  const refusal = result && !result.ok ? result : null;
+  return (
+    <form onSubmit={submit} className="space-y-5" data-testid="revoke-form">
+      {refusal ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
+          {refusal.error}
+        </p>
+      ) : null}
+      <div>
+        <label htmlFor={`${id}-reason`} className={label}>
+          Reason (optional)
+        </label>
+        <input
+          id={`${id}-reason`}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={500}
+          placeholder="Leaked in a CI log"
+          aria-invalid={refusal?.fieldErrors.reason ? true : undefined}
+          aria-describedby={refusal?.fieldErrors.reason ? `${id}-reason-error` : undefined}
+          className={`${input} mt-1.5`}
+        />
+        {refusal?.fieldErrors.reason ? (
+          <p id={`${id}-reason-error`} className={fieldError}>
+            {refusal.fieldErrors.reason}
+          </p>
+        ) : null}
+      </div>
+      <div className="flex justify-end gap-3">
+        <button type="button" className={buttonSecondary} onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className={buttonDanger} disabled={pending} data-testid="revoke-submit">
+          {pending ? "Revoking…" : `Revoke ${keyName}`}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+// Journey: after creating, rotating and revoking a key, an admin finds each step in the audit log
+// with the filters (actor, action, key search, time range) and exports the same events as CSV.
+import { readFileSync } from "node:fs";
+import { createKey, type Db } from "@keyward/db";
+import { expect, test } from "@playwright/test";
+import { stackUrl } from "../support/env";
+import { createMember, logIn, openDatabase } from "../support/members";
+import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+
+const EMAIL = "auditor@acme.test";
+const PASSWORD = "who did what and when";
+const NAME = "payments-gateway";
+
+let db: Db;
+test.beforeAll(() => {
+  db = openDatabase();
+});
+test.afterAll(async () => {
+  await db.$disconnect();
+});
+
+const screenshot = screenshots("audit-log");
+
+test("the audit log shows a key's steps, filters them and exports them as CSV", async ({ page }) => {
+  const browserErrors = watchBrowserErrors(page);
+  const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
+  const { key } = await createKey(
+    db,
+    companyId,
+    { name: NAME, scopes: ["keys:read"], environment: "live" },
+    { type: "user", id: userId },
+  );
+  await logIn(page, EMAIL, PASSWORD);
+
+  await test.step("rotate (at once) and revoke the successor in the dashboard", async () => {
+    await page.goto(`/keys/${key.id}`);
+    await page.getByTestId("rotate-open").click();
+    await page.getByRole("radio", { name: /Now/ }).check();
+    await page.getByTestId("rotate-submit").click();
+    await expect(page.getByTestId("key-rotated")).toBeVisible();
+    await page.getByTestId("reveal-done").click();
+    await page.getByTestId("revoke-open").click();
+    await page.getByRole("button", { name: `Revoke ${NAME}` }).click();
+    await expect(page.getByTestId("revoked-banner")).toBeVisible();
+  });
+
+  await test.step("the log lists the steps, newest first, with the actor's email", async () => {
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await expect(page).toHaveURL(/\/audit$/);
+    await expect(page.getByTestId("audit-row").first()).toHaveAttribute("data-action", "key.revoked");
+    await expect(page.getByTestId("audit-row").first()).toContainText(EMAIL);
+    await expectAccessible(page, "audit log");
+    await screenshot(page, "all-events");
+  });
+
+  await test.step("search by key name, then filter by action, actor and time range", async () => {
+    await page.getByLabel("Key").fill(NAME);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    // Two keys share the name (the rotated one and its successor): the search asks which.
+    await expect(page.getByTestId("key-matches")).toContainText("Several keys match");
+    await screenshot(page, "key-search-choices");
+    await page.getByTestId("key-matches").getByRole("link").last().click();
+    await expect(page.getByTestId("audit-row")).toHaveCount(2);
+    await expect(page.getByTestId("audit-row").nth(0)).toHaveAttribute("data-action", "key.rotated");
+    await expect(page.getByTestId("audit-row").nth(1)).toHaveAttribute("data-action", "key.created");
+    await screenshot(page, "one-key");
+
+    await page.goto("/audit");
+    await page.getByLabel("Action").selectOption("key.rotated");
+    await page.getByLabel("Actor").selectOption({ label: EMAIL });
+    const from = new Date(Date.now() - 3_600_000).toISOString().slice(0, 16);
+    await page.getByLabel("From (UTC)").fill(from);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/action=key.rotated/);
+    await expect(page.getByTestId("audit-row")).toHaveCount(1);
+    await expect(page.getByTestId("audit-row")).toContainText(NAME);
+    await screenshot(page, "filtered");
+
+    const to = new Date(Date.now() - 7_200_000).toISOString().slice(0, 16);
+    await page.getByLabel("To (UTC)").fill(to);
+    await page.getByLabel("From (UTC)").fill("");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.getByTestId("audit-empty")).toContainText("No events match these filters");
+    await expectAccessible(page, "audit log, no match");
+    await screenshot(page, "no-match");
+  });
+
+  await test.step("export the filtered log as CSV", async () => {
+    await page.goto(`/audit?actor=${userId}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
+    expect(download.suggestedFilename()).toBe("audit-events.csv");
+    const csv = readFileSync((await download.path()) ?? "", "utf8");
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe(
+      "id,seq,createdAt,actorType,actorId,action,targetType,targetId,keyId,fingerprint,ip,userAgent,reason,metadata,prevHash,hash",
+    );
+    const actions = lines.slice(1).map((line) => line.split(",")[5]);
+    expect(actions).toEqual(["key.revoked", "key.rotated", "key.created"]);
+    expect(lines.slice(1).every((line) => line.includes(userId))).toBe(true);
+  });
+
+  await test.step("the export needs a session", async () => {
+    const response = await fetch(`${stackUrl("E2E_WEB_URL")}/audit/export.csv`, { redirect: "manual" });
+    expect([302, 303, 307, 401]).toContain(response.status);
+    expect(await response.text()).not.toContain("key.created");
+    expect(browserErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,49 @@
+// Checks every journey runs on the pages it visits: accessibility (axe), browser errors and CSP
+// violations, and numbered screenshots in artifacts/.
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+import { ARTIFACTS_DIR } from "./stack";
+
+/** Zero serious or critical axe violations on the page as it is now. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious, `axe violations on ${label}`).toEqual([]);
+}
+
+/** Collects script errors and Content-Security-Policy violations; assert the array is empty at the end. */
+export function watchBrowserErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content.Security.Policy|Refused to|hydrat/i.test(message.text())) {
+      errors.push(message.text());
+    }
+  });
+  return errors;
+}
+
+/** `screenshot(page, "name")` writes artifacts/<journey>-NN-name.png, numbered in order. */
+export function screenshots(journey: string): (page: Page, name: string) => Promise<void> {
+  let step = 0;
+  return async (page, name) => {
+    step += 1;
+    await page.screenshot({
+      path: join(ARTIFACTS_DIR, `${journey}-${String(step).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns the milliseconds it took. */
+export async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start <= timeoutMs) {
+    if (await check()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`not within ${timeoutMs} ms`);
+}
