@@ -4,6 +4,7 @@ export type * from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
 export { defaultDataDir, workspaceRoot } from "./paths";
 export * from "./services/audit";
+export * from "./services/audit-csv";
 export * from "./services/audit-query";
 export * from "./services/companies";
 export * from "./services/key-input";

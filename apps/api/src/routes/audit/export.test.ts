@@ -1,10 +1,9 @@
-import { AUDIT_EXPORT_PAGE_SIZE, type Db } from "@keyward/db";
+import { AUDIT_CSV_COLUMNS, AUDIT_EXPORT_PAGE_SIZE, type Db, neutralizeFormula } from "@keyward/db";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../app";
 import { loadEnv } from "../../env";
 import { bearer, type Harness, startHarness } from "../../test/harness";
-import { AUDIT_CSV_COLUMNS, neutralizeFormula } from "./export";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,36 +1,15 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { auditEventPages, auditExportQuerySchema, type PublicAuditEvent } from "@keyward/db";
+import {
+  AUDIT_CSV_COLUMNS,
+  auditEventPages,
+  auditExportQuerySchema,
+  neutralizeFormula,
+  type PublicAuditEvent,
+} from "@keyward/db";
 import { stringify } from "csv-stringify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";
-
-export const AUDIT_CSV_COLUMNS: (keyof PublicAuditEvent)[] = [
-  "id",
-  "seq",
-  "createdAt",
-  "actorType",
-  "actorId",
-  "action",
-  "targetType",
-  "targetId",
-  "keyId",
-  "fingerprint",
-  "ip",
-  "userAgent",
-  "reason",
-  "metadata",
-  "prevHash",
-  "hash",
-];
-
-/**
- * A spreadsheet runs a cell that starts with = + - @ (or tab / carriage return) as a formula: a
- * user agent like `=HYPERLINK(...)` must stay text. The leading quote is OWASP's advice.
- */
-export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /**
  * `GET /v1/audit-events/export.csv`: the filtered audit log as CSV, newest first. The file is

@@ -1,37 +1,7 @@
-import { auditEventPages, type PublicAuditEvent } from "@keyward/db";
+import { auditCsv, auditEventPages } from "@keyward/db";
 import { auditQueryString, readAuditFilters } from "@/server/audit-filters";
 import { getDb } from "@/server/db";
 import { currentMember } from "@/server/session";
-
-// The same columns, order and formula escaping as the API's GET /v1/audit-events/export.csv.
-const COLUMNS: (keyof PublicAuditEvent)[] = [
-  "id",
-  "seq",
-  "createdAt",
-  "actorType",
-  "actorId",
-  "action",
-  "targetType",
-  "targetId",
-  "keyId",
-  "fingerprint",
-  "ip",
-  "userAgent",
-  "reason",
-  "metadata",
-  "prevHash",
-  "hash",
-];
-
-/** A spreadsheet runs a cell starting with = + - @ (or tab / CR) as a formula: prefix a quote (OWASP). */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (typeof value !== "number" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const row = (values: unknown[]) => `${values.map(cell).join(",")}\r\n`;
 
 /**
  * The filtered audit log as CSV, streamed: auditEventPages reads one page at a time as the browser
@@ -50,7 +20,7 @@ export async function GET(request: Request): Promise<Response> {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(row(COLUMNS)));
+      controller.enqueue(encoder.encode(auditCsv([], true)));
     },
     async pull(controller) {
       const next = await pages.next();
@@ -58,7 +28,7 @@ export async function GET(request: Request): Promise<Response> {
         controller.close();
         return;
       }
-      controller.enqueue(encoder.encode(next.value.map((e) => row(COLUMNS.map((c) => e[c]))).join("")));
+      controller.enqueue(encoder.encode(auditCsv(next.value)));
     },
     async cancel() {
       await pages.return(undefined);
