@@ -24,6 +24,8 @@ const nextConfig: NextConfig = {
     "@prisma/client",
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",
+    // CommonJS that lazily requires optional stores (Redis, Mongo, …); only its memory limiter is used.
+    "rate-limiter-flexible",
   ],
   turbopack: {
     ignoreIssue: [

@@ -56,7 +56,8 @@ test("revoke a key: confirm in a dialog naming it, and the API answers 401 withi
     await expect(page.getByTestId("revoked-banner")).toContainText("Printed in a CI log <script>alert(1)</script>");
     await expect(page.getByTestId("key-status")).toHaveText("Revoked");
     await expect(page.getByTestId("revoke-open")).toHaveCount(0);
-    await expect(page.getByTestId("audit-row").first()).toHaveAttribute("data-action", "key.revoked");
+    // Usage flushes may add request.refused rows at any moment: find the row by its action.
+    await expect(page.locator('[data-testid="audit-row"][data-action="key.revoked"]').first()).toBeVisible();
     await expectAccessible(page, "revoked key");
     await screenshot(page, "revoked");
   });

@@ -1,6 +1,9 @@
 // Where the journeys find the stack started by global-setup.ts (it sets these for the worker processes).
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** The dashboard's failed-login window in the e2e stack: short, so a journey can wait it out. */
+export const LOGIN_THROTTLE_WINDOW_SECONDS = 30;
+
 export function stackUrl(name: "E2E_WEB_URL" | "E2E_API_URL" | "E2E_DATABASE_URL"): string {
   const url = process.env[name];
   if (!url) throw new Error(`${name} is not set: run the journeys with \`pnpm test\` in e2e/, which starts the stack`);

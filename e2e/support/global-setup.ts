@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createTestDatabase } from "@keyward/db/testing";
-import { CHROMIUM_PATH } from "./env";
+import { CHROMIUM_PATH, LOGIN_THROTTLE_WINDOW_SECONDS } from "./env";
 import { ARTIFACTS_DIR, freePort, REPO_ROOT, run, type Service, startService, waitForHttp } from "./stack";
 
 // A separate build folder, so the e2e build never replaces the one a running `pnpm start` serves.
@@ -55,6 +55,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       WEB_PORT: String(webPort),
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       KEYWARD_API_URL: apiUrl,
+      // Short, so login-throttling.spec.ts can wait the window out (and later journeys are not locked out).
+      LOGIN_THROTTLE_WINDOW_SECONDS: String(LOGIN_THROTTLE_WINDOW_SECONDS),
     });
     services.push(web);
     cleanups.push(() => web.stop());

@@ -4,11 +4,21 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "@/auth.config";
 import { getDb } from "@/server/db";
+import { beginLoginAttempt, loginSucceeded } from "@/server/login-throttle";
+import { clientIp } from "@/server/request-context";
 
 const credentialsSchema = z.object({
   email: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(200),
 });
+
+/** Refused before the password is checked; `retryAfterMs` lets the login form say how long to wait. */
+export class LoginThrottled extends CredentialsSignin {
+  override code = "throttled";
+  constructor(readonly retryAfterMs: number) {
+    super();
+  }
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
@@ -22,12 +32,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      // Throttled here, not in the form's action, so posting to /api/auth/callback/credentials is throttled too.
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
+        const attempt = { email: parsed.data.email, ip: clientIp(request.headers) };
+        const waitMs = await beginLoginAttempt(attempt);
+        if (waitMs > 0) throw new LoginThrottled(waitMs);
         const user = await authenticateUser(await getDb(), parsed.data.email, parsed.data.password);
         // One answer for an unknown email and a wrong password, so the form cannot be used to probe emails.
         if (!user) throw new CredentialsSignin();
+        await loginSucceeded(attempt);
         return { id: user.id, email: user.email, companyId: user.companyId, role: user.role };
       },
     }),

@@ -22,6 +22,13 @@ const schema = z.object({
     .string()
     .regex(/^\.next[a-z0-9-]*$/, "a folder name starting with .next")
     .default(".next"),
+  // How long failed logins are remembered (src/server/login-throttle.ts); the e2e run shortens it.
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(15 * 60),
 });
 
 const parsed = schema.safeParse({
@@ -31,6 +38,7 @@ const parsed = schema.safeParse({
   AUTH_SECRET: process.env.AUTH_SECRET || undefined,
   KEYWARD_API_URL: process.env.KEYWARD_API_URL || undefined,
   KEYWARD_WEB_DIST_DIR: process.env.KEYWARD_WEB_DIST_DIR || undefined,
+  LOGIN_THROTTLE_WINDOW_SECONDS: process.env.LOGIN_THROTTLE_WINDOW_SECONDS || undefined,
 });
 
 if (!parsed.success) {

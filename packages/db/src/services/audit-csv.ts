@@ -21,6 +21,9 @@ export const AUDIT_CSV_COLUMNS: (keyof PublicAuditEvent)[] = [
   "hash",
 ];
 
+/** RFC 4180 line endings, which spreadsheets expect. */
+export const AUDIT_CSV_RECORD_DELIMITER = "windows";
+
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or tab / carriage return) as a formula: a
  * user agent like `=HYPERLINK(...)` must stay text. The leading quote is OWASP's advice.
@@ -34,6 +37,7 @@ export function auditCsv(events: readonly PublicAuditEvent[], header = false): s
   return stringify(events as PublicAuditEvent[], {
     header,
     columns: AUDIT_CSV_COLUMNS,
+    record_delimiter: AUDIT_CSV_RECORD_DELIMITER,
     cast: { string: neutralizeFormula, object: (value) => neutralizeFormula(JSON.stringify(value)) },
   });
 }

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   AUDIT_CSV_COLUMNS,
+  AUDIT_CSV_RECORD_DELIMITER,
   auditEventPages,
   auditExportQuerySchema,
   neutralizeFormula,
@@ -39,6 +40,7 @@ export const exportAuditEventsRoute: FastifyPluginAsyncZod<ApiContext> = async (
       const csv = stringify({
         header: true,
         columns: AUDIT_CSV_COLUMNS,
+        record_delimiter: AUDIT_CSV_RECORD_DELIMITER,
         cast: { string: neutralizeFormula, object: (value) => neutralizeFormula(JSON.stringify(value)) },
       });
       // A client that hangs up destroys `csv`, which ends the pipeline and stops the paging.

@@ -1,7 +1,8 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/auth";
+import { LoginThrottled, signIn } from "@/auth";
+import { throttledMessage } from "@/server/login-throttle";
 
 export interface LoginState {
   error: string | null;
@@ -22,6 +23,7 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
     await signIn("credentials", { email, password, redirectTo: safeNext(formData.get("next")) });
   } catch (error) {
     // signIn redirects by throwing; only its own errors mean "refused".
+    if (error instanceof LoginThrottled) return { error: throttledMessage(error.retryAfterMs), email };
     if (error instanceof AuthError) {
       return {
         error: error.type === "CredentialsSignin" ? "Incorrect email or password." : "Sign-in failed. Try again.",

@@ -65,16 +65,39 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
             Keys let your services and CI call the Keyward API. Secrets are shown once, at creation.
           </p>
         </div>
-        {canCreate ? (
-          <Link href="/keys/new" className={buttonPrimary} data-testid="create-key-link">
-            <span aria-hidden="true">+</span> Create key
-          </Link>
-        ) : (
-          <p className="text-sm text-slate-500">Viewers can see keys but not create them.</p>
-        )}
+        <div className="flex flex-wrap items-center gap-3">
+          <EnvironmentSwitch query={query} />
+          {canCreate ? (
+            <Link
+              href={query.environment ? `/keys/new?environment=${query.environment}` : "/keys/new"}
+              className={buttonPrimary}
+              data-testid="create-key-link"
+            >
+              <span aria-hidden="true">+</span> Create {query.environment ? `${query.environment} ` : ""}key
+            </Link>
+          ) : (
+            <p className="text-sm text-slate-500">Viewers can see keys but not create them.</p>
+          )}
+        </div>
       </div>
 
-      <form method="get" action="/keys" className="flex flex-wrap items-end gap-3" aria-label="Filter keys">
+      {query.environment === "test" ? (
+        <p
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-600/20 ring-inset"
+          data-testid="test-mode-banner"
+        >
+          Test mode: only test keys are listed. They contain <code className="font-mono">_test_</code>.
+        </p>
+      ) : null}
+
+      {/* Keyed by the filters: a client navigation (the Live/Test switch) must reset these uncontrolled fields. */}
+      <form
+        key={`${query.environment ?? ""}|${query.status ?? ""}|${query.q ?? ""}`}
+        method="get"
+        action="/keys"
+        className="flex flex-wrap items-end gap-3"
+        aria-label="Filter keys"
+      >
         <div className="min-w-56 flex-1">
           <label htmlFor="q" className="sr-only">
             Search
@@ -192,6 +215,38 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
   );
 }
 
+const SWITCH_OPTIONS = [
+  { value: undefined, label: "All" },
+  { value: "live", label: "Live" },
+  { value: "test", label: "Test" },
+] as const;
+
+/** Stripe-style Live/Test switch: links that set `?environment=`, keeping the other filters and dropping the cursor. */
+function EnvironmentSwitch({ query }: { query: { environment?: string; status?: string; q?: string } }) {
+  return (
+    <nav aria-label="Key mode" className="inline-flex rounded-lg bg-slate-100 p-1 text-sm font-medium">
+      {SWITCH_OPTIONS.map((option) => {
+        const active = query.environment === option.value;
+        const activeStyle =
+          option.value === "test"
+            ? "bg-amber-100 text-amber-900 shadow-sm ring-1 ring-amber-600/30"
+            : "bg-white text-slate-900 shadow-sm";
+        return (
+          <Link
+            key={option.label}
+            href={hrefWith({ ...query, environment: option.value })}
+            aria-current={active ? "page" : undefined}
+            data-testid={`mode-${option.value ?? "all"}`}
+            className={`rounded-md px-3 py-1.5 ${active ? activeStyle : "text-slate-600 hover:text-slate-900"}`}
+          >
+            {option.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
+
 function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
   const shown = apiKey.scopes.slice(0, 3);
   const more = apiKey.scopes.length - shown.length;
@@ -210,7 +265,7 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
           {apiKey.name}
         </Link>
         <div
-          className="font-mono text-xs text-slate-400"
+          className="font-mono text-xs text-slate-500"
           title="Fingerprint: the first 8 hex characters of the key's SHA-256"
         >
           {apiKey.fingerprint}

@@ -52,8 +52,17 @@ const INITIAL: FormValues = {
   rateLimitWindowSeconds: "60",
 };
 
-export function CreateKeyForm({ builtInScopes, curl }: { builtInScopes: string[]; curl: ReactNode }) {
-  const [values, setValues] = useState<FormValues>(INITIAL);
+export function CreateKeyForm({
+  builtInScopes,
+  curl,
+  defaultEnvironment = INITIAL.environment,
+}: {
+  builtInScopes: string[];
+  curl: ReactNode;
+  /** The mode the keys list was in (its Live/Test switch). */
+  defaultEnvironment?: FormValues["environment"];
+}) {
+  const [values, setValues] = useState<FormValues>({ ...INITIAL, environment: defaultEnvironment });
   const [extraScopes, setExtraScopes] = useState("");
   const [result, setResult] = useState<CreateKeyResult | null>(null);
   const [pending, startTransition] = useTransition();

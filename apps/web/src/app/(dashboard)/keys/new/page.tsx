@@ -13,8 +13,15 @@ export const metadata: Metadata = { title: "Create key" };
 // The custom picker offers read and write on each built-in resource, plus permission to call the verify endpoint.
 const BUILT_IN_SCOPES = [...BUILT_IN_RESOURCES.flatMap((r) => [`${r}:read`, `${r}:write`]), "keys:verify"];
 
-export default async function NewKeyPage() {
+export default async function NewKeyPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const member = await requireMember();
+  // `?environment=` comes from the keys list's Live/Test switch; anything else keeps the form's default.
+  const { environment } = await searchParams;
+  const defaultEnvironment = environment === "live" || environment === "test" ? environment : undefined;
   // The company's own resources (Settings → Scope catalogue) are offered next to the built-in ones.
   const own = await listScopeResourceNames(await getDb(), member.companyId);
   const scopes = [...BUILT_IN_SCOPES, ...own.flatMap((r) => [`${r}:read`, `${r}:write`])];
@@ -30,7 +37,7 @@ export default async function NewKeyPage() {
         </p>
       </div>
       {canManageKeys(member) ? (
-        <CreateKeyForm builtInScopes={scopes} curl={<CurlExample />} />
+        <CreateKeyForm builtInScopes={scopes} curl={<CurlExample />} defaultEnvironment={defaultEnvironment} />
       ) : (
         <div className={`${card} p-6 text-sm text-slate-600`} role="alert">
           Your role (<strong>{member.role}</strong>) can view keys but not create them. Ask an owner or admin of your
