@@ -24,6 +24,8 @@ const screenshot = screenshots("login-throttling");
 async function attempt(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
+  // A fill made before React hydrates the form can be reset by hydration: check it held.
+  await expect(page.getByLabel("Password")).toHaveValue(password);
   await Promise.all([
     page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
     page.getByRole("button", { name: "Sign in" }).click(),
@@ -35,6 +37,7 @@ test("repeated wrong passwords lock the email out until the window ends", async 
   const errors = watchBrowserErrors(page);
   await createMember(db, EMAIL, PASSWORD, "admin");
   await page.goto("/login");
+  await page.waitForLoadState("networkidle");
   const firstFailureAt = Date.now();
 
   await test.step(`${MAX_FAILURES} wrong passwords are each refused as incorrect`, async () => {

@@ -2,7 +2,7 @@
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** The dashboard's failed-login window in the e2e stack: short, so a journey can wait it out. */
-export const LOGIN_THROTTLE_WINDOW_SECONDS = 30;
+export const LOGIN_THROTTLE_WINDOW_SECONDS = 60;
 
 export function stackUrl(name: "E2E_WEB_URL" | "E2E_API_URL" | "E2E_DATABASE_URL"): string {
   const url = process.env[name];
