@@ -1,0 +1,105 @@
+// Child process: the API exactly as apps/api/src/main.ts builds it (buildApp with the real
+// enforcement hook, rate limiter, usage buffer and key-change feed), plus three routes that differ
+// only in how they authenticate, and an IPC channel that reports the process's own counters.
+//
+//   GET /bench/open    no credential check (the enforcement hook returns at once: no `config.auth`)
+//   GET /bench/keyed   the enforcement hook (SPEC §4.4), scope `bench:read`
+//   GET /bench/prisma  what most Node apps do instead: SHA-256 the bearer key and `findUnique` it, every request
+import { createHash } from "node:crypto";
+import { buildApp } from "@keyward/api/src/app";
+import { loadEnv } from "@keyward/api/src/env";
+import { createDb, type Db } from "@keyward/db";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { Redis } from "ioredis";
+
+const env = loadEnv();
+if (!env.DATABASE_URL) throw new Error("bench-api needs DATABASE_URL");
+const plain = createDb(env.DATABASE_URL);
+
+let keyQueries = 0;
+let keyQueryMs: number[] = [];
+// Counts every api_keys operation the app runs and times its reads by hash: the store queries of the
+// enforcement path, seen from the database client rather than from the verifier's own counters.
+const db = plain.$extends({
+  query: {
+    apiKey: {
+      async $allOperations({ operation, args, query }) {
+        keyQueries++;
+        const started = performance.now();
+        try {
+          return await query(args);
+        } finally {
+          const where = (args as { where?: Record<string, unknown> }).where;
+          if (operation === "findUnique" && where && "hash" in where) keyQueryMs.push(performance.now() - started);
+        }
+      },
+    },
+  },
+}) as unknown as Db;
+
+const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : null;
+const app = await buildApp({ db, env, redis });
+
+const OK = { ok: true };
+const UNAUTHORIZED = { errors: [{ code: "UNAUTHORIZED", message: "Invalid or missing API key" }] };
+
+async function lookupEveryRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? "");
+  const row = match?.[1]
+    ? await plain.apiKey.findUnique({ where: { hash: createHash("sha256").update(match[1]).digest("hex") } })
+    : null;
+  if (row === null || row.revokedAt !== null) await reply.code(401).send(UNAUTHORIZED);
+}
+
+app.get("/bench/open", async () => OK);
+app.get("/bench/keyed", { config: { auth: { scopes: ["bench:read"] } } }, async () => OK);
+app.get("/bench/prisma", { onRequest: lookupEveryRequest }, async () => OK);
+
+type Command = "stats" | "flush" | "gc" | "resetQueryTimes";
+
+process.on("message", (message: { id: string; cmd: Command }) => {
+  const answer = (result?: unknown) => process.send?.({ id: message.id, result });
+  switch (message.cmd) {
+    case "stats": {
+      const cpu = process.cpuUsage();
+      const memory = process.memoryUsage();
+      answer({
+        verifier: { ...app.keyward.verifier.stats },
+        usageRecorded: app.keyward.usage.recorded,
+        keyQueries,
+        keyQueryMs,
+        cpuMicros: cpu.user + cpu.system,
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+      });
+      return;
+    }
+    case "flush":
+      void app.keyward.usage.flush().then(() => answer());
+      return;
+    case "gc":
+      globalThis.gc?.();
+      answer();
+      return;
+    case "resetQueryTimes":
+      keyQueryMs = [];
+      answer();
+      return;
+  }
+});
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  setInterval(() => app.server.closeIdleConnections(), 100).unref();
+  await app.close();
+  await plain.$disconnect();
+  redis?.disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+// The runner died: do not outlive it.
+process.on("disconnect", () => void shutdown());
+
+await app.listen({ port: env.API_PORT, host: env.API_HOST });

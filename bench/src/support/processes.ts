@@ -1,0 +1,190 @@
+// Child processes of a bench run. Servers run in their own processes, as in production, so the load
+// generator (this process) never shares an event loop with what it measures.
+import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+
+/** apps/api/src/main.ts: the real API entry point, with its SIGTERM flush. */
+export const API_MAIN = join(dirname(require.resolve("@keyward/api/package.json")), "src/main.ts");
+
+let profileDir: string | undefined;
+
+/** `BENCH_CPU_PROF=dir`: every server process writes a `node --cpu-prof` profile there when it exits. */
+export function profileServersInto(dir: string | undefined): void {
+  profileDir = dir;
+}
+
+function profileArgs(): string[] {
+  return profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+}
+
+/**
+ * What child processes inherit: only what a process needs to run. Everything else is set explicitly,
+ * so a developer's shell (a KEYWARD_METRICS_TOKEN, a LOG_LEVEL) cannot change what is measured.
+ */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) if (process.env[name]) env[name] = process.env[name];
+  return { ...env, ...extra };
+}
+
+export function spawnTsx(module: URL | string, args: string[], opts: SpawnOptions = {}): ChildProcess {
+  const file = typeof module === "string" ? module : fileURLToPath(module);
+  return spawn(process.execPath, ["--import", "tsx", ...profileArgs(), file, ...args], opts);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
+    });
+  });
+}
+
+/** Resident set size of a process in bytes (Linux /proc), or null where there is no /proc. */
+export function residentBytes(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}:\n${output()}`);
+    const ok = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not become healthy:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface ApiReplica {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM, then the exit code (main.ts flushes usage before it exits). */
+  stop(): Promise<number | null>;
+}
+
+/** The real API (`apps/api/src/main.ts`) on a free loopback port. */
+export async function startApiReplica(env: Record<string, string>): Promise<ApiReplica> {
+  const port = await freePort();
+  let output = "";
+  const child = spawnTsx(API_MAIN, [], {
+    env: childEnv({ NODE_ENV: "production", LOG_LEVEL: "warn", ...env, API_PORT: String(port), API_HOST: "127.0.0.1" }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => output);
+  return {
+    url,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** What the bench API process (bench-api.ts) answers over IPC. */
+export interface BenchApiStats {
+  verifier: { hits: number; misses: number; negativeHits: number; storeQueries: number };
+  /** Requests the usage buffer counted since start. */
+  usageRecorded: number;
+  /** Operations on api_keys the Prisma client ran (the enforcement path's store reads and nothing else). */
+  keyQueries: number;
+  /** Durations (ms) of the findUnique-by-hash reads the verifier made since the last reset. */
+  keyQueryMs: number[];
+  cpuMicros: number;
+  rss: number;
+  heapUsed: number;
+}
+
+export interface BenchApi {
+  url: string;
+  pid: number;
+  stats(): Promise<BenchApiStats>;
+  /** Writes the counted usage now (as the flush timer would) and waits for it. */
+  flush(): Promise<void>;
+  /** Forces a full GC (the process runs with --expose-gc), so RSS is not read over garbage. */
+  gc(): Promise<void>;
+  resetQueryTimes(): Promise<void>;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * The API as `buildApp` builds it for production, plus three bench routes (bench-api.ts), in a child
+ * process that answers stats over IPC.
+ */
+export async function startBenchApi(env: Record<string, string>): Promise<BenchApi> {
+  const port = await freePort();
+  let output = "";
+  const child = fork(fileURLToPath(new URL("./bench-api.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx", "--expose-gc", ...profileArgs()],
+    env: childEnv({ NODE_ENV: "production", LOG_LEVEL: "warn", ...env, API_PORT: String(port), API_HOST: "127.0.0.1" }),
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+
+  const pending = new Map<string, (value: unknown) => void>();
+  child.on("message", (message: { id?: string; result?: unknown }) => {
+    if (message.id === undefined) return;
+    pending.get(message.id)?.(message.result);
+    pending.delete(message.id);
+  });
+  const ask = <T>(cmd: string): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (!child.connected) return reject(new Error(`bench API is gone:\n${output}`));
+      const id = randomUUID();
+      pending.set(id, resolve as (value: unknown) => void);
+      child.send({ id, cmd });
+    });
+
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => output);
+  return {
+    url,
+    pid: child.pid as number,
+    stats: () => ask<BenchApiStats>("stats"),
+    flush: () => ask<void>("flush"),
+    gc: () => ask<void>("gc"),
+    resetQueryTimes: () => ask<void>("resetQueryTimes"),
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
