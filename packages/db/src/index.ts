@@ -3,6 +3,8 @@ export { findRunningEmbeddedDatabase, resolveDatabase } from "./embedded";
 export type * from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
 export { defaultDataDir, workspaceRoot } from "./paths";
+export * from "./services/alert-input";
+export * from "./services/alerts";
 export * from "./services/audit";
 export * from "./services/audit-csv";
 export * from "./services/audit-query";
