@@ -46,6 +46,15 @@ describe("generateKey", () => {
 });
 
 describe("parseKey", () => {
+  it("refuses a checksum char outside base62 even where its arithmetic value aliases a digit (':' reads as '3')", () => {
+    let key = generateKey({ prefix: "kw", environment: "live" }).key;
+    while (!/[3-9]/.test(key.slice(-6))) key = generateKey({ prefix: "kw", environment: "live" }).key;
+    const at = key.length - 6 + key.slice(-6).search(/[3-9]/);
+    const alias = String.fromCharCode(key.charCodeAt(at) + 7); // '3'..'9' → ':'..'@'
+    expect(parseKey(key)).not.toBeNull();
+    expect(parseKey(key.slice(0, at) + alias + key.slice(at + 1))).toBeNull();
+  });
+
   const valid = withChecksum(`kw_live_${BODY_43}`);
 
   it("accepts a hand-built key and splits it", () => {

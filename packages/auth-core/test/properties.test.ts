@@ -1,7 +1,8 @@
+import { crc32 } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileAllowlist, isValidAllowlistEntry } from "../src/ip";
-import { generateKey, parseKey } from "../src/keys";
+import { generateKey, isWellFormedKey, parseKey } from "../src/keys";
 import { isValidScope, scopeGrants } from "../src/scopes";
 import { type KeyRecord, KeyVerifier } from "../src/verify";
 import { withChecksum } from "./helpers";
@@ -35,6 +36,55 @@ const record: KeyRecord = {
   ipAllowlist: [],
   rateLimit: null,
 };
+
+/** The key format as a regex and zlib's CRC-32: the slow, obvious reading of SPEC §2 that the hand-written check must agree with. */
+function oracle(raw: string): boolean {
+  const match = /^[a-z0-9]{2,10}_(?:live|test)_[0-9A-Za-z]{49}$/.exec(raw);
+  if (match === null) return false;
+  const B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  let checksum = 0;
+  for (const c of raw.slice(-6)) checksum = checksum * 62 + B62.indexOf(c);
+  return checksum === crc32(raw.slice(0, -6));
+}
+
+const base62Char = fc.constantFrom(..."0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+/** Keys of every prefix length and both environments, checksummed with zlib, then maybe damaged once. */
+const nearKeys = fc
+  .tuple(
+    fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 2, maxLength: 10 }),
+    fc.constantFrom("live", "test"),
+    fc.string({ unit: base62Char, minLength: 43, maxLength: 43 }),
+    fc.option(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 0x17f }), fc.boolean()), { nil: undefined }),
+  )
+  .map(([prefix, env, body, damage]) => {
+    const unchecked = `${prefix}_${env}_${body}`;
+    if (damage === undefined) return withChecksum(unchecked);
+    const [position, code, beforeChecksum] = damage;
+    const put = (s: string, at: number) => s.slice(0, at) + String.fromCharCode(code) + s.slice(at + 1);
+    // Damage before checksumming leaves a valid CRC, so only the layout check can refuse it.
+    if (beforeChecksum) return withChecksum(put(unchecked, position % unchecked.length));
+    const key = withChecksum(unchecked);
+    return put(key, position % key.length);
+  });
+
+describe("the per-request format check", () => {
+  it("agrees with the regex and zlib's CRC-32 on real, damaged and hostile keys", () => {
+    fc.assert(
+      fc.property(fc.oneof(nearKeys, hostile), (raw) => {
+        expect(isWellFormedKey(raw)).toBe(oracle(raw));
+        expect(parseKey(raw) !== null).toBe(oracle(raw));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it("accepts every generated key", () => {
+    for (let i = 0; i < 200; i++) {
+      const env = i % 2 === 0 ? "live" : "test";
+      expect(isWellFormedKey(generateKey({ prefix: `p${i}`, environment: env }).key)).toBe(true);
+    }
+  });
+});
 
 describe("hostile input", () => {
   it("parseKey never throws and never accepts anything but a real key", () => {

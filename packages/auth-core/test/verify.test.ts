@@ -226,13 +226,43 @@ describe("KeyVerifier cache", () => {
   });
 
   it("positive entries expire after cacheTtlMs", async () => {
-    const { verifier, store, clock, secret } = setup({}, { cacheTtlMs: 60_000 });
+    const { verifier, store, clock, secret } = setup({}, { cacheTtlMs: 60_000, refreshAfterMs: null });
     await verifier.verify(secret);
     clock.now += 59_000;
     await verifier.verify(secret);
     expect(store.queries).toBe(1);
     clock.now += 2_000;
     await verifier.verify(secret);
+    expect(store.queries).toBe(2);
+  });
+
+  it("a key in use is re-read in the background before it expires: no request waits for the store", async () => {
+    const { verifier, store, clock, secret, hash, record } = setup({}, { cacheTtlMs: 60_000 });
+    expect((await verifier.verify(secret)).code).toBe("VALID");
+    store.byHash.set(hash, { ...record, revokedAt: new Date(T0) });
+    clock.now += 40_000; // past the refresh point (50–60% of the TTL), before expiry
+    expect((await verifier.verify(secret)).code).toBe("VALID"); // answered from the cache
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await verifier.verify(secret)).code).toBe("REVOKED"); // the re-read landed
+    expect(store.queries).toBe(2);
+    expect(verifier.stats).toMatchObject({ misses: 1, storeQueries: 2 });
+  });
+
+  it("one background re-read per entry, and a key gone from the store leaves the cache", async () => {
+    const { verifier, store, clock, secret, hash } = setup({}, { cacheTtlMs: 60_000 });
+    await verifier.verify(secret);
+    let open!: () => void;
+    store.gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    store.byHash.delete(hash);
+    clock.now += 40_000;
+    const uses = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(secret)));
+    expect(uses.map((u) => u.code)).toEqual(Array(5).fill("VALID"));
+    open();
+    store.gate = null;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await verifier.verify(secret)).code).toBe("NOT_FOUND");
     expect(store.queries).toBe(2);
   });
 

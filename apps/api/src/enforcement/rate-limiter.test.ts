@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app";
 import { loadEnv } from "../env";
 import { bearer, type Harness, startHarness } from "../test/harness";
+import { KeyRateLimiter, LocalWindows } from "./rate-limiter";
 
 let h: Harness;
 beforeAll(async () => {
@@ -80,5 +81,50 @@ describe("per-key rate limits", () => {
     expect(logs).not.toContain(k.secret);
     await app.close();
     redis.disconnect();
+  });
+});
+
+describe("in-memory windows (no Redis, or Redis down)", () => {
+  const key = (id: string, limit: number, windowSeconds: number) =>
+    ({
+      id,
+      companyId: "c",
+      name: id,
+      hash: "0".repeat(64),
+      environment: "live",
+      scopes: [],
+      expiresAt: null,
+      revokedAt: null,
+      graceEndsAt: null,
+      ipAllowlist: [],
+      rateLimit: { limit, windowSeconds },
+    }) as const;
+
+  it("counts per key in a window that opens at the key's first request, answering synchronously", () => {
+    let now = 1_000_000;
+    const limiter = new KeyRateLimiter({ redis: null, log: h.app.log, now: () => now });
+    const a = key("a", 2, 10);
+    const results = [limiter.consume(a), limiter.consume(a), limiter.consume(a)];
+    expect(results.some((r) => r instanceof Promise)).toBe(false);
+    expect(results).toEqual([
+      { allowed: true, limit: 2, remaining: 1, resetSeconds: 10 },
+      { allowed: true, limit: 2, remaining: 0, resetSeconds: 10 },
+      { allowed: false, limit: 2, remaining: 0, resetSeconds: 10 },
+    ]);
+    expect(limiter.consume(key("b", 2, 10))).toMatchObject({ allowed: true, remaining: 1 });
+    now += 9_500;
+    expect(limiter.consume(a)).toEqual({ allowed: false, limit: 2, remaining: 0, resetSeconds: 1 });
+    now += 500; // the window has ended: a new one opens with this request
+    expect(limiter.consume(a)).toEqual({ allowed: true, limit: 2, remaining: 1, resetSeconds: 10 });
+  });
+
+  it("forgets ended windows, so memory follows the keys in use", () => {
+    const windows = new LocalWindows();
+    for (let i = 0; i < 1000; i++) windows.consume(`k${i}`, 1, 0);
+    expect(windows.consume("k0", 1, 500).count).toBe(2);
+    // After the sweep at 1 s, only keys used again are kept.
+    expect(windows.consume("k1", 1, 1_000).count).toBe(1);
+    expect(windows.consume("k2", 1, 1_001).count).toBe(1);
+    expect(windows.size()).toBe(2);
   });
 });

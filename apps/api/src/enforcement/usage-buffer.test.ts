@@ -74,6 +74,52 @@ describe("usage counting", () => {
     expect(buffer.pending()).toBe(6);
     await dead.$disconnect();
   });
+
+  it("puts each request in the minute it was made in, across minute boundaries and flushes", async () => {
+    const k = await h.keyWithScopes(["keys:read"]);
+    const record = (await h.db.apiKey.findUniqueOrThrow({ where: { id: k.id } })) as { id: string; hash: string };
+    let now = Date.UTC(2026, 10, 23, 10, 0, 59);
+    const buffer = new UsageBuffer({ db: h.db, log: h.app.log, now: () => now });
+    const key = {
+      id: record.id,
+      companyId: h.companyId,
+      name: "k",
+      hash: record.hash,
+      environment: "live" as const,
+      scopes: [],
+      expiresAt: null,
+      revokedAt: null,
+      graceEndsAt: null,
+      ipAllowlist: [],
+      rateLimit: null,
+    };
+    buffer.record(key, "VALID", "10.0.0.1");
+    buffer.record(key, "REVOKED", "10.0.0.1");
+    now += 2_000; // 10:01:01
+    buffer.record(key, "VALID", "10.0.0.2");
+    buffer.record(key, "VALID", "10.0.0.2");
+    expect(buffer.pending()).toBe(4);
+    await buffer.flush();
+    now += 60_000; // 10:02:01
+    buffer.record(key, "RATE_LIMITED", "10.0.0.3");
+    await buffer.flush();
+    expect(buffer.pending()).toBe(0);
+
+    const rows = await h.db.usageBucket.findMany({
+      where: { keyId: k.id },
+      orderBy: [{ minute: "asc" }, { outcome: "asc" }],
+    });
+    expect(rows.map((r) => [r.minute.toISOString().slice(11, 16), r.outcome, r.count])).toEqual([
+      ["10:00", "allowed", 1],
+      ["10:00", "revoked", 1],
+      ["10:01", "allowed", 2],
+      ["10:02", "rate_limited", 1],
+    ]);
+    // The last allowed use wins, not the later refusal.
+    const row = await h.db.apiKey.findUniqueOrThrow({ where: { id: k.id } });
+    expect(row.lastUsedAt?.toISOString()).toBe("2026-11-23T10:01:01.000Z");
+    expect(row.lastUsedIp).toBe("10.0.0.2");
+  });
 });
 
 const flush = (harness: Harness) => harness.app.keyward.usage.flush();
