@@ -35,11 +35,46 @@ const envSchema = z.object({
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Open event streams per company on one replica before new ones get 429. */
   EVENTS_MAX_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).default(50),
+  /** Alerts (src/alerts): where email alerts (and the dashboard's invites) are sent, e.g. smtp://user:pass@host:587. */
+  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
+  ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),
+  /** How often each replica adds its alert counts to the shared counters and checks the rules. */
+  ALERT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How often each replica re-reads the enabled rules (a change made through it applies at once). */
+  ALERT_RULES_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(5000),
+  /** How often the expiring-key rules are checked. */
+  ALERT_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(50).max(86_400_000).default(3_600_000),
+  /** How often the delivery worker looks for due attempts (it is also woken when an alert fires here). */
+  ALERT_DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(1000),
+  /** First retry delay; each further retry waits twice as long. */
+  ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Bearer token for `GET /metrics`; unset or empty, the route does not exist. */
   KEYWARD_METRICS_TOKEN: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z.string().min(16, "at least 16 characters; generate one with `openssl rand -hex 32`").optional(),
   ),
+  // The guard (`keyward guard`, src/guard/config.ts): each overrides .keyward.yaml and is overridden by its flag.
+  KEYWARD_GUARD_UPSTREAM: z.string().optional(),
+  KEYWARD_GUARD_AUTH_SECRET: z.string().optional(),
+  KEYWARD_GUARD_AUTH_TOKEN_TTL: z.string().optional(),
+  KEYWARD_GUARD_AUTH_ENABLED: z.string().optional(),
+  KEYWARD_GUARD_PORT: z.string().optional(),
+  KEYWARD_GUARD_HOST: z.string().optional(),
+  /** Route rules separated by `;` or new lines, e.g. `GET /vehicles/* -> vehicles:read`. */
+  KEYWARD_GUARD_ROUTES: z.string().optional(),
+  /** The guard's config file (default `.keyward.yaml` in the working directory). */
+  KEYWARD_GUARD_CONFIG: z.string().optional(),
+  /** The company whose managed keys and dashboard settings the guard uses (id or name); default: the only one. */
+  KEYWARD_GUARD_COMPANY: z.string().optional(),
+  // The CLI (src/cli): where `login` keeps its token, and credentials that replace it.
+  /** Directory of the CLI's config.yaml (default `~/.keyward`). */
+  KEYWARD_CONFIG_DIR: z.string().optional(),
+  /** An API key the CLI uses instead of the token `login` stored. */
+  KEYWARD_API_KEY: z.string().optional(),
+  /** The API the CLI talks to when `login --api-url` did not say (default http://127.0.0.1:4000). */
+  KEYWARD_API_URL: z.string().url().optional(),
   /** Trust X-Forwarded-For from these proxies (comma-separated IPs/CIDRs, or `true` for any) to find the client IP. */
   TRUST_PROXY: z
     .string()

@@ -22,6 +22,8 @@ export const ErrorCode = {
   RATE_LIMITED: "RATE_LIMITED",
   /** Database unreachable and the credential not in cache. */
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** Addition beyond the SPEC table: the guard could not reach its upstream (down, refused, reset). */
+  BAD_GATEWAY: "BAD_GATEWAY",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,6 +38,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  BAD_GATEWAY: 502,
 };
 
 export const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
@@ -48,6 +51,7 @@ export const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "Payload too large",
   RATE_LIMITED: "Rate limit exceeded",
   SERVICE_UNAVAILABLE: "Service unavailable",
+  BAD_GATEWAY: "Upstream unreachable",
 };
 
 export type ErrorDetails = Record<string, unknown>;

@@ -9,6 +9,7 @@ export * from "./services/audit";
 export * from "./services/audit-csv";
 export * from "./services/audit-query";
 export * from "./services/companies";
+export * from "./services/guard";
 export * from "./services/key-input";
 export * from "./services/keys";
 export * from "./services/members";

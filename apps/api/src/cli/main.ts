@@ -4,6 +4,7 @@ import { migrate } from "@keyward/db/migrate";
 import { Command, CommanderError } from "commander";
 import { openDatabase } from "./database";
 import { CliError, EXIT } from "./errors";
+import { registerGuardCommand } from "./guard";
 import { runSetup } from "./setup";
 
 const program = new Command("keyward")
@@ -35,6 +36,8 @@ program
       await database.release();
     }
   });
+
+registerGuardCommand(program);
 
 try {
   await program.parseAsync(process.argv);
