@@ -266,6 +266,68 @@ describe("KeyVerifier cache", () => {
     expect(store.queries).toBe(2);
   });
 
+  it("with a batch reader, keys due together are re-read in one query; an entry invalidated meanwhile is not overwritten", async () => {
+    const store = new MemoryStore();
+    const batches: string[][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batchStore: KeyStore = {
+      findByHash: (hash) => store.findByHash(hash),
+      async findManyByHash(hashes) {
+        batches.push([...hashes]);
+        const found = hashes.flatMap((h) => store.byHash.get(h) ?? []);
+        await held;
+        return found;
+      },
+    };
+    const clock = { now: T0 };
+    const verifier = new KeyVerifier({ store: batchStore, now: () => clock.now, maxEntries: 100, cacheTtlMs: 60_000 });
+    const keys = Array.from({ length: 5 }, (_, i) => {
+      const { key, hash } = generateKey({ prefix: "kw", environment: "live" });
+      const record: KeyRecord = {
+        id: `batch_${i}`,
+        companyId: "co_1",
+        name: `k${i}`,
+        hash,
+        environment: "live",
+        scopes: [],
+        expiresAt: null,
+        revokedAt: null,
+        graceEndsAt: null,
+        ipAllowlist: [],
+        rateLimit: null,
+      };
+      store.byHash.set(hash, record);
+      return { secret: key, hash, record };
+    });
+    for (const k of keys) await verifier.verify(k.secret);
+    expect(store.queries).toBe(5);
+
+    // In the store meanwhile: key 0 revoked, key 1 deleted, key 2 revoked and its revocation pushed.
+    const [k0, k1, k2] = keys as [(typeof keys)[0], (typeof keys)[0], (typeof keys)[0]];
+    store.byHash.set(k0.hash, { ...k0.record, revokedAt: new Date(T0) });
+    store.byHash.delete(k1.hash);
+    store.byHash.set(k2.hash, { ...k2.record, revokedAt: new Date(T0) });
+    clock.now += 40_000;
+    for (const k of keys) expect((await verifier.verify(k.secret)).code).toBe("VALID"); // from the cache
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(batches).toHaveLength(1);
+    expect(new Set(batches[0])).toEqual(new Set(keys.map((k) => k.hash)));
+    verifier.invalidateKeyId(k2.record.id); // lands while the batch is in flight
+    store.byHash.set(k2.hash, k2.record); // and the store now says valid again: a fresh read must see that
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect((await verifier.verify(k0.secret)).code).toBe("REVOKED");
+    expect((await verifier.verify(k1.secret)).code).toBe("NOT_FOUND");
+    expect((await verifier.verify(k2.secret)).code).toBe("VALID"); // read afresh, not the batch's stale revoked row
+    expect((await verifier.verify(keys[3]?.secret)).code).toBe("VALID");
+    expect(store.queries).toBe(6); // the five first uses, and k2 after its invalidation
+    expect(batches).toHaveLength(1);
+  });
+
   it("invalidateKeyId forces a re-read, so a revocation takes effect at once", async () => {
     const { verifier, store, secret, hash, record } = setup();
     expect((await verifier.verify(secret)).code).toBe("VALID");

@@ -1,3 +1,4 @@
+import type { KeyRecord } from "@keyward/auth-core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app";
@@ -85,20 +86,19 @@ describe("per-key rate limits", () => {
 });
 
 describe("in-memory windows (no Redis, or Redis down)", () => {
-  const key = (id: string, limit: number, windowSeconds: number) =>
-    ({
-      id,
-      companyId: "c",
-      name: id,
-      hash: "0".repeat(64),
-      environment: "live",
-      scopes: [],
-      expiresAt: null,
-      revokedAt: null,
-      graceEndsAt: null,
-      ipAllowlist: [],
-      rateLimit: { limit, windowSeconds },
-    }) as const;
+  const key = (id: string, limit: number, windowSeconds: number): KeyRecord => ({
+    id,
+    companyId: "c",
+    name: id,
+    hash: "0".repeat(64),
+    environment: "live",
+    scopes: [],
+    expiresAt: null,
+    revokedAt: null,
+    graceEndsAt: null,
+    ipAllowlist: [],
+    rateLimit: { limit, windowSeconds },
+  });
 
   it("counts per key in a window that opens at the key's first request, answering synchronously", () => {
     let now = 1_000_000;

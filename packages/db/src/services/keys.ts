@@ -76,6 +76,12 @@ export async function findKeyRecordByHash(db: Db, hash: string): Promise<KeyReco
   return row ? toKeyRecord(row) : null;
 }
 
+/** The keys among these hashes that exist, in one indexed query (the verifier's batched re-reads). */
+export async function findKeyRecordsByHash(db: Db, hashes: readonly string[]): Promise<KeyRecord[]> {
+  const rows = await db.apiKey.findMany({ where: { hash: { in: [...hashes] } } });
+  return rows.map(toKeyRecord);
+}
+
 export function toKeyRecord(row: ApiKey): KeyRecord {
   return {
     id: row.id,
