@@ -2,9 +2,12 @@
 // `pnpm keyward <command>` (SPEC §8).
 import { migrate } from "@keyward/db/migrate";
 import { Command, CommanderError } from "commander";
+import { registerAuditCommand } from "./audit";
 import { openDatabase } from "./database";
 import { CliError, EXIT } from "./errors";
 import { registerGuardCommand } from "./guard";
+import { registerKeysCommand } from "./keys";
+import { registerLoginCommands } from "./login";
 import { runSetup } from "./setup";
 
 const program = new Command("keyward")
@@ -38,6 +41,9 @@ program
   });
 
 registerGuardCommand(program);
+registerLoginCommands(program);
+registerKeysCommand(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,10 +19,13 @@ import {
 } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../test/api-process";
 import { type GuardProcess, runGuardToExit, startGuardProcess } from "./test/guard-process";
 import { startUpstream, type Upstream } from "./test/upstream";
+
+// Every CLI run is a Node process with tsx: seconds each on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const SECRET = "cli-guard-secret-0123456789abcdef";
 let upstream: Upstream;
