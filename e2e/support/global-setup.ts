@@ -35,6 +35,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const [apiPort, webPort] = [await freePort(), await freePort()];
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const webUrl = `http://127.0.0.1:${webPort}`;
+    // The API and the dashboard seal secrets (the guard's) with one key; journeys read it to start a guard.
+    process.env.KEYWARD_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
     const baseEnv = { ...process.env, DATABASE_URL: database.url, KEYWARD_WEB_DIST_DIR: WEB_DIST_DIR };
 
     if (process.env.E2E_SKIP_BUILD !== "1") {

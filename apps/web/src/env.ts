@@ -22,6 +22,8 @@ const schema = z.object({
     .string()
     .regex(/^\.next[a-z0-9-]*$/, "a folder name starting with .next")
     .default(".next"),
+  // Seals the guard secret kept in Settings → Guard: the same value as the API's (see apps/api/src/auth/encryption.ts).
+  KEYWARD_ENCRYPTION_KEY: z.string().min(1).optional(),
   // How long failed logins are remembered (src/server/login-throttle.ts); the e2e run shortens it.
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce
     .number()
@@ -39,6 +41,7 @@ const parsed = schema.safeParse({
   KEYWARD_API_URL: process.env.KEYWARD_API_URL || undefined,
   KEYWARD_WEB_DIST_DIR: process.env.KEYWARD_WEB_DIST_DIR || undefined,
   LOGIN_THROTTLE_WINDOW_SECONDS: process.env.LOGIN_THROTTLE_WINDOW_SECONDS || undefined,
+  KEYWARD_ENCRYPTION_KEY: process.env.KEYWARD_ENCRYPTION_KEY || undefined,
 });
 
 if (!parsed.success) {

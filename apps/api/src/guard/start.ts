@@ -67,7 +67,8 @@ export async function startGuard(flags: GuardFlags, env: Env = loadEnv()): Promi
   const config = resolveGuardConfig(flags, env);
   const out = (line = "") => process.stdout.write(`${line}\n`);
 
-  const databaseUrl = await configuredDatabaseUrl(env);
+  // With authentication off nothing is checked, so no database is needed either.
+  const databaseUrl = config.authEnabled ? await configuredDatabaseUrl(env) : null;
   const db = databaseUrl ? createDb(databaseUrl, { maxConnections: 4 }) : null;
   let secret = config.authSecret;
   let ttlSeconds = config.tokenTtlSeconds;

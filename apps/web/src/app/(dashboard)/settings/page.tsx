@@ -1,16 +1,21 @@
 import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
-import { getCompanySettings } from "@keyward/db";
+import { formatDuration, getCompanySettings, getGuardSettings } from "@keyward/db";
 import type { Metadata } from "next";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
+import { GuardSection } from "./guard-section";
 import { AddResourceForm, RemoveResourceButton, SingleFieldForm } from "./settings-forms";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const member = await requireMember();
-  const settings = await getCompanySettings(await getDb(), member.companyId);
+  const db = await getDb();
+  const [settings, guard] = await Promise.all([
+    getCompanySettings(db, member.companyId),
+    getGuardSettings(db, member.companyId),
+  ]);
   const manage = canManageKeys(member);
 
   return (
@@ -97,6 +102,21 @@ export default async function SettingsPage() {
           </ul>
         )}
         {manage ? <AddResourceForm /> : null}
+      </section>
+
+      <section aria-labelledby="guard-heading" className={`${card} space-y-4 p-5`}>
+        <div>
+          <h2 id="guard-heading" className="text-base font-semibold text-slate-900">
+            Guard
+          </h2>
+          <p className="mt-1 text-sm text-slate-500">
+            <code className="font-mono text-xs">pnpm keyward guard --upstream URL</code> puts Keyward in front of a
+            service. Started without <code className="font-mono text-xs">--auth-secret</code>, it uses this secret and
+            token lifetime; callers send <code className="font-mono text-xs">keyward-auth-key</code> or{" "}
+            <code className="font-mono text-xs">keyward-auth-token</code>.
+          </p>
+        </div>
+        <GuardSection manage={manage} secretSet={guard.secretSet} ttlText={formatDuration(guard.tokenTtlSeconds)} />
       </section>
     </div>
   );

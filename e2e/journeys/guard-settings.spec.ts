@@ -1,0 +1,135 @@
+// Journey: an admin generates the guard secret in Settings → Guard (shown once), a guard started
+// with no --auth-secret takes it from the dashboard and lets the secret through, "Renew token" shows
+// a fresh token once that the same guard accepts, the token lifetime is changed (a bad one refused),
+// every change is in the audit log without the secret, and a viewer sees the state but no buttons.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Db } from "@keyward/db";
+import { expect, test } from "@playwright/test";
+import { stackUrl } from "../support/env";
+import { createMember, logIn, openDatabase } from "../support/members";
+import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { REPO_ROOT } from "../support/stack";
+
+const EMAIL = "gina@acme.test";
+const PASSWORD = "guarding the gate";
+const VIEWER = "vic@acme.test";
+
+let db: Db;
+let upstream: Server;
+let guard: ChildProcess | null = null;
+
+test.beforeAll(async () => {
+  db = openDatabase();
+  upstream = createServer((_req, res) => res.end("upstream says hi"));
+  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+});
+test.afterAll(async () => {
+  guard?.kill("SIGTERM");
+  upstream?.close();
+  await db.$disconnect();
+});
+
+const screenshot = screenshots("guard-settings");
+
+/** `keyward guard` with no secret flag: it reads the dashboard's secret and TTL. */
+async function startGuard(companyId: string): Promise<string> {
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "guard", "--upstream", upstreamUrl, "--port", "0", "--company", companyId],
+    {
+      cwd: join(REPO_ROOT, "apps/api"),
+      env: { ...process.env, DATABASE_URL: stackUrl("E2E_DATABASE_URL"), LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  guard = child;
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const deadline = Date.now() + 60_000;
+  while (!/Managed API keys/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`guard did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return /Keyward guard on (\S+)/.exec(output)?.[1] ?? "";
+}
+
+test("generate the guard secret, use it through a guard, renew the token, change the TTL", async ({ page }) => {
+  test.setTimeout(180_000);
+  const browserErrors = watchBrowserErrors(page);
+  const { companyId } = await createMember(db, EMAIL, PASSWORD, "admin");
+  await logIn(page, EMAIL, PASSWORD);
+  await page.getByRole("link", { name: "Settings" }).click();
+  const section = page.getByRole("region", { name: "Guard" });
+
+  let secret = "";
+  await test.step("the secret is generated and shown once", async () => {
+    await expect(section.getByTestId("guard-secret-state")).toHaveText("Not set");
+    await expect(section.getByTestId("guard-token-renew")).toBeDisabled();
+    await section.getByTestId("guard-secret-generate").click();
+    await expect(section.getByTestId("guard-secret-reveal")).toContainText("You will not see it again");
+    secret = await section.getByTestId("guard-secret-value").inputValue();
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    await expect(section.getByTestId("guard-secret-state")).toHaveText("Set");
+    await expectAccessible(page, "guard settings");
+    await screenshot(page, "secret-shown");
+    await page.reload();
+    await expect(page.getByText(secret)).toHaveCount(0);
+  });
+
+  let guardUrl = "";
+  await test.step("a guard without --auth-secret uses the dashboard's secret", async () => {
+    guardUrl = await startGuard(companyId);
+    expect((await fetch(`${guardUrl}/`)).status).toBe(401);
+    const res = await fetch(`${guardUrl}/`, { headers: { "keyward-auth-key": secret } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("upstream says hi");
+  });
+
+  await test.step("renew token shows a fresh token once, which the guard accepts", async () => {
+    await section.getByTestId("guard-token-renew").click();
+    await expect(section.getByTestId("guard-token-reveal")).toBeVisible();
+    const token = await section.getByTestId("guard-token-value").inputValue();
+    expect(token.split(".")).toHaveLength(3);
+    expect((await fetch(`${guardUrl}/`, { headers: { "keyward-auth-token": token } })).status).toBe(200);
+    await screenshot(page, "token-shown");
+  });
+
+  await test.step("the token lifetime is changed; a bad one is refused", async () => {
+    await expect(section.getByTestId("guard-ttl")).toHaveText("24h");
+    await section.getByLabel("Token lifetime").fill("soon");
+    await section.getByTestId("guard-ttl-save").click();
+    await expect(section.getByTestId("guard-ttl-error")).toContainText("24h, 90m, 7d");
+    await section.getByLabel("Token lifetime").fill("90m");
+    await section.getByTestId("guard-ttl-save").click();
+    await expect(section.getByTestId("guard-ttl-saved")).toContainText("90m");
+    await expect(section.getByTestId("guard-ttl")).toHaveText("90m");
+  });
+
+  await test.step("every change is audited, never with the secret", async () => {
+    const events = await db.auditEvent.findMany({ where: { companyId, action: { startsWith: "guard." } } });
+    expect(events.map((e) => e.action).sort()).toEqual([
+      "guard.secret_set",
+      "guard.token_renewed",
+      "guard.token_ttl_changed",
+    ]);
+    expect(JSON.stringify(events)).not.toContain(secret);
+    const row = await db.company.findUniqueOrThrow({ where: { id: companyId } });
+    expect(row.guardSecretEnc).not.toContain(secret);
+  });
+  expect(browserErrors).toEqual([]);
+});
+
+test("a viewer sees the guard state but cannot change it", async ({ page }) => {
+  await createMember(db, VIEWER, PASSWORD, "viewer");
+  await logIn(page, VIEWER, PASSWORD);
+  await page.getByRole("link", { name: "Settings" }).click();
+  const section = page.getByRole("region", { name: "Guard" });
+  await expect(section.getByTestId("guard-secret-state")).toBeVisible();
+  await expect(section.getByTestId("guard-secret-generate")).toHaveCount(0);
+  await expect(section.getByTestId("guard-token-renew")).toHaveCount(0);
+});
