@@ -119,6 +119,32 @@ describe("200: the secret or its token", () => {
     for (const name of ["keyward-auth-key", "keyward-auth-token", "authorization", "x-api-key"]) {
       expect(body.headers[name]).toBeUndefined();
     }
+    expect(body.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(body.headers["x-forwarded-host"]).toBe(new URL(url).host);
+    expect(body.headers["x-forwarded-proto"]).toBe("http");
+  });
+
+  it("200 for bodies of any content type, or none, chunked or not", async () => {
+    const { request } = await import("node:http");
+    const send = (headers: Record<string, string>, chunks: string[]) =>
+      new Promise<Answer>((resolve, reject) => {
+        const req = request(
+          `${url}/upload`,
+          { method: "POST", headers: { "keyward-auth-key": SECRET, ...headers } },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => (text += d));
+            res.on("end", () => resolve(JSON.parse(text) as Answer));
+          },
+        );
+        req.on("error", reject);
+        for (const chunk of chunks) req.write(chunk);
+        req.end();
+      });
+    expect((await send({}, ["abc", "def"])).bytes).toBe(6);
+    expect((await send({ "content-type": "application/json" }, ['{"a":', "1}"])).bytes).toBe(7);
+    expect((await send({ "content-type": "multipart/form-data; boundary=x" }, ["--x--"])).bytes).toBe(5);
+    expect((await send({ "content-length": "4" }, ["wxyz"])).bytes).toBe(4);
   });
 
   it("200 with keyward-auth-token signed with the secret (the token is not forwarded either)", async () => {

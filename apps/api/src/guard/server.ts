@@ -161,8 +161,13 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     rewritePrefix: prefix === "" ? "/" : `${prefix}/`,
     websocket: true,
     replyOptions: {
-      rewriteRequestHeaders: (_request, headers) => {
+      rewriteRequestHeaders: (request, headers) => {
         for (const name of CREDENTIAL_HEADERS) delete headers[name];
+        // What any reverse proxy tells its upstream: who called, on which host and scheme.
+        const forwarded = headers["x-forwarded-for"];
+        headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${request.ip}` : request.ip;
+        headers["x-forwarded-host"] = request.headers.host ?? "";
+        headers["x-forwarded-proto"] = request.protocol;
         return headers;
       },
       onError: (reply, { error }) => onUpstreamError(reply as FastifyReply, error),
