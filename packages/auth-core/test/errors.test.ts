@@ -12,15 +12,16 @@ describe("error codes", () => {
     [ErrorCode.PAYLOAD_TOO_LARGE, 413],
     [ErrorCode.RATE_LIMITED, 429],
     [ErrorCode.SERVICE_UNAVAILABLE, 503],
+    [ErrorCode.BAD_GATEWAY, 502],
   ])("%s is %i", (code, status) => {
     expect(ERROR_STATUS[code]).toBe(status);
     expect(new KeywardError(code).status).toBe(status);
     expect(DEFAULT_MESSAGE[code]).not.toBe("");
   });
 
-  it("the set is closed: exactly the nine codes", () => {
+  it("the set is closed: exactly the ten codes", () => {
     expect(Object.keys(ErrorCode).sort()).toEqual(Object.keys(ERROR_STATUS).sort());
-    expect(Object.keys(ErrorCode)).toHaveLength(9);
+    expect(Object.keys(ErrorCode)).toHaveLength(10);
   });
 
   it.each([
