@@ -3,6 +3,7 @@ import type { Db } from "@keyward/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
+import { Alerting } from "./alerts/alerting";
 import { startTokenServices } from "./auth/start";
 import type { ApiContext } from "./context";
 import { createAuthenticateHook } from "./enforcement/authenticate";
@@ -12,6 +13,14 @@ import { answerMalformedHttp, registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
 import { registerMetrics } from "./plugins/metrics";
 import { registerOpenApi } from "./plugins/openapi";
+import { createAlertRuleRoute } from "./routes/alerts/create-rule";
+import { deleteAlertRuleRoute } from "./routes/alerts/delete-rule";
+import { getAlertRuleRoute } from "./routes/alerts/get-rule";
+import { listAlertsRoute } from "./routes/alerts/list-alerts";
+import { listAlertRulesRoute } from "./routes/alerts/list-rules";
+import { markAlertsSeenRoute } from "./routes/alerts/mark-seen";
+import { testAlertRuleRoute } from "./routes/alerts/test-rule";
+import { updateAlertRuleRoute } from "./routes/alerts/update-rule";
 import { exportAuditEventsRoute } from "./routes/audit/export";
 import { listAuditEventsRoute } from "./routes/audit/list";
 import { checkRoute } from "./routes/auth/check";
@@ -63,10 +72,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { verifier, rateLimiter, usage, throttle, keyChanges } = pipeline;
   const { tokens, keyStates } = await startTokenServices({ db: opts.db, env: opts.env, log: app.log, verifier });
   const events = new AuditFeed({ db: opts.db, log: app.log, pollIntervalMs: opts.env.EVENTS_POLL_INTERVAL_MS });
+  // Alerts (src/alerts): the usage buffer hands every request of a known key to the detector.
+  const alerts = new Alerting({ db: opts.db, env: opts.env, redis, log: app.log });
+  await alerts.start();
+  usage.alerts = alerts.detector;
   // Fastify runs onClose hooks after the server stopped taking requests: the last flush sees every count.
   app.addHook("onClose", async () => {
     tokens.signingKeys.stop();
     await pipeline.stop();
+    await alerts.stop();
   });
   const context: ApiContext = {
     db: opts.db,
@@ -79,6 +93,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     tokens,
     keyStates,
     events,
+    alerts,
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
@@ -112,5 +127,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tokenRoute, context);
   await app.register(jwksRoute, context);
   await app.register(eventsStreamRoute, context);
+  await app.register(listAlertRulesRoute, context);
+  await app.register(createAlertRuleRoute, context);
+  await app.register(getAlertRuleRoute, context);
+  await app.register(updateAlertRuleRoute, context);
+  await app.register(deleteAlertRuleRoute, context);
+  await app.register(testAlertRuleRoute, context);
+  await app.register(listAlertsRoute, context);
+  await app.register(markAlertsSeenRoute, context);
   return app;
 }

@@ -2,6 +2,7 @@ import type { KeyVerifier } from "@keyward/auth-core";
 import type { Actor, Db } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
+import type { Alerting } from "./alerts/alerting";
 import type { KeyStates } from "./auth/key-states";
 import type { TokenService } from "./auth/tokens";
 import type { Principal } from "./enforcement/authenticate";
@@ -27,6 +28,8 @@ export interface ApiContext {
   keyStates: KeyStates;
   /** New audit events per company, for the event streams. */
   events: AuditFeed;
+  /** Alert rules, detection and delivery (SPEC §6). */
+  alerts: Alerting;
 }
 
 /** The authenticated caller of a route that declared `config.auth` (set by the authenticate hook). */

@@ -35,6 +35,21 @@ const envSchema = z.object({
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Open event streams per company on one replica before new ones get 429. */
   EVENTS_MAX_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).default(50),
+  /** Alerts (src/alerts): where email alerts (and the dashboard's invites) are sent, e.g. smtp://user:pass@host:587. */
+  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
+  ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),
+  /** How often each replica adds its alert counts to the shared counters and checks the rules. */
+  ALERT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How often each replica re-reads the enabled rules (a change made through it applies at once). */
+  ALERT_RULES_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(5000),
+  /** How often the expiring-key rules are checked. */
+  ALERT_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(50).max(86_400_000).default(3_600_000),
+  /** How often the delivery worker looks for due attempts (it is also woken when an alert fires here). */
+  ALERT_DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(1000),
+  /** First retry delay; each further retry waits twice as long. */
+  ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Bearer token for `GET /metrics`; unset or empty, the route does not exist. */
   KEYWARD_METRICS_TOKEN: z.preprocess(
     (v) => (v === "" ? undefined : v),

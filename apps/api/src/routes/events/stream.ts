@@ -46,7 +46,7 @@ export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (app, 
       config: { auth: { scopes: ["audit:read"], queryToken: true } },
       schema: {
         tags: ["audit"],
-        summary: "Live audit events (server-sent events)",
+        summary: "Live audit events and fired alerts (server-sent events)",
         querystring: z.object({ token: z.string().optional().describe("A JWT or key, for EventSource clients") }),
         produces: ["text/event-stream"],
       },
@@ -80,7 +80,12 @@ export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (app, 
       const subscriber: AuditSubscriber = {
         lastSeq,
         deliver(list) {
-          for (const event of list) write(`id: ${event.seq}\nevent: audit\ndata: ${JSON.stringify(event)}\n\n`);
+          for (const event of list) {
+            write(`id: ${event.seq}\nevent: audit\ndata: ${JSON.stringify(event)}\n\n`);
+            // A fired alert is also its own event, its data the webhook body (src/alerts; never a secret).
+            const alert = event.action === "alert.fired" ? (event.metadata as { alert?: unknown } | null)?.alert : null;
+            if (alert) write(`id: ${event.seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+          }
         },
         close,
       };

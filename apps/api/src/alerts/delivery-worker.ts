@@ -1,0 +1,148 @@
+// Sends fired alerts. Every attempt is a row of alert_deliveries: the worker takes due `pending`
+// rows (claimed in one statement, skipped by other replicas' workers), sends, records the outcome,
+// and on failure queues the next attempt ALERT_RETRY_BASE_MS × 2^(attempt-1) later, up to
+// ALERT_MAX_ATTEMPTS. Being rows, retries survive a restart; the worker polls, and is woken at once
+// when this replica fires an alert. Logs and rows name the target URL or addresses, never a secret.
+import {
+  claimDueDeliveries,
+  type Db,
+  type DueDelivery,
+  recordDeliveryOutcome,
+  type SecretBox,
+  webhookSecretPurpose,
+} from "@keyward/db";
+import type { FastifyBaseLogger } from "fastify";
+import type { AlertMailer } from "./mailer";
+import { SIGNATURE_HEADER, signWebhook } from "./signature";
+
+const BATCH = 20;
+/** An attempt left `sending` this long was interrupted (the process died mid-send) and is tried again. */
+const STALE_SENDING_MS = 5 * 60_000;
+
+export interface DeliveryWorkerOptions {
+  db: Db;
+  box: SecretBox;
+  mailer: AlertMailer | null;
+  log: FastifyBaseLogger;
+  retryBaseMs: number;
+  maxAttempts: number;
+  webhookTimeoutMs: number;
+}
+
+type Outcome = { ok: boolean; responseStatus?: number | null; error?: string | null; permanent?: boolean };
+
+export class DeliveryWorker {
+  readonly #opts: DeliveryWorkerOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | null = null;
+  #requested = 0;
+  #done = 0;
+  #stopped = false;
+
+  constructor(opts: DeliveryWorkerOptions) {
+    this.#opts = opts;
+  }
+
+  start(pollMs: number): void {
+    this.#timer = setInterval(() => void this.kick(), pollMs);
+    this.#timer.unref();
+  }
+
+  /** Resolves after a pass that started after this call (a running pass may have missed a new row). */
+  async kick(): Promise<void> {
+    const ticket = ++this.#requested;
+    while (this.#done < ticket && !this.#stopped) {
+      this.#running ??= this.#pass().finally(() => {
+        this.#running = null;
+      });
+      await this.#running;
+    }
+  }
+
+  async #pass(): Promise<void> {
+    const upTo = this.#requested;
+    try {
+      while ((await this.#runBatch()) === BATCH && !this.#stopped) {}
+    } catch (err) {
+      this.#opts.log.warn({ err: (err as Error).message }, "alert delivery pass failed");
+    }
+    this.#done = upTo;
+  }
+
+  async #runBatch(): Promise<number> {
+    const due = await claimDueDeliveries(this.#opts.db, BATCH, STALE_SENDING_MS);
+    await Promise.all(due.map((d) => this.#deliver(d)));
+    return due.length;
+  }
+
+  async #deliver(delivery: DueDelivery): Promise<void> {
+    const outcome = await this.#send(delivery);
+    const retry = !outcome.ok && !outcome.permanent && delivery.attempt < this.#opts.maxAttempts;
+    const retryAt = retry ? new Date(Date.now() + this.#opts.retryBaseMs * 2 ** (delivery.attempt - 1)) : null;
+    if (!outcome.ok) {
+      this.#opts.log.warn(
+        {
+          alertId: delivery.alertId,
+          channel: delivery.channelType,
+          target: delivery.target,
+          attempt: delivery.attempt,
+          error: outcome.error,
+          retryAt,
+        },
+        "alert delivery failed",
+      );
+    }
+    await recordDeliveryOutcome(this.#opts.db, delivery, { ...outcome, retryAt });
+  }
+
+  async #send(delivery: DueDelivery): Promise<Outcome> {
+    const { channel } = delivery;
+    if (channel === null) return { ok: false, error: "The rule no longer has this channel", permanent: true };
+    if (channel.type === "email") {
+      if (!this.#opts.mailer) return { ok: false, error: "SMTP_URL is not set on the API", permanent: true };
+      try {
+        await this.#opts.mailer.send(channel.to, delivery.payload);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: `SMTP: ${(err as Error).message}` };
+      }
+    }
+    const secret = this.#opts.box.unseal(channel.secretEnc, webhookSecretPurpose(delivery.companyId));
+    if (secret === null)
+      return {
+        ok: false,
+        error: "The webhook secret cannot be opened with this KEYWARD_ENCRYPTION_KEY",
+        permanent: true,
+      };
+    const body = JSON.stringify(delivery.payload);
+    try {
+      const response = await fetch(channel.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Keyward-Alerts/1",
+          [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(Date.now() / 1000)),
+          "Keyward-Alert-Id": delivery.alertId,
+          "Keyward-Delivery-Attempt": String(delivery.attempt),
+        },
+        body,
+        // A redirect could carry the signed body somewhere the rule does not name.
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.#opts.webhookTimeoutMs),
+      });
+      await response.body?.cancel().catch(() => {});
+      return response.ok
+        ? { ok: true, responseStatus: response.status }
+        : { ok: false, responseStatus: response.status, error: `HTTP ${response.status}` };
+    } catch (err) {
+      const error = err as Error & { cause?: { code?: string } };
+      return { ok: false, error: error.name === "TimeoutError" ? "Timed out" : (error.cause?.code ?? error.message) };
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+}

@@ -1,0 +1,67 @@
+// The `expiring` kind: not a request-time event, so a periodic job (ALERT_EXPIRY_INTERVAL_MS) asks the
+// database for the keys each enabled rule watches that expire, or end a rotation's grace, within its
+// `days`. Every replica runs it; the claim per (rule, key) lets one alert out per cooldown.
+import { type Db, type FireAlertInput, findExpiringKeys } from "@keyward/db";
+import type { FastifyBaseLogger } from "fastify";
+import type { AlertRuleCache } from "./rule-cache";
+
+export class ExpiryJob {
+  readonly #db: Db;
+  readonly #rules: AlertRuleCache;
+  readonly #log: FastifyBaseLogger;
+  readonly #fire: (input: FireAlertInput) => Promise<unknown>;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | null = null;
+
+  constructor(opts: {
+    db: Db;
+    rules: AlertRuleCache;
+    log: FastifyBaseLogger;
+    fire: (input: FireAlertInput) => Promise<unknown>;
+  }) {
+    this.#db = opts.db;
+    this.#rules = opts.rules;
+    this.#log = opts.log;
+    this.#fire = opts.fire;
+  }
+
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => void this.run(), intervalMs);
+    this.#timer.unref();
+  }
+
+  /** One pass over every expiring rule; a pass asked for while one runs shares it. */
+  run(): Promise<void> {
+    this.#running ??= this.#runOnce().finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #runOnce(): Promise<void> {
+    const now = new Date();
+    for (const rule of [...this.#rules.all()]) {
+      if (rule.kind !== "expiring") continue;
+      try {
+        for (const key of await findExpiringKeys(this.#db, rule, now)) {
+          await this.#fire({
+            ruleId: rule.id,
+            subject: key.id,
+            keyId: key.id,
+            count: 1,
+            windowStart: now,
+            windowEnd: key.expiresAt,
+            expiresAt: key.expiresAt,
+          });
+        }
+      } catch (err) {
+        this.#log.warn({ err: (err as Error).message, ruleId: rule.id }, "expiring-key check failed");
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+}

@@ -1,0 +1,120 @@
+// Real receivers for the alert tests: an HTTP server that checks each webhook's signature with
+// node:crypto exactly as a customer would, and a local SMTP server (smtp-server) that keeps every mail.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+
+export interface ReceivedWebhook {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: Record<string, unknown> & { id: string; test: boolean; rule: { id: string; kind: string } };
+  /** The signature recomputed here over `t.body` with the shared secret matched the header. */
+  verified: boolean;
+  status: number;
+}
+
+/** `t=<unix>,v1=<hex>` checked with HMAC-SHA256 over "<t>.<raw body>", constant-time. */
+export function checkSignature(header: string | undefined, body: string, secret: string): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? "");
+  if (!match?.[1] || !match[2]) return false;
+  if (Math.abs(Date.now() / 1000 - Number(match[1])) > 300) return false;
+  const expected = Buffer.from(createHmac("sha256", secret).update(`${match[1]}.${body}`).digest("hex"));
+  const given = Buffer.from(match[2]);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+export interface WebhookReceiver {
+  url: string;
+  received: ReceivedWebhook[];
+  /** Answer the next `n` requests to `path` with `status` (to exercise retries). */
+  failNext(path: string, n: number, status?: number): void;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
+  const received: ReceivedWebhook[] = [];
+  const failures = new Map<string, { n: number; status: number }>();
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const path = req.url ?? "/";
+      const failure = failures.get(path);
+      const status = failure && failure.n > 0 ? failure.status : 204;
+      if (failure && failure.n > 0) failure.n--;
+      const header = req.headers["keyward-signature"];
+      received.push({
+        path,
+        headers: req.headers,
+        body,
+        json: JSON.parse(body),
+        verified: checkSignature(typeof header === "string" ? header : undefined, body, secret),
+        status,
+      });
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    failNext(path, n, status = 500) {
+      failures.set(path, { n, status });
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+}
+
+export interface SmtpSink {
+  url: string;
+  mails: ReceivedMail[];
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => (raw += chunk));
+      stream.on("end", () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
