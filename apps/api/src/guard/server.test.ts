@@ -268,6 +268,15 @@ describe("502 and auth disabled", () => {
     }
   });
 
+  it("an upstream URL with a path: /a/b?q=1 reaches /api/a/b?q=1", async () => {
+    const prefixed = await startGuardFor(`${upstream.url}/api`, false);
+    try {
+      expect((await json(await fetch(`${addressOf(prefixed)}/a/b?q=1`))).url).toBe("/api/a/b?q=1");
+    } finally {
+      await prefixed.close();
+    }
+  });
+
   it("429 after too many wrong secrets from one IP, even for the right one then", async () => {
     const throttled = await startGuardFor(upstream.url, true, 3);
     try {
