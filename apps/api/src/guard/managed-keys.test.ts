@@ -199,10 +199,10 @@ describe("managed keys with route rules", () => {
     expect(count("insufficient_scope")).toBe(1);
     const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
     expect(row.lastUsedAt).not.toBeNull();
-    const refusals = await db.auditEvent.findMany({ where: { companyId, keyId: id } });
-    expect(
-      refusals.some((e) => e.reason === "INSUFFICIENT_SCOPE" || JSON.stringify(e).includes("INSUFFICIENT_SCOPE")),
-    ).toBe(true);
+    const refusals = await db.auditEvent.findMany({ where: { companyId, keyId: id, action: "request.refused" } });
+    expect(refusals.map((e) => [e.reason, (e.metadata as { count: number }).count])).toEqual([
+      ["INSUFFICIENT_SCOPE", 1],
+    ]);
   });
 
   it("the static secret still grants every route, rules or not", async () => {
