@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../src/client";
 import {
   addAlertCounts,
+  aesSecretBox,
   claimDueDeliveries,
   createAlertRule,
   createAlertRuleInputSchema,
@@ -238,5 +239,16 @@ describe("deliveries", () => {
       [1, "failed", 503],
       [2, "pending", null],
     ]);
+  });
+});
+
+describe("aesSecretBox", () => {
+  it("opens what it sealed only for the same purpose, and never shows the plaintext", () => {
+    const sealer = aesSecretBox(Buffer.alloc(32, 7));
+    const sealed = sealer.seal(SECRET, "p:1");
+    expect(sealed).not.toContain(SECRET);
+    expect(sealer.unseal(sealed, "p:1")).toBe(SECRET);
+    expect(sealer.unseal(sealed, "p:2")).toBeNull();
+    expect(aesSecretBox(Buffer.alloc(32, 8)).unseal(sealed, "p:1")).toBeNull();
   });
 });
