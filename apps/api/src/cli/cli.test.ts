@@ -182,6 +182,42 @@ describe("keys with KEYWARD_API_KEY", () => {
     expect(JSON.parse(after.stdout)).toMatchObject({ status: "revoked", revokedReason: "test over" });
   });
 
+  it("create with --scopes, --ip-allowlist and --expires-at; list pages with --limit and --cursor, filters by --status", async () => {
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const created = await cli(
+      [
+        "keys",
+        "create",
+        "--name",
+        "office fleet",
+        "--scopes",
+        "vehicles:read,keys:read",
+        "--ip-allowlist",
+        "10.0.0.0/8,192.168.1.7",
+        "--expires-at",
+        expiresAt,
+        "--json",
+      ],
+      asAdmin(),
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      scopes: ["keys:read", "vehicles:read"],
+      ipAllowlist: ["10.0.0.0/8", "192.168.1.7"],
+      expiresAt,
+      environment: "live",
+    });
+    const first = JSON.parse((await cli(["keys", "list", "--limit", "1", "--json"], asAdmin())).stdout);
+    expect(first.data).toHaveLength(1);
+    expect(first.nextCursor).toBeTruthy();
+    const second = JSON.parse(
+      (await cli(["keys", "list", "--limit", "1", "--cursor", first.nextCursor, "--json"], asAdmin())).stdout,
+    );
+    expect(second.data[0].id).not.toBe(first.data[0].id);
+    const revoked = JSON.parse((await cli(["keys", "list", "--status", "revoked", "--json"], asAdmin())).stdout);
+    expect(revoked.data.every((k: { status: string }) => k.status === "revoked")).toBe(true);
+  });
+
   it("exit 1 for refusals: 404 unknown id, 403 read-only key creating, 400 bad scope", async () => {
     const unknown = await cli(["keys", "show", "00000000-0000-7000-8000-000000000000"], asAdmin());
     expect(unknown.code).toBe(1);

@@ -187,6 +187,18 @@ describe("managed keys with route rules", () => {
     expect(body.errors[0].details?.retryAfterSeconds).toBeGreaterThan(0);
   });
 
+  it("403 IP_NOT_ALLOWED: a key whose allowlist leaves out the caller", async () => {
+    const { secret } = await createKey(
+      db,
+      companyId,
+      { name: "office only", scopes: ["vehicles:read"], environment: "live", ipAllowlist: ["10.0.0.0/8"] },
+      { type: "system" },
+    );
+    const res = await fetch(`${url}/vehicles/1`, { headers: bearer(secret) });
+    expect(res.status).toBe(403);
+    expect((await json(res)).errors[0].code).toBe("IP_NOT_ALLOWED");
+  });
+
   it("usage is counted and refusals audited, as the API does", async () => {
     const { id, secret } = await key(["vehicles:read"]);
     for (let i = 0; i < 3; i++)
