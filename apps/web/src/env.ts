@@ -24,6 +24,9 @@ const schema = z.object({
     .default(".next"),
   // Seals the guard secret kept in Settings → Guard: the same value as the API's (see apps/api/src/auth/encryption.ts).
   KEYWARD_ENCRYPTION_KEY: z.string().min(1).optional(),
+  // Email for member invites and the alert rule form's check (the API sends alert emails with its own SMTP_URL).
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),
   // How long failed logins are remembered (src/server/login-throttle.ts); the e2e run shortens it.
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce
     .number()
@@ -42,6 +45,8 @@ const parsed = schema.safeParse({
   KEYWARD_WEB_DIST_DIR: process.env.KEYWARD_WEB_DIST_DIR || undefined,
   LOGIN_THROTTLE_WINDOW_SECONDS: process.env.LOGIN_THROTTLE_WINDOW_SECONDS || undefined,
   KEYWARD_ENCRYPTION_KEY: process.env.KEYWARD_ENCRYPTION_KEY || undefined,
+  SMTP_URL: process.env.SMTP_URL || undefined,
+  ALERT_EMAIL_FROM: process.env.ALERT_EMAIL_FROM || undefined,
 });
 
 if (!parsed.success) {

@@ -1,3 +1,4 @@
+import { countUnseenAlerts } from "@keyward/db";
 import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
@@ -5,7 +6,7 @@ import { getDb } from "@/server/db";
 import { logout } from "@/server/logout";
 import { requireMember } from "@/server/session";
 
-function MainNav() {
+function MainNav({ unseenAlerts }: { unseenAlerts: number }) {
   return (
     <>
       <NavLink href="/keys">
@@ -23,6 +24,21 @@ function MainNav() {
           <path d="M4 3a1 1 0 0 0-1 1v12a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V4a1 1 0 0 0-1-1H4Zm2 3h8v1.5H6V6Zm0 3.25h8v1.5H6v-1.5Zm0 3.25h5V14H6v-1.5Z" />
         </svg>
         Audit log
+      </NavLink>
+      <NavLink href="/alerts">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+          <path d="M10 2a6 6 0 0 0-6 6v3.59l-1.7 1.7A1 1 0 0 0 3 15h14a1 1 0 0 0 .7-1.7L16 11.58V8a6 6 0 0 0-6-6Zm0 16a2.5 2.5 0 0 1-2.45-2h4.9A2.5 2.5 0 0 1 10 18Z" />
+        </svg>
+        Alerts
+        {unseenAlerts > 0 ? (
+          <span
+            className="ml-auto rounded-full bg-indigo-600 px-1.5 py-0.5 text-xs font-semibold text-white"
+            data-testid="alerts-badge"
+          >
+            <span className="sr-only">, unseen: </span>
+            {unseenAlerts > 99 ? "99+" : unseenAlerts}
+          </span>
+        ) : null}
       </NavLink>
       <NavLink href="/members">
         <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
@@ -48,7 +64,11 @@ const ROLE_LABEL = { owner: "Owner", admin: "Admin", viewer: "Viewer" } as const
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const member = await requireMember();
-  const company = await (await getDb()).company.findUnique({ where: { id: member.companyId }, select: { name: true } });
+  const db = await getDb();
+  const [company, unseenAlerts] = await Promise.all([
+    db.company.findUnique({ where: { id: member.companyId }, select: { name: true } }),
+    countUnseenAlerts(db, member.companyId),
+  ]);
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-100/60 px-4 py-5 md:flex">
@@ -60,7 +80,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </p>
         </div>
         <nav aria-label="Main" className="mt-6 space-y-1">
-          <MainNav />
+          <MainNav unseenAlerts={unseenAlerts} />
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
@@ -93,7 +113,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           aria-label="Main (small screens)"
           className="flex gap-1 overflow-x-auto border-b border-slate-200 bg-slate-50 px-2 py-2 whitespace-nowrap md:hidden"
         >
-          <MainNav />
+          <MainNav unseenAlerts={unseenAlerts} />
         </nav>
         <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-8">{children}</main>
       </div>

@@ -8,10 +8,11 @@ import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/serve
 import { getDb } from "@/server/db";
 import { fieldErrors } from "@/server/form-errors";
 import { canManageMembers } from "@/server/session";
+import { emailInvite } from "./invite-email";
 
 const roleSchema = z.enum(["owner", "admin", "viewer"], { error: "Choose owner, admin or viewer." });
 
-export type InviteResult = Refusal | { ok: true; email: string; inviteUrl: string };
+export type InviteResult = Refusal | { ok: true; email: string; inviteUrl: string; emailed: boolean };
 export type MemberChangeResult = Refusal | { ok: true };
 
 /** The dashboard's own origin, for the invite link the owner passes on. */
@@ -30,9 +31,13 @@ export async function inviteMemberAction(raw: { email: string; role: string }): 
   const input = inviteInputSchema.safeParse({ email: String(raw?.email ?? "").trim(), role: raw?.role });
   if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
   try {
-    const { invite, token } = await createInvite(await getDb(), member.companyId, input.data, await userActor(member));
+    const db = await getDb();
+    const { invite, token } = await createInvite(db, member.companyId, input.data, await userActor(member));
     revalidatePath("/members");
-    return { ok: true, email: invite.email, inviteUrl: `${await origin()}/invite/${token}` };
+    const inviteUrl = `${await origin()}/invite/${token}`;
+    const company = await db.company.findUnique({ where: { id: member.companyId }, select: { name: true } });
+    const emailed = await emailInvite(invite.email, inviteUrl, company?.name ?? "your company");
+    return { ok: true, email: invite.email, inviteUrl, emailed };
   } catch (error) {
     return refusalFrom(error);
   }

@@ -96,8 +96,13 @@ export function InviteForm() {
           data-testid="invite-created"
         >
           <p className="text-sm text-emerald-900">
-            Invite for <strong>{result.email}</strong> created. Send them this link; it works once, for 7 days, and is
-            not shown again.
+            Invite for <strong>{result.email}</strong> created.{" "}
+            {result.emailed ? (
+              <span data-testid="invite-emailed">We emailed them this link; </span>
+            ) : (
+              "Send them this link; "
+            )}
+            it works once, for 7 days, and is not shown again.
           </p>
           <label htmlFor={`${id}-link`} className="sr-only">
             Invite link

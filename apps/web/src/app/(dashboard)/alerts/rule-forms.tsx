@@ -1,0 +1,272 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useId, useState, useTransition } from "react";
+import { Dialog } from "@/components/dialog";
+import { buttonPrimary, buttonSecondary, fieldError, hint, input, label } from "@/components/styles";
+import {
+  createRuleAction,
+  deleteRuleAction,
+  type RuleChangeResult,
+  type RuleForm,
+  type RuleFormResult,
+  sendTestAlertAction,
+  setRuleEnabledAction,
+} from "./actions";
+
+export const KINDS = [
+  {
+    value: "auth_failures",
+    label: "Auth failure burst",
+    hint: "N refused requests (revoked, expired, scope, IP, rate limit) in W seconds",
+  },
+  { value: "request_spike", label: "Request spike", hint: "More than N requests in W seconds" },
+  { value: "rate_limited", label: "Rate limit hits", hint: "A key hit its rate limit N times in W seconds" },
+  {
+    value: "new_ip",
+    label: "New IP address",
+    hint: "A key used from an IP it was never seen from (its first IP is the baseline)",
+  },
+  { value: "expiring", label: "Key expiring", hint: "A key expires within D days" },
+] as const;
+
+const COUNTING = new Set(["auth_failures", "request_spike", "rate_limited"]);
+
+const EMPTY: RuleForm = {
+  name: "",
+  kind: "auth_failures",
+  threshold: "10",
+  windowSeconds: "60",
+  days: "7",
+  scope: "env:live",
+  cooldownSeconds: "600",
+  webhookUrl: "",
+  webhookSecret: "",
+  emailTo: "",
+};
+
+export function RuleCreateForm({
+  keys,
+  emailEnabled,
+}: {
+  keys: { id: string; name: string; start: string }[];
+  emailEnabled: boolean;
+}) {
+  const id = useId();
+  const router = useRouter();
+  const [values, setValues] = useState<RuleForm>(EMPTY);
+  const [result, setResult] = useState<RuleFormResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  const set = (field: keyof RuleForm) => (e: { target: { value: string } }) =>
+    setValues({ ...values, [field]: e.target.value });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    startTransition(async () => {
+      const answer = await createRuleAction(values);
+      setResult(answer);
+      if (answer.ok) {
+        setValues(EMPTY);
+        router.refresh();
+      }
+    });
+  }
+
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  const field = (
+    name: keyof RuleForm,
+    text: string,
+    props: { type?: string; placeholder?: string; help?: string } = {},
+  ) => (
+    <div>
+      <label htmlFor={`${id}-${name}`} className={label}>
+        {text}
+      </label>
+      <input
+        id={`${id}-${name}`}
+        type={props.type ?? "text"}
+        value={values[name]}
+        onChange={set(name)}
+        placeholder={props.placeholder}
+        aria-invalid={errors[name] ? true : undefined}
+        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
+        className={`${input} mt-1.5`}
+        data-testid={`rule-${name}`}
+      />
+      {props.help ? <p className={hint}>{props.help}</p> : null}
+      {errors[name] ? (
+        <p id={`${id}-${name}-error`} className={fieldError} data-testid={`error-${name}`}>
+          {errors[name]}
+        </p>
+      ) : null}
+    </div>
+  );
+  const kind = KINDS.find((k) => k.value === values.kind);
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4" data-testid="rule-form">
+      <div className="grid gap-4 sm:grid-cols-2">
+        {field("name", "Name", { placeholder: "Bursts of refused requests" })}
+        <div>
+          <label htmlFor={`${id}-kind`} className={label}>
+            Kind
+          </label>
+          <select
+            id={`${id}-kind`}
+            value={values.kind}
+            onChange={set("kind")}
+            className={`${input} mt-1.5`}
+            data-testid="rule-kind"
+          >
+            {KINDS.map((k) => (
+              <option key={k.value} value={k.value}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+          <p className={hint}>{kind?.hint}</p>
+        </div>
+        {COUNTING.has(values.kind) ? (
+          <>
+            {field("threshold", "Threshold (N)", { type: "number" })}
+            {field("windowSeconds", "Window (W, seconds)", { type: "number" })}
+          </>
+        ) : null}
+        {values.kind === "expiring" ? field("days", "Days before expiry (D)", { type: "number" }) : null}
+        <div>
+          <label htmlFor={`${id}-scope`} className={label}>
+            Keys
+          </label>
+          <select
+            id={`${id}-scope`}
+            value={values.scope}
+            onChange={set("scope")}
+            className={`${input} mt-1.5`}
+            data-testid="rule-scope"
+          >
+            <option value="env:live">All live keys</option>
+            <option value="env:test">All test keys</option>
+            <option value="all">All keys</option>
+            {keys.map((k) => (
+              <option key={k.id} value={`key:${k.id}`}>
+                {k.name} ({k.start}…)
+              </option>
+            ))}
+          </select>
+          {errors.keyId ? <p className={fieldError}>{errors.keyId}</p> : null}
+        </div>
+        {field("cooldownSeconds", "Cooldown (seconds)", {
+          type: "number",
+          help: "One incident is one alert: the rule stays quiet this long after firing.",
+        })}
+      </div>
+      <fieldset className="grid gap-4 rounded-lg p-4 ring-1 ring-slate-200 sm:grid-cols-2">
+        <legend className="px-1 text-sm font-semibold text-slate-900">Channels</legend>
+        {field("webhookUrl", "Webhook URL", { placeholder: "https://hooks.example.com/keyward" })}
+        {field("webhookSecret", "Signing secret", {
+          type: "password",
+          help: "At least 16 characters. Signs each body (Keyward-Signature); stored encrypted, never shown again.",
+        })}
+        {emailEnabled ? (
+          field("emailTo", "Email to", { placeholder: "ops@example.com, oncall@example.com" })
+        ) : (
+          <p className={`${hint} sm:col-span-2`}>Email alerts need SMTP_URL on the API and the dashboard.</p>
+        )}
+      </fieldset>
+      {result && !result.ok ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
+          {result.error}
+        </p>
+      ) : null}
+      {result?.ok ? (
+        <p
+          role="status"
+          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
+          data-testid="rule-created"
+        >
+          Rule created. It applies on every API replica within seconds.
+        </p>
+      ) : null}
+      <button type="submit" disabled={pending} className={buttonPrimary} data-testid="rule-submit">
+        {pending ? "Saving…" : "Create rule"}
+      </button>
+    </form>
+  );
+}
+
+export function RuleActions({ id, name, enabled }: { id: string; name: string; enabled: boolean }) {
+  const router = useRouter();
+  const [result, setResult] = useState<RuleChangeResult | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [pending, startTransition] = useTransition();
+  const run = (action: () => Promise<RuleChangeResult>) =>
+    startTransition(async () => {
+      const answer = await action();
+      setResult(answer);
+      if (answer.ok) router.refresh();
+    });
+
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <button
+        type="button"
+        disabled={pending}
+        className={buttonSecondary}
+        onClick={() => run(() => sendTestAlertAction(id))}
+        data-testid="rule-test"
+      >
+        Send test alert
+      </button>
+      <button
+        type="button"
+        disabled={pending}
+        className={buttonSecondary}
+        onClick={() => run(() => setRuleEnabledAction(id, !enabled))}
+        data-testid="rule-toggle"
+      >
+        {enabled ? "Disable" : "Enable"}
+      </button>
+      <button
+        type="button"
+        disabled={pending}
+        className={buttonSecondary}
+        onClick={() => setConfirming(true)}
+        data-testid="rule-delete"
+      >
+        Delete
+      </button>
+      <Dialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Delete "${name}"?`}
+        description="Its fired alerts are deleted too."
+      >
+        <div className="mt-4 flex justify-end gap-2">
+          <button type="button" className={buttonSecondary} onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={buttonPrimary}
+            data-testid="rule-delete-confirm"
+            onClick={() => {
+              setConfirming(false);
+              run(() => deleteRuleAction(id));
+            }}
+          >
+            Delete rule
+          </button>
+        </div>
+      </Dialog>
+      {result ? (
+        <p
+          role={result.ok ? "status" : "alert"}
+          className={`w-full text-sm ${result.ok ? "text-emerald-700" : "text-red-700"}`}
+          data-testid="rule-action-result"
+        >
+          {result.ok ? result.message : result.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
