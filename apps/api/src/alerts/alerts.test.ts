@@ -24,9 +24,11 @@ beforeAll(async () => {
     ALERT_DELIVERY_POLL_MS: "100",
     ALERT_RETRY_BASE_MS: "200",
     ALERT_MAX_ATTEMPTS: "4",
+    EVENTS_POLL_INTERVAL_MS: "100",
   });
 });
 afterAll(async () => {
+  h?.app.server.closeAllConnections();
   await h?.close();
   await receiver?.close();
   await smtp?.close();
@@ -294,5 +296,48 @@ describe("GET /v1/alerts and POST /v1/alerts/seen", () => {
     const other = await h.otherCompany();
     const theirs = await h.app.inject({ method: "GET", url: "/v1/alerts", headers: bearer(other.adminKey) });
     expect(theirs.json().data).toEqual([]);
+  });
+});
+
+describe("GET /v1/events/stream", () => {
+  it("200: a fired alert arrives as `event: alert` with the webhook's payload, never the secret", async () => {
+    const ruleId = await createRule("/stream", { kind: "new_ip" });
+    const base = await h.app.listen({ port: 0, host: "127.0.0.1" });
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/events/stream`, { headers: bearer(h.adminKey), signal: controller.signal });
+    expect(res.status).toBe(200);
+    let text = "";
+    const reader = res.body?.getReader();
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      try {
+        for (;;) {
+          const chunk = await reader?.read();
+          if (!chunk || chunk.done) break;
+          text += decoder.decode(chunk.value, { stream: true });
+        }
+      } catch {
+        // aborted below
+      }
+    })();
+    await waitFor(() => text.includes(": connected"), 5000, "the stream to open");
+    const fired = await h.app.inject({
+      method: "POST",
+      url: `/v1/alert-rules/${ruleId}/test`,
+      headers: bearer(h.adminKey),
+    });
+    const alertId = fired.json().id as string;
+    await waitFor(() => text.includes("event: alert"), 5000, "the alert event");
+    controller.abort();
+    await reading;
+    const frame = text.split("\n\n").find((f) => f.includes("event: alert")) ?? "";
+    const data = JSON.parse(
+      frame
+        .split("\n")
+        .find((l) => l.startsWith("data: "))
+        ?.slice(6) ?? "{}",
+    );
+    expect(data).toMatchObject({ id: alertId, type: "alert.fired", test: true, rule: { id: ruleId, kind: "new_ip" } });
+    expect(text).not.toContain(SECRET);
   });
 });

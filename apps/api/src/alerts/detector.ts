@@ -13,6 +13,7 @@ import {
   addAlertCounts,
   type Db,
   type FireAlertInput,
+  pruneAlertCounters,
   recordKeyIps,
   sumAlertCounts,
 } from "@keyward/db";
@@ -33,6 +34,10 @@ interface Slot {
   lastKeyId: string;
 }
 
+/** Buckets older than the longest window (a day) plus an hour are dropped, every this many flushes. */
+const PRUNE_EVERY_FLUSHES = 600;
+const KEEP_BUCKETS_SECONDS = 86_400 + 3_600;
+
 /** Most (key, ip) pairs remembered per process before the memory is cleared (the database still decides). */
 const MAX_REMEMBERED_PAIRS = 100_000;
 
@@ -50,6 +55,7 @@ export class AlertDetector implements AlertObserver {
   #ipQueue: { key: KeyRecord; ip: string }[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #flushes = 0;
 
   constructor(opts: {
     db: Db;
@@ -142,6 +148,12 @@ export class AlertDetector implements AlertObserver {
       await this.#shareCounts(slots);
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, "alert counts flush failed");
+    }
+    if (++this.#flushes % PRUNE_EVERY_FLUSHES === 0) {
+      const before = Math.floor(this.#now() / 1000) - KEEP_BUCKETS_SECONDS;
+      await pruneAlertCounters(this.#db, before).catch((err: Error) =>
+        this.#log.warn({ err: err.message }, "alert counter pruning failed"),
+      );
     }
     try {
       await this.#checkIps(ips);

@@ -12,7 +12,8 @@ import { card } from "@/components/styles";
 import { env } from "@/env";
 import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
-import { KINDS, RuleActions, RuleCreateForm } from "./rule-forms";
+import { KINDS } from "./kinds";
+import { RuleActions, RuleCreateForm } from "./rule-forms";
 
 export const metadata: Metadata = { title: "Alerts" };
 

@@ -13,22 +13,7 @@ import {
   sendTestAlertAction,
   setRuleEnabledAction,
 } from "./actions";
-
-export const KINDS = [
-  {
-    value: "auth_failures",
-    label: "Auth failure burst",
-    hint: "N refused requests (revoked, expired, scope, IP, rate limit) in W seconds",
-  },
-  { value: "request_spike", label: "Request spike", hint: "More than N requests in W seconds" },
-  { value: "rate_limited", label: "Rate limit hits", hint: "A key hit its rate limit N times in W seconds" },
-  {
-    value: "new_ip",
-    label: "New IP address",
-    hint: "A key used from an IP it was never seen from (its first IP is the baseline)",
-  },
-  { value: "expiring", label: "Key expiring", hint: "A key expires within D days" },
-] as const;
+import { KINDS } from "./kinds";
 
 const COUNTING = new Set(["auth_failures", "request_spike", "rate_limited"]);
 
