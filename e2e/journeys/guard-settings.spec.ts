@@ -67,6 +67,7 @@ test("generate the guard secret, use it through a guard, renew the token, change
   const section = page.getByRole("region", { name: "Guard" });
 
   let secret = "";
+  const secrets: string[] = [];
   await test.step("the secret is generated and shown once", async () => {
     await expect(section.getByTestId("guard-secret-state")).toHaveText("Not set");
     await expect(section.getByTestId("guard-token-renew")).toBeDisabled();
@@ -74,6 +75,7 @@ test("generate the guard secret, use it through a guard, renew the token, change
     await expect(section.getByTestId("guard-secret-reveal")).toContainText("You will not see it again");
     secret = await section.getByTestId("guard-secret-value").inputValue();
     expect(secret.length).toBeGreaterThanOrEqual(32);
+    secrets.push(secret);
     await expect(section.getByTestId("guard-secret-state")).toHaveText("Set");
     await expectAccessible(page, "guard settings");
     await screenshot(page, "secret-shown");
@@ -110,16 +112,37 @@ test("generate the guard secret, use it through a guard, renew the token, change
     await expect(section.getByTestId("guard-ttl")).toHaveText("90m");
   });
 
+  await test.step("regenerating (confirmed in a dialog) shows a new secret; the running guard drops the old one", async () => {
+    await section.getByTestId("guard-secret-generate").click();
+    const dialog = page.getByTestId("guard-regenerate-dialog");
+    await expect(dialog).toBeVisible();
+    await expectAccessible(page, "regenerate dialog");
+    await dialog.getByTestId("guard-secret-confirm").click();
+    await expect(section.getByTestId("guard-secret-reveal")).toBeVisible();
+    const fresh = await section.getByTestId("guard-secret-value").inputValue();
+    expect(fresh).not.toBe(secret);
+    await expect
+      .poll(async () => (await fetch(`${guardUrl}/`, { headers: { "keyward-auth-key": secret } })).status, {
+        timeout: 15_000,
+      })
+      .toBe(401);
+    expect((await fetch(`${guardUrl}/`, { headers: { "keyward-auth-key": fresh } })).status).toBe(200);
+    secrets.push(fresh);
+  });
+
   await test.step("every change is audited, never with the secret", async () => {
     const events = await db.auditEvent.findMany({ where: { companyId, action: { startsWith: "guard." } } });
     expect(events.map((e) => e.action).sort()).toEqual([
+      "guard.secret_regenerated",
       "guard.secret_set",
       "guard.token_renewed",
       "guard.token_ttl_changed",
     ]);
-    expect(JSON.stringify(events)).not.toContain(secret);
     const row = await db.company.findUniqueOrThrow({ where: { id: companyId } });
-    expect(row.guardSecretEnc).not.toContain(secret);
+    for (const value of secrets) {
+      expect(JSON.stringify(events)).not.toContain(value);
+      expect(row.guardSecretEnc).not.toContain(value);
+    }
   });
   expect(browserErrors).toEqual([]);
 });

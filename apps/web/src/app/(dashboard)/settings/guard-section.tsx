@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState, useTransition } from "react";
+import { Dialog } from "@/components/dialog";
 import { buttonPrimary, buttonSecondary, fieldError, hint, input, label } from "@/components/styles";
 import { useForgetOnRestore } from "@/components/use-forget-on-restore";
 import {
@@ -66,13 +67,10 @@ export function GuardSection({ manage, secretSet, ttlText }: { manage: boolean; 
   const [ttl, setTtl] = useState(ttlText);
   const [ttlResult, setTtlResult] = useState<GuardTtlResult | null>(null);
 
+  const [confirming, setConfirming] = useState(false);
+
   function regenerate() {
-    if (
-      secretSet &&
-      !window.confirm("Generate a new guard secret? The current secret and every token signed with it stop working.")
-    ) {
-      return;
-    }
+    setConfirming(false);
     startTransition(async () => {
       setToken(null);
       setSecret(await regenerateGuardSecretAction());
@@ -118,7 +116,7 @@ export function GuardSection({ manage, secretSet, ttlText }: { manage: boolean; 
             <button
               type="button"
               className={secretSet ? buttonSecondary : buttonPrimary}
-              onClick={regenerate}
+              onClick={secretSet ? () => setConfirming(true) : regenerate}
               disabled={pending}
               data-testid="guard-secret-generate"
             >
@@ -134,6 +132,22 @@ export function GuardSection({ manage, secretSet, ttlText }: { manage: boolean; 
               Renew token
             </button>
           </div>
+          <Dialog
+            open={confirming}
+            onClose={() => setConfirming(false)}
+            title="Generate a new guard secret?"
+            description="The current secret and every token signed with it stop working; guards that use the dashboard's secret switch to the new one within seconds."
+            testId="guard-regenerate-dialog"
+          >
+            <div className="flex justify-end gap-2">
+              <button type="button" className={buttonSecondary} onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+              <button type="button" className={buttonPrimary} onClick={regenerate} data-testid="guard-secret-confirm">
+                Generate new secret
+              </button>
+            </div>
+          </Dialog>
           {secret?.ok ? (
             <OneTimeValue
               title="Guard secret (header keyward-auth-key)"
