@@ -2,12 +2,13 @@
 // KEYWARD_ENCRYPTION_KEY (never in plaintext in a row, a log or an audit event), and the lifetime
 // of the tokens signed with it. The dashboard and the guard process both read them through here,
 // so the sealing, the key resolution and the token format exist once.
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KeywardError } from "@keyward/auth-core";
 import { z } from "zod";
 import type { Db } from "../client";
+import { aesSecretBox } from "./alerts";
 import { type Actor, appendAuditEvent } from "./audit";
 
 /** Issuer of guard tokens; the guard accepts no other. */
@@ -89,32 +90,17 @@ export function resolveGuardEncryptionKey(opts: {
   );
 }
 
-// ---- sealing: AES-256-GCM, `v1.<iv>.<ciphertext>.<tag>`, bound to the company by the additional data ----
+// ---- sealing: the one SecretBox format (AES-256-GCM, `v1.<iv>.<ciphertext>.<tag>`), bound to the company ----
 
 const purpose = (companyId: string) => `guard-secret:${companyId}`;
 
 export function sealGuardSecret(key: Buffer, companyId: string, secret: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(purpose(companyId)));
-  const ciphertext = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
-  return ["v1", iv, ciphertext, cipher.getAuthTag()]
-    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
-    .join(".");
+  return aesSecretBox(key).seal(secret, purpose(companyId));
 }
 
 /** The secret, or null when it was sealed under another key or for another company. */
 export function unsealGuardSecret(key: Buffer, companyId: string, sealed: string): string | null {
-  const [version, iv, ciphertext, tag] = sealed.split(".");
-  if (version !== "v1" || iv === undefined || ciphertext === undefined || tag === undefined) return null;
-  try {
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: 16 });
-    decipher.setAAD(Buffer.from(purpose(companyId)));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
-  } catch {
-    return null;
-  }
+  return aesSecretBox(key).unseal(sealed, purpose(companyId));
 }
 
 // ---- tokens: a compact HS256 JWT; the guard verifies it with jose ----
