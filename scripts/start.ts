@@ -85,7 +85,8 @@ async function stop(exitCode: number): Promise<void> {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
-run("api", "apps/api", ["--import", "tsx", "src/main.ts"]);
+// The API as built by `turbo run build` (apps/api/scripts/build.ts): one bundled module, plain node.
+run("api", "apps/api", ["--enable-source-maps", "dist/main.js"]);
 run("web", "apps/web", [
   join(root, "apps/web/node_modules/next/dist/bin/next"),
   "start",

@@ -84,7 +84,7 @@ export const figure06: Figure = {
         notes: [
           ctx.redisUrl
             ? "Redis on: B learns of the change over pub/sub"
-            : "no REDIS_URL: B learns of the change from the key_changes log it polls every 250 ms (set REDIS_URL for the figure as specified)",
+            : "no REDIS_URL: B learns of the change from the key_changes log it polls (set REDIS_URL for the figure as specified)",
           `p99 of ${p.n} samples is their ${Math.ceil(0.99 * p.n)}th smallest; B polled back to back (one request in flight)`,
         ],
         data: { revocations: count, seenMs: p, redis: Boolean(ctx.redisUrl) },

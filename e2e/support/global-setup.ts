@@ -44,6 +44,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       await run("web-build", "pnpm", ["--filter", "@keyward/web", "build"], baseEnv);
     }
 
+    // The API runs as `pnpm start` runs it: the bundle in apps/api/dist, rebuilt every time (seconds),
+    // so a journey never meets a stale one.
+    await run("api-build", "pnpm", ["--filter", "@keyward/api", "build"], baseEnv);
+
     const services: Service[] = [];
     const api = startService("api", "pnpm", ["--filter", "@keyward/api", "start"], {
       ...baseEnv,

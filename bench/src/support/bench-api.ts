@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { buildApp } from "@keyward/api/src/app";
 import { loadEnv } from "@keyward/api/src/env";
-import { createDb, type Db } from "@keyward/db";
+import { createDb, poolOf } from "@keyward/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Redis } from "ioredis";
 
@@ -18,24 +18,23 @@ const plain = createDb(env.DATABASE_URL);
 
 let keyQueries = 0;
 let keyQueryMs: number[] = [];
-// Counts every api_keys operation the app runs and times its reads by hash: the store queries of the
-// enforcement path, seen from the database client rather than from the verifier's own counters.
-const db = plain.$extends({
-  query: {
-    apiKey: {
-      async $allOperations({ operation, args, query }) {
-        keyQueries++;
-        const started = performance.now();
-        try {
-          return await query(args);
-        } finally {
-          const where = (args as { where?: Record<string, unknown> }).where;
-          if (operation === "findUnique" && where && "hash" in where) keyQueryMs.push(performance.now() - started);
-        }
-      },
-    },
-  },
-}) as unknown as Db;
+// Counts and times the enforcement path's store reads (findKeyRecordByHash / findKeyRecordsByHash, sent
+// to the client's pg pool as SQL) from the database client's side rather than from the verifier's own
+// counters. Prisma's own queries on the same pool are not key reads and are not counted.
+const pool = poolOf(plain);
+const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+(pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+  const text = typeof args[0] === "string" ? args[0] : "";
+  if (!/FROM api_keys WHERE hash/.test(text)) return query(...args);
+  keyQueries++;
+  const started = performance.now();
+  try {
+    return await query(...args);
+  } finally {
+    if (/WHERE hash = \$1/.test(text)) keyQueryMs.push(performance.now() - started);
+  }
+};
+const db = plain;
 
 const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }) : null;
 const app = await buildApp({ db, env, redis });
@@ -71,6 +70,7 @@ process.on("message", (message: { id: string; cmd: Command }) => {
         cpuMicros: cpu.user + cpu.system,
         rss: memory.rss,
         heapUsed: memory.heapUsed,
+        external: memory.external,
       });
       return;
     }

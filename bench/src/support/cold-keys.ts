@@ -20,6 +20,7 @@ export interface ColdKeysMeasurement {
   rssBefore: number;
   rssAfter: number;
   heapAfter: number;
+  externalAfter: number;
   checks: Check[];
 }
 
@@ -112,6 +113,7 @@ async function run(ctx: BenchContext): Promise<ColdKeysMeasurement> {
       rssBefore: before.rss,
       rssAfter: memory.rss,
       heapAfter: memory.heapUsed,
+      externalAfter: memory.external,
       checks,
     };
   } finally {

@@ -7,11 +7,28 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleNodeProgram } from "@keyward/api/scripts/build";
 
 const require = createRequire(import.meta.url);
 
-/** apps/api/src/main.ts: the real API entry point, with its SIGTERM flush. */
-export const API_MAIN = join(dirname(require.resolve("@keyward/api/package.json")), "src/main.ts");
+const API_DIR = dirname(require.resolve("@keyward/api/package.json"));
+/** The real API entry point, with its SIGTERM flush, bundled as `pnpm start` runs it. */
+const API_MAIN = join(API_DIR, "dist/main.js");
+const BENCH_API = fileURLToPath(new URL("../../dist/bench-api.js", import.meta.url));
+
+let bundled: Promise<void> | undefined;
+/**
+ * Servers run as production runs them: bundled by the API's own build (apps/api/scripts/build.ts)
+ * and started with plain node, not through tsx (whose loader thread alone is ~25 MB of figure 9).
+ * Built once per bench run, from the sources as they are now.
+ */
+function bundleServers(): Promise<void> {
+  bundled ??= Promise.all([
+    bundleNodeProgram(join(API_DIR, "src/main.ts"), API_MAIN),
+    bundleNodeProgram(fileURLToPath(new URL("./bench-api.ts", import.meta.url)), BENCH_API),
+  ]).then(() => undefined);
+  return bundled;
+}
 
 let profileDir: string | undefined;
 
@@ -85,11 +102,12 @@ export interface ApiReplica {
   stop(): Promise<number | null>;
 }
 
-/** The real API (`apps/api/src/main.ts`) on a free loopback port. */
+/** The real API (`apps/api/src/main.ts`, bundled) on a free loopback port. */
 export async function startApiReplica(env: Record<string, string>): Promise<ApiReplica> {
+  await bundleServers();
   const port = await freePort();
   let output = "";
-  const child = spawnTsx(API_MAIN, [], {
+  const child = spawn(process.execPath, ["--enable-source-maps", ...profileArgs(), API_MAIN], {
     env: childEnv({ NODE_ENV: "production", LOG_LEVEL: "warn", ...env, API_PORT: String(port), API_HOST: "127.0.0.1" }),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -125,6 +143,8 @@ export interface BenchApiStats {
   cpuMicros: number;
   rss: number;
   heapUsed: number;
+  /** Memory of C++ objects bound to JS (Buffers, and WebAssembly memories such as Prisma's query compiler). */
+  external: number;
 }
 
 export interface BenchApi {
@@ -144,10 +164,11 @@ export interface BenchApi {
  * process that answers stats over IPC.
  */
 export async function startBenchApi(env: Record<string, string>): Promise<BenchApi> {
+  await bundleServers();
   const port = await freePort();
   let output = "";
-  const child = fork(fileURLToPath(new URL("./bench-api.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx", "--expose-gc", ...profileArgs()],
+  const child = fork(BENCH_API, [], {
+    execArgv: ["--enable-source-maps", "--expose-gc", ...profileArgs()],
     env: childEnv({ NODE_ENV: "production", LOG_LEVEL: "warn", ...env, API_PORT: String(port), API_HOST: "127.0.0.1" }),
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });

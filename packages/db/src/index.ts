@@ -1,4 +1,4 @@
-export { createDb, type Db } from "./client";
+export { createDb, type Db, poolOf } from "./client";
 export { findRunningEmbeddedDatabase, resolveDatabase } from "./embedded";
 export type * from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";

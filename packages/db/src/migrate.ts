@@ -2,12 +2,21 @@
 // `prisma migrate deploy` does (same table, checksum = SHA-256 of the file), so the two agree on
 // machines where Prisma's schema engine exists. Prisma's engine cannot be downloaded here.
 import { createHash, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { workspaceRoot } from "./paths";
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
+/**
+ * Beside this file in the source tree; from a bundle (the API's production build in apps/api/dist),
+ * this package's folder in the workspace the bundle sits in.
+ */
+export const MIGRATIONS_DIR = (() => {
+  const besideSource = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
+  if (existsSync(besideSource)) return besideSource;
+  return join(workspaceRoot(fileURLToPath(new URL(".", import.meta.url))), "packages/db/prisma/migrations");
+})();
 
 // The advisory lock key Prisma Migrate uses, so a concurrent `prisma migrate deploy` waits too.
 const MIGRATE_LOCK_KEY = 72707369;
