@@ -36,10 +36,13 @@ async function configuredDatabaseUrl(env: Env): Promise<string | null> {
 /** The company the guard serves: the named one (id or name), or the only one. */
 async function resolveCompany(db: Db, named: string | undefined): Promise<string> {
   if (named !== undefined) {
-    const company = await db.company.findFirst({
+    const companies = await db.company.findMany({
       where: UUID.test(named) ? { id: named } : { name: named },
       select: { id: true },
+      take: 2,
     });
+    if (companies.length > 1) throw new CliError(EXIT.usage, `several companies are named "${named}": pass its id`);
+    const company = companies[0];
     if (!company)
       throw new CliError(EXIT.usage, `no company "${named}" in the database (--company takes an id or a name)`);
     return company.id;
