@@ -150,8 +150,19 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     await expect(page.getByTestId("alerts-badge")).toHaveCount(0);
   });
 
-  await test.step("send test alert: the receiver gets a signed test payload", async () => {
+  await test.step("edit the rule: a new threshold, the signing secret left empty is kept", async () => {
     await page.goto("/alerts");
+    await page.getByTestId("rule-row").filter({ hasText: RULE }).getByTestId("rule-edit").click();
+    const dialog = page.getByRole("dialog", { name: `Edit "${RULE}"` });
+    await expect(dialog.getByTestId("rule-webhookUrl")).toHaveValue(receiverUrl);
+    await expect(dialog.getByTestId("rule-webhookSecret")).toHaveValue("");
+    await dialog.getByTestId("rule-threshold").fill("7");
+    await dialog.getByTestId("rule-submit").click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("rule-row").filter({ hasText: RULE })).toContainText("7 in 60 s");
+  });
+
+  await test.step("send test alert: the receiver gets a payload signed with the kept secret", async () => {
     await page.getByTestId("rule-row").filter({ hasText: RULE }).getByTestId("rule-test").click();
     await expect(page.getByTestId("rule-action-result")).toContainText("Test alert queued");
     await expect.poll(() => received.filter((r) => r.json.test).length, { timeout: 20_000 }).toBe(1);

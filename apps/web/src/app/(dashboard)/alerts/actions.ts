@@ -10,6 +10,7 @@ import {
   resolveGuardEncryptionKey,
   type SecretBox,
   updateAlertRule,
+  updateAlertRuleInputSchema,
 } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -36,6 +37,8 @@ const ruleFormSchema = z.strictObject({
   emailTo: z.string().max(5000),
 });
 export type RuleForm = z.input<typeof ruleFormSchema>;
+
+const idSchema = z.uuid();
 
 export type RuleFormResult = Refusal | { ok: true; id: string };
 export type RuleChangeResult = Refusal | { ok: true; message: string };
@@ -74,17 +77,23 @@ function formErrors(issues: z.core.$ZodIssue[], channelFields: string[]): FieldE
   return errors;
 }
 
-export async function createRuleAction(raw: RuleForm): Promise<RuleFormResult> {
+/**
+ * Creates a rule (`ruleId` null) or replaces an existing rule's settings. On an edit, an empty
+ * signing secret keeps the one stored for the same webhook URL (secrets are never shown again).
+ */
+export async function saveRuleAction(ruleId: string | null, raw: RuleForm): Promise<RuleFormResult> {
   const { member, refusal } = await authorize(canManageKeys, WHAT);
   if (refusal) return refusal;
   const form = ruleFormSchema.safeParse(raw);
-  if (!form.success) return refuse("The form could not be read. Reload the page and try again.");
+  if (!form.success || (ruleId !== null && !idSchema.safeParse(ruleId).success))
+    return refuse("The form could not be read. Reload the page and try again.");
   const f = form.data;
 
   const channels: unknown[] = [];
   const channelFields: string[] = [];
   if (f.webhookUrl.trim() !== "" || f.webhookSecret !== "") {
-    channels.push({ type: "webhook", url: f.webhookUrl.trim(), secret: f.webhookSecret });
+    const secret = f.webhookSecret === "" && ruleId !== null ? null : f.webhookSecret;
+    channels.push({ type: "webhook", url: f.webhookUrl.trim(), secret });
     channelFields.push("webhookUrl");
   }
   const to = f.emailTo
@@ -103,7 +112,7 @@ export async function createRuleAction(raw: RuleForm): Promise<RuleFormResult> {
     return refuse("Check the highlighted fields.", { webhookUrl: "Add a webhook or an email address." });
 
   const scope = f.scope;
-  const input = createAlertRuleInputSchema.safeParse({
+  const fields = {
     name: f.name,
     kind: f.kind,
     threshold: optionalInt(f.threshold),
@@ -112,29 +121,29 @@ export async function createRuleAction(raw: RuleForm): Promise<RuleFormResult> {
     keyId: scope.startsWith("key:") ? scope.slice(4) : null,
     environment: scope === "env:live" ? "live" : scope === "env:test" ? "test" : null,
     cooldownSeconds: optionalInt(f.cooldownSeconds) ?? 600,
-    enabled: true,
     channels,
-  });
-  if (!input.success) return refuse("Check the highlighted fields.", formErrors(input.error.issues, channelFields));
-
+  };
   const sealing = secretBox();
   if (sealing.refusal) return sealing.refusal;
+  const db = await getDb();
+  const actor = await userActor(member);
   try {
-    const rule = await createAlertRule(
-      await getDb(),
-      member.companyId,
-      input.data,
-      await userActor(member),
-      sealing.box,
-    );
+    if (ruleId === null) {
+      const input = createAlertRuleInputSchema.safeParse({ ...fields, enabled: true });
+      if (!input.success) return refuse("Check the highlighted fields.", formErrors(input.error.issues, channelFields));
+      const rule = await createAlertRule(db, member.companyId, input.data, actor, sealing.box);
+      revalidatePath("/alerts");
+      return { ok: true, id: rule.id };
+    }
+    const input = updateAlertRuleInputSchema.safeParse(fields);
+    if (!input.success) return refuse("Check the highlighted fields.", formErrors(input.error.issues, channelFields));
+    const rule = await updateAlertRule(db, member.companyId, ruleId, input.data, actor, sealing.box);
     revalidatePath("/alerts");
     return { ok: true, id: rule.id };
   } catch (error) {
     return refusalFrom(error);
   }
 }
-
-const idSchema = z.uuid();
 
 export async function setRuleEnabledAction(id: string, enabled: boolean): Promise<RuleChangeResult> {
   const { member, refusal } = await authorize(canManageKeys, WHAT);

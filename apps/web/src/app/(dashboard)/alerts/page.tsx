@@ -53,6 +53,8 @@ export default async function AlertsPage() {
   await markAlertsSeen(db, member.companyId);
   const manage = canManageKeys(member);
   const keyNames = new Map(keys.data.map((k) => [k.id, k.name]));
+  const keyOptions = keys.data.map((k) => ({ id: k.id, name: k.name, start: k.start }));
+  const emailEnabled = Boolean(env.SMTP_URL);
 
   return (
     <div className="space-y-6">
@@ -69,10 +71,7 @@ export default async function AlertsPage() {
           <h2 id="new-rule-heading" className="mb-3 text-base font-semibold text-slate-900">
             New rule
           </h2>
-          <RuleCreateForm
-            keys={keys.data.map((k) => ({ id: k.id, name: k.name, start: k.start }))}
-            emailEnabled={Boolean(env.SMTP_URL)}
-          />
+          <RuleCreateForm keys={keyOptions} emailEnabled={emailEnabled} />
         </section>
       ) : null}
 
@@ -108,7 +107,7 @@ export default async function AlertsPage() {
                       {rule.lastFiredAt ? ` · last fired ${formatDateTime(rule.lastFiredAt)}` : ""}
                     </p>
                   </div>
-                  {manage ? <RuleActions id={rule.id} name={rule.name} enabled={rule.enabled} /> : null}
+                  {manage ? <RuleActions rule={rule} keys={keyOptions} emailEnabled={emailEnabled} /> : null}
                 </div>
               </li>
             ))}

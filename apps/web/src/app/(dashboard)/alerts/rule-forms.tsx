@@ -1,15 +1,16 @@
 "use client";
 
+import type { PublicAlertRule } from "@keyward/db";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState, useTransition } from "react";
 import { Dialog } from "@/components/dialog";
 import { buttonPrimary, buttonSecondary, fieldError, hint, input, label } from "@/components/styles";
 import {
-  createRuleAction,
   deleteRuleAction,
   type RuleChangeResult,
   type RuleForm,
   type RuleFormResult,
+  saveRuleAction,
   sendTestAlertAction,
   setRuleEnabledAction,
 } from "./actions";
@@ -30,16 +31,41 @@ const EMPTY: RuleForm = {
   emailTo: "",
 };
 
+type KeyOption = { id: string; name: string; start: string };
+
+/** The form's values for an existing rule; the signing secret starts empty (kept unless replaced). */
+function valuesOf(rule: PublicAlertRule): RuleForm {
+  const webhook = rule.channels.find((c) => c.type === "webhook");
+  const email = rule.channels.find((c) => c.type === "email");
+  return {
+    name: rule.name,
+    kind: rule.kind,
+    threshold: String(rule.threshold ?? 10),
+    windowSeconds: String(rule.windowSeconds ?? 60),
+    days: String(rule.days ?? 7),
+    scope: rule.keyId ? `key:${rule.keyId}` : rule.environment ? `env:${rule.environment}` : "all",
+    cooldownSeconds: String(rule.cooldownSeconds),
+    webhookUrl: webhook?.type === "webhook" ? webhook.url : "",
+    webhookSecret: "",
+    emailTo: email?.type === "email" ? email.to.join(", ") : "",
+  };
+}
+
 export function RuleCreateForm({
   keys,
   emailEnabled,
+  rule,
+  onSaved,
 }: {
-  keys: { id: string; name: string; start: string }[];
+  keys: KeyOption[];
   emailEnabled: boolean;
+  /** Edits this rule; without it the form creates one. */
+  rule?: PublicAlertRule;
+  onSaved?: () => void;
 }) {
   const id = useId();
   const router = useRouter();
-  const [values, setValues] = useState<RuleForm>(EMPTY);
+  const [values, setValues] = useState<RuleForm>(rule ? valuesOf(rule) : EMPTY);
   const [result, setResult] = useState<RuleFormResult | null>(null);
   const [pending, startTransition] = useTransition();
   const set = (field: keyof RuleForm) => (e: { target: { value: string } }) =>
@@ -48,11 +74,12 @@ export function RuleCreateForm({
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     startTransition(async () => {
-      const answer = await createRuleAction(values);
+      const answer = await saveRuleAction(rule?.id ?? null, values);
       setResult(answer);
       if (answer.ok) {
-        setValues(EMPTY);
+        if (!rule) setValues(EMPTY);
         router.refresh();
+        onSaved?.();
       }
     });
   }
@@ -150,7 +177,9 @@ export function RuleCreateForm({
         {field("webhookUrl", "Webhook URL", { placeholder: "https://hooks.example.com/keyward" })}
         {field("webhookSecret", "Signing secret", {
           type: "password",
-          help: "At least 16 characters. Signs each body (Keyward-Signature); stored encrypted, never shown again.",
+          help: rule
+            ? "Leave empty to keep the current secret."
+            : "At least 16 characters. Signs each body (Keyward-Signature); stored encrypted, never shown again.",
         })}
         {emailEnabled ? (
           field("emailTo", "Email to", { placeholder: "ops@example.com, oncall@example.com" })
@@ -169,20 +198,30 @@ export function RuleCreateForm({
           className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800"
           data-testid="rule-created"
         >
-          Rule created. It applies on every API replica within seconds.
+          Rule saved. It applies on every API replica within seconds.
         </p>
       ) : null}
       <button type="submit" disabled={pending} className={buttonPrimary} data-testid="rule-submit">
-        {pending ? "Saving…" : "Create rule"}
+        {pending ? "Saving…" : rule ? "Save rule" : "Create rule"}
       </button>
     </form>
   );
 }
 
-export function RuleActions({ id, name, enabled }: { id: string; name: string; enabled: boolean }) {
+export function RuleActions({
+  rule,
+  keys,
+  emailEnabled,
+}: {
+  rule: PublicAlertRule;
+  keys: KeyOption[];
+  emailEnabled: boolean;
+}) {
+  const { id, name, enabled } = rule;
   const router = useRouter();
   const [result, setResult] = useState<RuleChangeResult | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [pending, startTransition] = useTransition();
   const run = (action: () => Promise<RuleChangeResult>) =>
     startTransition(async () => {
@@ -211,6 +250,22 @@ export function RuleActions({ id, name, enabled }: { id: string; name: string; e
       >
         {enabled ? "Disable" : "Enable"}
       </button>
+      <button
+        type="button"
+        disabled={pending}
+        className={buttonSecondary}
+        onClick={() => setEditing(true)}
+        data-testid="rule-edit"
+      >
+        Edit
+      </button>
+      <Dialog open={editing} onClose={() => setEditing(false)} title={`Edit "${name}"`} wide>
+        {editing ? (
+          <div className="mt-4">
+            <RuleCreateForm keys={keys} emailEnabled={emailEnabled} rule={rule} onSaved={() => setEditing(false)} />
+          </div>
+        ) : null}
+      </Dialog>
       <button
         type="button"
         disabled={pending}
