@@ -179,11 +179,12 @@ describe("each kind fires once per incident, and again after the cooldown", () =
       },
     });
     const keyId = created.json().id as string;
-    const ruleId = await createRule("/expiring", { kind: "expiring", days: 7, keyId });
+    // A longer cooldown here: the job runs every 200 ms, and the key stays expiring.
+    const ruleId = await createRule("/expiring", { kind: "expiring", days: 7, keyId, cooldownSeconds: 5 });
     await expectAlerts(ruleId, "/expiring", 1);
     expect(hooksTo("/expiring")[0]?.json).toMatchObject({ key: { id: keyId }, expiresAt: expect.any(String) });
     // Still expiring after the cooldown: the reminder is a new alert.
-    await pause(COOLDOWN_SECONDS * 1000);
+    await waitFor(async () => (await alertsOf(ruleId)).length === 2, 10_000, "the reminder");
     await expectAlerts(ruleId, "/expiring", 2);
   });
 });

@@ -38,6 +38,7 @@ export class DeliveryWorker {
   #requested = 0;
   #done = 0;
   #stopped = false;
+  #recoveredAt = 0;
 
   constructor(opts: DeliveryWorkerOptions) {
     this.#opts = opts;
@@ -70,7 +71,11 @@ export class DeliveryWorker {
   }
 
   async #runBatch(): Promise<number> {
-    const due = await claimDueDeliveries(this.#opts.db, BATCH, STALE_SENDING_MS);
+    // Interrupted attempts are rare: looked for once a minute, not on every poll.
+    const now = Date.now();
+    const recover = now - this.#recoveredAt >= 60_000;
+    if (recover) this.#recoveredAt = now;
+    const due = await claimDueDeliveries(this.#opts.db, BATCH, recover ? STALE_SENDING_MS : null);
     await Promise.all(due.map((d) => this.#deliver(d)));
     return due.length;
   }

@@ -608,10 +608,12 @@ export interface DueDelivery {
 /**
  * Takes up to `limit` due attempts for this worker: marked `sending` in the statement that picks
  * them, and skipped by other replicas' workers (FOR UPDATE SKIP LOCKED on PostgreSQL; PGlite runs
- * statements one at a time). An attempt left `sending` by a crashed process is retried after `staleMs`.
+ * statements one at a time). With `staleMs`, an attempt left `sending` that long (its process died
+ * mid-send) is made due again first.
  */
-export async function claimDueDeliveries(db: Db, limit: number, staleMs: number): Promise<DueDelivery[]> {
-  await db.$executeRaw`
+export async function claimDueDeliveries(db: Db, limit: number, staleMs: number | null): Promise<DueDelivery[]> {
+  if (staleMs !== null)
+    await db.$executeRaw`
     UPDATE alert_deliveries SET status = 'pending'
     WHERE status = 'sending' AND attempted_at < now() - make_interval(secs => ${staleMs / 1000})`;
   const claimed = await db.$queryRaw<{ id: string }[]>`
