@@ -20,7 +20,7 @@ export const figure09: Figure = {
       checks: m.checks,
       notes: [
         `after GC: V8 heap in use ${(m.heapAfter / MB).toFixed(0)} MB, external (Buffers, WebAssembly) ${(m.externalAfter / MB).toFixed(0)} MB; ` +
-          "the rest of the RSS is code, threads (tsx's loader), and native memory the allocator has not returned",
+          "the rest of the RSS is Node itself, compiled code (Prisma's query compiler is WebAssembly), and native memory the allocator has not returned",
       ],
       data: {
         keys: m.keys,

@@ -82,6 +82,30 @@ test("the keys page holds 10,000 keys: first page, several next pages, search", 
     expect(seen.size).toBe(PAGE_SIZE * PAGES_TO_WALK);
   });
 
+  await test.step("Previous page walks back to the very same pages, down to the first", async () => {
+    const rowIds = () =>
+      page.getByTestId("key-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key-id")));
+    const last = await rowIds();
+    await page.getByTestId("previous-page").click();
+    await expect(page).toHaveURL(/before=/);
+    await expect(page.getByTestId("key-row").first()).not.toHaveAttribute("data-key-id", String(last[0]));
+    const before = await rowIds();
+    expect(before).toHaveLength(PAGE_SIZE);
+    expect(before.some((id) => last.includes(id))).toBe(false);
+    const backUrl = page.url();
+    await page.getByTestId("next-page").click();
+    await expect(page).not.toHaveURL(backUrl);
+    expect(await rowIds()).toEqual(last);
+    for (let p = PAGES_TO_WALK; p > 1; p -= 1) {
+      const url = page.url();
+      await page.getByTestId("previous-page").click();
+      await expect(page).not.toHaveURL(url);
+    }
+    await expect(page.getByTestId("previous-page")).toHaveCount(0);
+    expect(await rowIds()).toHaveLength(PAGE_SIZE);
+    await screenshot(page, "back-to-page-1");
+  });
+
   await test.step("search finds one key among 10,000", async () => {
     const target = "service-04321";
     await page.getByLabel("Search").fill(target);

@@ -39,13 +39,21 @@ export type CreateKeyInput = z.output<typeof createKeyInputSchema>;
 
 export const keyStatusSchema = z.enum(["active", "expiring", "expired", "revoked"]);
 
-export const listKeysQuerySchema = z.strictObject({
-  environment: z.enum(["live", "test"]).optional(),
-  status: keyStatusSchema.optional(),
-  q: z.string().trim().max(120).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.uuid().optional(),
-});
+export const listKeysQuerySchema = z
+  .strictObject({
+    environment: z.enum(["live", "test"]).optional(),
+    status: keyStatusSchema.optional(),
+    q: z.string().trim().max(120).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    /** The page after this key (older keys): `nextCursor` of the page before. */
+    cursor: z.uuid().optional(),
+    /** The page before this key (newer keys): `prevCursor` of the page after, as Stripe's `ending_before`. */
+    before: z.uuid().optional(),
+  })
+  .refine((q) => q.cursor === undefined || q.before === undefined, {
+    message: "Give cursor or before, not both",
+    path: ["before"],
+  });
 
 export type ListKeysQuery = z.output<typeof listKeysQuerySchema>;
 

@@ -222,25 +222,46 @@ function statusWhere(status: PublicKey["status"], now: Date): Prisma.ApiKeyWhere
 }
 
 /** One page of a company's keys, newest first; the cursor is the last id of the page (UUIDv7 sorts by time). */
+/**
+ * A page of a company's keys, newest first. `nextCursor` leads to older keys, `prevCursor` to newer
+ * ones (null on the first page); both are key ids, so pages hold when keys are added meanwhile.
+ */
 export async function listKeys(
   db: Db,
   companyId: string,
   query: ListKeysQuery,
   now = new Date(),
-): Promise<{ data: PublicKey[]; nextCursor: string | null }> {
+): Promise<{ data: PublicKey[]; nextCursor: string | null; prevCursor: string | null }> {
   const where: Prisma.ApiKeyWhereInput = { companyId };
   const and: Prisma.ApiKeyWhereInput[] = [];
   if (query.environment) where.environment = query.environment;
   if (query.status) and.push(statusWhere(query.status, now));
   if (query.q)
     and.push({ OR: [{ name: { contains: query.q, mode: "insensitive" } }, { start: { startsWith: query.q } }] });
-  if (query.cursor) where.id = { lt: query.cursor };
   if (and.length) where.AND = and;
+
+  if (query.before) {
+    // Walk towards newer keys from `before`, then show them newest first like every other page.
+    const rows = await db.apiKey.findMany({
+      where: { ...where, id: { gt: query.before } },
+      orderBy: { id: "asc" },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit).reverse();
+    return {
+      data: page.map((row) => toPublicKey(row, now)),
+      nextCursor: page.at(-1)?.id ?? null,
+      prevCursor: rows.length > query.limit ? (page[0]?.id ?? null) : null,
+    };
+  }
+
+  if (query.cursor) where.id = { lt: query.cursor };
   const rows = await db.apiKey.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   return {
     data: page.map((row) => toPublicKey(row, now)),
     nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+    prevCursor: query.cursor ? (page[0]?.id ?? query.cursor) : null,
   };
 }
 

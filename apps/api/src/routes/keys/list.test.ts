@@ -48,6 +48,38 @@ describe("GET /v1/keys", () => {
     expect(test.json().data).toHaveLength(2);
   });
 
+  it("200 pages back with before = prevCursor, to the same pages as forwards", async () => {
+    for (let n = 0; n < 5; n++) await h.keyWithScopes(["usage:read"]);
+    const get = async (query: string) => {
+      const res = await h.app.inject({ method: "GET", url: `/v1/keys?limit=2${query}`, headers: bearer(h.adminKey) });
+      expect(res.statusCode).toBe(200);
+      return res.json() as { data: { id: string }[]; nextCursor: string | null; prevCursor: string | null };
+    };
+    const ids = (page: { data: { id: string }[] }) => page.data.map((k) => k.id);
+    const p1 = await get("");
+    expect(p1.prevCursor).toBeNull();
+    const p2 = await get(`&cursor=${p1.nextCursor}`);
+    const p3 = await get(`&cursor=${p2.nextCursor}`);
+    expect(p3.prevCursor).toBe(p3.data[0]?.id);
+    const back2 = await get(`&before=${p3.prevCursor}`);
+    expect(ids(back2)).toEqual(ids(p2));
+    expect(back2.nextCursor).toBe(p2.nextCursor);
+    const back1 = await get(`&before=${back2.prevCursor}`);
+    expect(ids(back1)).toEqual(ids(p1));
+    expect(back1.prevCursor).toBeNull(); // the first page: nothing newer
+  });
+
+  it("400 for cursor and before together", async () => {
+    const id = "01900000-0000-7000-8000-000000000000";
+    const res = await h.app.inject({
+      method: "GET",
+      url: `/v1/keys?cursor=${id}&before=${id}`,
+      headers: bearer(h.adminKey),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].code).toBe("VALIDATION_FAILED");
+  });
+
   it("200 filters by status and searches by name", async () => {
     const { id } = await h.keyWithScopes(["alerts:read"]);
     await h.db.apiKey.update({ where: { id }, data: { revokedAt: new Date(), name: "Retired billing key" } });
@@ -86,6 +118,7 @@ describe("GET /v1/keys", () => {
     ["limit=1000"],
     ["limit=abc"],
     ["cursor=not-a-uuid"],
+    ["before=not-a-uuid"],
     ["status=sleeping"],
     ["environment=prod"],
     ["unknown=1"],

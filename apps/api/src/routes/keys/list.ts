@@ -14,7 +14,13 @@ export const listKeysRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db
         tags: ["keys"],
         summary: "List keys",
         querystring: listKeysQuerySchema,
-        response: { 200: z.object({ data: z.array(publicKeySchema), nextCursor: z.string().nullable() }) },
+        response: {
+          200: z.object({
+            data: z.array(publicKeySchema),
+            nextCursor: z.string().nullable().describe("The next (older) page: pass it as `cursor`"),
+            prevCursor: z.string().nullable().describe("The previous (newer) page: pass it as `before`"),
+          }),
+        },
       },
     },
     async (request) => listKeys(db, companyOf(request), request.query),

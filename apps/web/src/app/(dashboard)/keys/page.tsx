@@ -27,6 +27,7 @@ function parseQuery(params: SearchParams) {
     status: one(params.status),
     q: one(params.q),
     cursor: one(params.cursor),
+    before: one(params.before),
   };
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(fields)) {
@@ -34,15 +35,21 @@ function parseQuery(params: SearchParams) {
     const single = listKeysQuerySchema.safeParse({ [name]: value });
     if (single.success) query[name] = value;
   }
+  // Both directions at once is a hand-made URL: follow the cursor.
+  if (query.cursor && query.before) delete query.before;
   return listKeysQuerySchema.parse({ ...query, limit: PAGE_SIZE });
 }
 
-function hrefWith(query: { environment?: string; status?: string; q?: string }, cursor?: string): string {
+function hrefWith(
+  query: { environment?: string; status?: string; q?: string },
+  page?: { cursor?: string; before?: string },
+): string {
   const params = new URLSearchParams();
   if (query.environment) params.set("environment", query.environment);
   if (query.status) params.set("status", query.status);
   if (query.q) params.set("q", query.q);
-  if (cursor) params.set("cursor", cursor);
+  if (page?.cursor) params.set("cursor", page.cursor);
+  if (page?.before) params.set("before", page.before);
   const s = params.toString();
   return s ? `/keys?${s}` : "/keys";
 }
@@ -149,7 +156,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
       </form>
 
       {page.data.length === 0 ? (
-        <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor} />
+        <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
         <div className={`${card} overflow-hidden`}>
           <div className="overflow-x-auto">
@@ -197,13 +204,26 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
               {page.data.length} {page.data.length === 1 ? "key" : "keys"} on this page
             </span>
             <div className="flex gap-2">
-              {query.cursor ? (
-                <Link href={hrefWith(query)} className={buttonSecondary}>
-                  ← First page
-                </Link>
+              {page.prevCursor ? (
+                <>
+                  <Link href={hrefWith(query)} className={buttonSecondary}>
+                    ⇤ First page
+                  </Link>
+                  <Link
+                    href={hrefWith(query, { before: page.prevCursor })}
+                    className={buttonSecondary}
+                    data-testid="previous-page"
+                  >
+                    ← Previous page
+                  </Link>
+                </>
               ) : null}
               {page.nextCursor ? (
-                <Link href={hrefWith(query, page.nextCursor)} className={buttonSecondary} data-testid="next-page">
+                <Link
+                  href={hrefWith(query, { cursor: page.nextCursor })}
+                  className={buttonSecondary}
+                  data-testid="next-page"
+                >
                   Next page →
                 </Link>
               ) : null}
