@@ -34,9 +34,16 @@ export interface LoadOptions {
   body?: string;
 }
 
+/**
+ * Where each key list's round-robin stands: a run continues where the previous run on the same keys
+ * stopped, so rounds shorter than the list still use every key in turn (restarting at the first key
+ * every round left the tail of 10,000 keys idle long enough to expire from the cache).
+ */
+const roundRobin = new WeakMap<readonly string[], number>();
+
 export async function hammer(opts: LoadOptions): Promise<LoadResult> {
-  let next = 0;
   const keys = opts.keys;
+  let next = roundRobin.get(keys) ?? 0;
   const latencies: number[] = [];
   const startedAt = performance.now();
   let lastResponseAt = startedAt;
@@ -80,6 +87,7 @@ export async function hammer(opts: LoadOptions): Promise<LoadResult> {
     if (record && statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
   const { error, result } = await done;
+  roundRobin.set(keys, next % keys.length);
   if (error) throw error;
   const statusCounts = Object.fromEntries(
     Object.entries(
