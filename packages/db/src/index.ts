@@ -3,6 +3,7 @@ export { findRunningEmbeddedDatabase, resolveDatabase } from "./embedded";
 export type * from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
 export { defaultDataDir, workspaceRoot } from "./paths";
+export * from "./secret-box";
 export * from "./services/alert-input";
 export * from "./services/alerts";
 export * from "./services/audit";

@@ -1,7 +1,15 @@
 // Alerts (SPEC §6) as one service of the API: the rule cache, the detector the usage buffer feeds,
 // the expiry job, and the delivery worker. Every firing goes through `fire`, which claims the
 // incident in the database (so each fires once across replicas) and wakes this replica's worker.
-import { type Db, defaultDataDir, type FireAlertInput, type FiredAlert, fireAlert, type SecretBox } from "@keyward/db";
+import {
+  aesSecretBox,
+  type Db,
+  defaultDataDir,
+  type FireAlertInput,
+  type FiredAlert,
+  fireAlert,
+  type SecretBox,
+} from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { resolveEncryptionKey } from "../auth/encryption";
@@ -11,7 +19,6 @@ import { AlertDetector } from "./detector";
 import { ExpiryJob } from "./expiry-job";
 import { type AlertMailer, createAlertMailer } from "./mailer";
 import { AlertRuleCache } from "./rule-cache";
-import { createSecretBox } from "./secret-box";
 
 export class Alerting {
   readonly rules: AlertRuleCache;
@@ -31,7 +38,7 @@ export class Alerting {
     this.#log = log;
     // The same key the token services resolved (they already warned when it is the development one).
     const dataDir = defaultDataDir({ KEYWARD_DATA_DIR: env.KEYWARD_DATA_DIR });
-    this.box = createSecretBox(resolveEncryptionKey(env, dataDir, log.child({}, { level: "error" })));
+    this.box = aesSecretBox(resolveEncryptionKey(env, dataDir, log.child({}, { level: "error" })));
     this.mailer = env.SMTP_URL ? createAlertMailer(env.SMTP_URL, env.ALERT_EMAIL_FROM) : null;
     this.rules = new AlertRuleCache({ db, redis, log });
     const fire = (input: FireAlertInput) => this.fire(input);

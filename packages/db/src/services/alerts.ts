@@ -9,10 +9,10 @@
 //
 // Webhook secrets are sealed by the caller's SecretBox (KEYWARD_ENCRYPTION_KEY) before they reach
 // a row, and no read here ever returns one: a rule shows `secret: null, secretSet: true`.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { KeywardError } from "@keyward/auth-core";
 import type { Db } from "../client";
 import type { AlertDelivery, AlertRule, Prisma } from "../generated/prisma/client";
+import type { SecretBox } from "../secret-box";
 import {
   type AlertChannelInput,
   type AlertKindName,
@@ -24,45 +24,6 @@ import {
   type UpdateAlertRuleInput,
 } from "./alert-input";
 import { type Actor, appendAuditEvent, type Tx } from "./audit";
-
-/** Seals and opens secrets at rest (AES-GCM under KEYWARD_ENCRYPTION_KEY in the API and the dashboard). */
-export interface SecretBox {
-  seal(plaintext: string, purpose: string): string;
-  unseal(sealed: string, purpose: string): string | null;
-}
-
-/**
- * A SecretBox over a 32-byte key, in the API's format (apps/api/src/auth/encryption.ts):
- * `v1.<iv>.<ciphertext>.<tag>`, AES-256-GCM, base64url, the purpose as additional data. The
- * dashboard seals with it, the API opens with its own, so both must hold the same KEYWARD_ENCRYPTION_KEY.
- */
-export function aesSecretBox(key: Buffer): SecretBox {
-  return {
-    seal(plaintext, purpose) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
-      cipher.setAAD(Buffer.from(purpose));
-      const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-      return ["v1", iv, ciphertext, cipher.getAuthTag()]
-        .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
-        .join(".");
-    },
-    unseal(sealed, purpose) {
-      const [version, iv, ciphertext, tag] = sealed.split(".");
-      if (version !== "v1" || iv === undefined || ciphertext === undefined || tag === undefined) return null;
-      try {
-        const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: 16 });
-        decipher.setAAD(Buffer.from(purpose));
-        decipher.setAuthTag(Buffer.from(tag, "base64url"));
-        return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
-          "utf8",
-        );
-      } catch {
-        return null;
-      }
-    },
-  };
-}
 
 /** The purpose a webhook secret is sealed for: binds it to its company, so rows cannot be swapped across tenants. */
 export const webhookSecretPurpose = (companyId: string) => `alert-webhook-secret:${companyId}`;

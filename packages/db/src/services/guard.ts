@@ -2,13 +2,13 @@
 // KEYWARD_ENCRYPTION_KEY (never in plaintext in a row, a log or an audit event), and the lifetime
 // of the tokens signed with it. The dashboard and the guard process both read them through here,
 // so the sealing, the key resolution and the token format exist once.
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KeywardError } from "@keyward/auth-core";
 import { z } from "zod";
 import type { Db } from "../client";
-import { aesSecretBox } from "./alerts";
+import { aesSecretBox, DEVELOPMENT_ENCRYPTION_KEY, decodeEncryptionKey, ENCRYPTION_KEY_FILE } from "../secret-box";
 import { type Actor, appendAuditEvent } from "./audit";
 
 /** Issuer of guard tokens; the guard accepts no other. */
@@ -47,21 +47,7 @@ export function formatDuration(seconds: number): string {
   return `${seconds}s`;
 }
 
-// ---- the encryption key (same resolution as the API's auth/encryption.ts) ----
-
-const KEY_BYTES = 32;
-// The API's development key: the same fixed bytes, so both read each other's sealed rows outside production.
-const DEVELOPMENT_KEY = createHash("sha256").update("keyward development encryption key, not a secret").digest();
-
-function decodeKey(text: string): Buffer | null {
-  const trimmed = text.trim();
-  const bytes = /^[0-9a-f]{64}$/i.test(trimmed)
-    ? Buffer.from(trimmed, "hex")
-    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)
-      ? Buffer.from(trimmed, "base64")
-      : null;
-  return bytes?.length === KEY_BYTES ? bytes : null;
-}
+// ---- the encryption key: resolved as the API resolves it (apps/api/src/auth/encryption.ts) ----
 
 /**
  * KEYWARD_ENCRYPTION_KEY; else outside production the fixed development key; else the key file the
@@ -73,13 +59,13 @@ export function resolveGuardEncryptionKey(opts: {
   dataDir: string;
 }): Buffer {
   if (opts.encryptionKey) {
-    const key = decodeKey(opts.encryptionKey);
+    const key = decodeEncryptionKey(opts.encryptionKey);
     if (key === null) throw new Error("KEYWARD_ENCRYPTION_KEY must be 32 bytes, base64 or hex");
     return key;
   }
-  if (opts.nodeEnv !== "production") return DEVELOPMENT_KEY;
+  if (opts.nodeEnv !== "production") return DEVELOPMENT_ENCRYPTION_KEY;
   try {
-    const key = decodeKey(readFileSync(join(opts.dataDir, "encryption-key"), "utf8"));
+    const key = decodeEncryptionKey(readFileSync(join(opts.dataDir, ENCRYPTION_KEY_FILE), "utf8"));
     if (key !== null) return key;
   } catch {
     // fall through to the error below
