@@ -20,7 +20,7 @@ export const figure04: Figure = {
       met: m.storeReadMs.p99 <= 5,
       checks: m.checks,
       notes: [
-        `added latency = the API's wait for its one store read (findUnique by hash through its connection pool), ` +
+        `added latency = the API's wait for its one store read (one indexed SELECT by hash on its connection pool), ` +
           `${m.concurrency} first uses in flight at a time; ${m.keys} first uses took ${m.missSeconds.toFixed(1)} s`,
         `client-side: first use p50 ${ms(m.missMs.p50)} p99 ${ms(m.missMs.p99)}; cached p50 ${ms(m.hitMs.p50)} p99 ${ms(m.hitMs.p99)}`,
       ],
