@@ -4,7 +4,9 @@ import { PrismaClient } from "./generated/prisma/client";
 
 export type Db = PrismaClient;
 
-const pools = new WeakMap<Db, pg.Pool>();
+// On the client itself (not in a WeakMap), so `$extends` copies, which forward property reads to
+// the client they extend, find it too.
+const POOL = Symbol.for("keyward.db.pool");
 
 /**
  * One Prisma client over `pg` for PostgreSQL and the embedded database alike: the driver adapter
@@ -15,19 +17,19 @@ const pools = new WeakMap<Db, pg.Pool>();
 export function createDb(databaseUrl: string, opts: { maxConnections?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10 });
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(db, pool);
+  Object.defineProperty(db, POOL, { value: pool });
   return db;
 }
 
 /**
- * The `pg` pool under a client made by `createDb` (not under an `$extends` copy of it). For the key
+ * The `pg` pool under a client made by `createDb` (or an `$extends` copy of one). For the key
  * lookups of the enforcement path only: a `findUnique` through Prisma's query compiler costs about
  * twice the CPU of the same query sent as is, and its working memory kept ~35 MB more resident
  * (measured for bench figures 4 and 9). Unnamed statements only: the embedded database serves every
  * connection from one session, where a named statement would collide.
  */
 export function poolOf(db: Db): pg.Pool {
-  const pool = pools.get(db);
-  if (pool === undefined) throw new Error("poolOf: this client was not made by createDb (an $extends copy?)");
+  const pool = (db as unknown as { [POOL]?: pg.Pool })[POOL];
+  if (pool === undefined) throw new Error("poolOf: this client was not made by createDb");
   return pool;
 }
