@@ -1,7 +1,9 @@
 // Keeps every replica's key cache honest: a revoke, rotate or update must stop the old state
 // everywhere within a second. Each change is written to the `key_changes` log in the same
-// transaction as the change itself; every replica polls that log (every 100 ms without Redis: one indexed read), and with
-// REDIS_URL the change is also pushed over pub/sub, so other replicas drop it in milliseconds.
+// transaction as the change itself; every replica polls that log every 100 ms (one indexed read), and with
+// REDIS_URL a change made through the API is also pushed over pub/sub, so other replicas drop it in
+// milliseconds. The poll stays at 100 ms with Redis too: the dashboard writes changes to the database
+// without publishing them, and a revoke there must reach every replica within a second as well.
 import type { KeyVerifier } from "@keyward/auth-core";
 import { type Db, keyChangesSince } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
@@ -43,7 +45,7 @@ export class KeyChangeFeed {
         log.warn({ err: err.message }, "key-change subscriber: Redis unreachable, relying on the database log");
       });
     }
-    const interval = this.#opts.pollIntervalMs ?? (redis ? 1000 : 100);
+    const interval = this.#opts.pollIntervalMs ?? 100;
     this.#timer = setInterval(() => void this.poll(), interval);
     this.#timer.unref();
   }
