@@ -1,7 +1,7 @@
 // Usage is counted in memory on the enforcement path and written in batches: never a database
 // write per request. A failed flush puts its counts back, and SIGTERM flushes before exit, so no
 // count is lost. Refusals of known keys are folded into one audit event per key, cause, IP and minute.
-import type { KeyRecord, UsageRecorder, VerifyCode } from "@keyward/auth-core";
+import { fingerprintOf, type KeyRecord, type UsageRecorder, type VerifyCode } from "@keyward/auth-core";
 import { type Db, type LastUse, type RefusalSummary, type UsageCount, writeUsageBatch } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { AlertObserver } from "../alerts/detector";
@@ -80,7 +80,7 @@ export class UsageBuffer implements UsageRecorder {
       this.#refusals.set(refusalId, {
         companyId: key.companyId,
         keyId: key.id,
-        fingerprint: key.hash.slice(0, 8),
+        fingerprint: fingerprintOf(key.hash),
         code,
         ip: ip ?? null,
         count: 1,

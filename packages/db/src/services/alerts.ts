@@ -9,7 +9,7 @@
 //
 // Webhook secrets are sealed by the caller's SecretBox (KEYWARD_ENCRYPTION_KEY) before they reach
 // a row, and no read here ever returns one: a rule shows `secret: null, secretSet: true`.
-import { KeywardError } from "@keyward/auth-core";
+import { fingerprintOf, KeywardError } from "@keyward/auth-core";
 import type { Db } from "../client";
 import type { AlertDelivery, AlertRule, Prisma } from "../generated/prisma/client";
 import type { SecretBox } from "../secret-box";
@@ -394,7 +394,9 @@ export async function fireAlert(db: Db, input: FireAlertInput): Promise<FiredAle
         environment: rule.environment,
         cooldownSeconds: rule.cooldownSeconds,
       },
-      key: key ? { id: key.id, fingerprint: key.hash.slice(0, 8), name: key.name, environment: key.environment } : null,
+      key: key
+        ? { id: key.id, fingerprint: fingerprintOf(key.hash), name: key.name, environment: key.environment }
+        : null,
       count: input.count,
       window: {
         start: input.windowStart.toISOString(),
@@ -440,7 +442,7 @@ export async function fireAlert(db: Db, input: FireAlertInput): Promise<FiredAle
       action: "alert.fired",
       targetType: "alert",
       targetId: created.id,
-      ...(key ? { keyId: key.id, fingerprint: key.hash.slice(0, 8) } : {}),
+      ...(key ? { keyId: key.id, fingerprint: fingerprintOf(key.hash) } : {}),
       metadata: { alert: payload },
     });
     return { id: created.id, companyId: rule.companyId, payload };

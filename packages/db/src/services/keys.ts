@@ -1,6 +1,7 @@
 import {
   deriveKeyStatus,
   type Environment,
+  fingerprintOf,
   generateKey,
   isReached,
   type KeyRecord,
@@ -50,7 +51,7 @@ export function toPublicKey(row: ApiKey, now = new Date()): PublicKey {
     id: row.id,
     name: row.name,
     start: row.start,
-    fingerprint: row.hash.slice(0, 8),
+    fingerprint: fingerprintOf(row.hash),
     environment: row.environment,
     scopes: row.scopes,
     status: deriveKeyStatus(row, now),
@@ -327,7 +328,7 @@ export async function updateKey(
       targetType: "key",
       targetId: id,
       keyId: id,
-      fingerprint: row.hash.slice(0, 8),
+      fingerprint: fingerprintOf(row.hash),
       metadata: { changed: Object.keys(input).sort() },
     });
     return toPublicKey(row);
@@ -381,7 +382,7 @@ export async function rotateKey(
       targetType: "key",
       targetId: old.id,
       keyId: old.id,
-      fingerprint: old.hash.slice(0, 8),
+      fingerprint: fingerprintOf(old.hash),
       metadata: {
         newKeyId: row.id,
         newFingerprint: generated.fingerprint,
@@ -421,7 +422,7 @@ export async function revokeKey(
       targetType: "key",
       targetId: id,
       keyId: id,
-      fingerprint: row.hash.slice(0, 8),
+      fingerprint: fingerprintOf(row.hash),
       reason,
     });
     return toPublicKey(row);

@@ -1,4 +1,4 @@
-import { hashKey, KeywardError } from "@keyward/auth-core";
+import { fingerprintOf, hashKey, KeywardError } from "@keyward/auth-core";
 import {
   type Actor,
   appendAuditEvents,
@@ -114,7 +114,7 @@ export async function importKeys(
             targetType: "key",
             targetId: row.id,
             keyId: row.id,
-            fingerprint: row.hash.slice(0, 8),
+            fingerprint: fingerprintOf(row.hash),
             metadata: { name: row.name, environment: row.environment, scopes: row.scopes },
           })),
         );
