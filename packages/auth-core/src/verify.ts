@@ -102,11 +102,15 @@ export interface VerifierStats {
   storeQueries: number;
 }
 
-/** What a cache hit needs, computed once per store read instead of once per request. */
-interface KnownKey {
+/** What the checks after the cache step need about a key. */
+export interface CheckableKey {
   key: KeyRecord;
   fingerprint: string;
   allowsIp: IpMatcher;
+}
+
+/** What a cache hit needs, computed once per store read instead of once per request. */
+interface KnownKey extends CheckableKey {
   /** When a use should start a background re-read (verifier clock); Infinity once one has started. */
   refreshAt: number;
   /** When the entry stops answering (verifier clock). */
@@ -166,17 +170,30 @@ export class KeyVerifier {
     this.#unknown = new LRUCache<string, number>({ max });
   }
 
-  async verify(rawKey: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
-    if (!isWellFormedKey(rawKey)) return MALFORMED;
+  verify(rawKey: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
+    if (!isWellFormedKey(rawKey)) return Promise.resolve(MALFORMED);
     const hash = hashKey(rawKey);
 
-    let now = this.#now();
-    let known = this.#fromCache(hash, now);
+    const now = this.#now();
+    const known = this.#fromCache(hash, now);
     if (known === undefined) {
-      known = await this.#load(hash);
-      now = this.#now();
-    } else if (known !== null && known.refreshAt <= now) this.#refreshInBackground(hash, known);
-    if (known === null) return NOT_FOUND;
+      return this.#load(hash).then((loaded) => (loaded === null ? NOT_FOUND : this.check(loaded, opts)));
+    }
+    if (known === null) return Promise.resolve(NOT_FOUND);
+    if (known.refreshAt <= now) this.#refreshInBackground(hash, known);
+    return this.check(known, opts, now);
+  }
+
+  /**
+   * The checks after the cache step (status, expiry, IP, scopes, rate limit), with the usage count
+   * of the outcome. `verify` runs them on the key it found; the API runs them on the key behind a
+   * token, whose granted scopes (`scopes`) may be fewer than the key's.
+   */
+  async check(
+    known: CheckableKey,
+    opts: VerifyOptions & { scopes?: readonly string[] } = {},
+    now = this.#now(),
+  ): Promise<VerifyResult> {
     const { key } = known;
 
     if (key.revokedAt !== null) return this.#refuse(known, "REVOKED", opts.ip);
@@ -191,7 +208,7 @@ export class KeyVerifier {
     }
 
     if (opts.requiredScopes !== undefined && opts.requiredScopes.length > 0) {
-      const missing = missingScopes(key.scopes, opts.requiredScopes);
+      const missing = missingScopes(opts.scopes ?? key.scopes, opts.requiredScopes);
       if (missing.length > 0) return this.#refuse(known, "INSUFFICIENT_SCOPE", opts.ip, { missing });
     }
 
@@ -353,7 +370,7 @@ export class KeyVerifier {
   }
 
   #refuse(
-    known: KnownKey,
+    known: CheckableKey,
     code: Exclude<VerifyCode, "VALID" | "MALFORMED" | "NOT_FOUND">,
     ip: string | undefined,
     extra?: { missing?: string[]; ratelimit?: RateLimitDecision },

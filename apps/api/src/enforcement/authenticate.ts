@@ -9,15 +9,11 @@
 import fastifyCookie from "@fastify/cookie";
 import {
   type Environment,
-  isReached,
   type KeyRecord,
   type KeyVerifier,
   KeywardError,
   missingScopes,
-  type RateLimitDecision,
-  type RateLimiter,
   scopeGrants,
-  type UsageRecorder,
   type VerifyResult,
 } from "@keyward/auth-core";
 import { type Db, findMembership } from "@keyward/db";
@@ -187,38 +183,10 @@ export interface AuthenticateDeps {
   throttle: FailedAuthThrottle;
   tokens: TokenService;
   keyStates: KeyStates;
-  rateLimiter: RateLimiter;
-  usage: UsageRecorder;
 }
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
-  const { db, verifier, throttle, tokens, keyStates, rateLimiter, usage } = deps;
-
-  /** The verifier's checks after its cache step, for the key behind a token (same order, same usage counts). */
-  async function checkKeyBehindToken(
-    known: KnownKey,
-    scopes: readonly string[],
-    required: readonly string[],
-    ip: string,
-  ): Promise<VerifyResult> {
-    const { key, fingerprint } = known;
-    const refuse = (code: Exclude<VerifyResult["code"], "VALID">, ratelimit?: RateLimitDecision): VerifyResult => {
-      usage.record(key, code, ip);
-      return { valid: false, code, key, fingerprint, ...(ratelimit ? { ratelimit } : {}) };
-    };
-    if (key.revokedAt !== null) return refuse("REVOKED");
-    const now = Date.now();
-    if (isReached(key.expiresAt, now) || isReached(key.graceEndsAt, now)) return refuse("EXPIRED");
-    if (key.ipAllowlist.length > 0 && !known.allowsIp(ip)) return refuse("IP_NOT_ALLOWED");
-    if (missingScopes(scopes, required).length > 0) return refuse("INSUFFICIENT_SCOPE");
-    let ratelimit: RateLimitDecision | undefined;
-    if (key.rateLimit !== null) {
-      ratelimit = await rateLimiter.consume(key);
-      if (!ratelimit.allowed) return refuse("RATE_LIMITED", ratelimit);
-    }
-    usage.record(key, "VALID", ip);
-    return { valid: true, code: "VALID", key, fingerprint, ...(ratelimit ? { ratelimit } : {}) };
-  }
+  const { db, verifier, throttle, tokens, keyStates } = deps;
 
   async function authenticateJwt(
     request: FastifyRequest,
@@ -274,7 +242,8 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
     const scopes = token.scopes.filter((s) => scopeGrants(current, s));
     let result: VerifyResult;
     try {
-      result = await checkKeyBehindToken(known, scopes, required, request.ip);
+      // The verifier's own checks after its cache step, on the key behind the token and its granted scopes.
+      result = await verifier.check(known, { requiredScopes: required, ip: request.ip, scopes });
     } catch (error) {
       return void unavailable(request, reply, error);
     }
