@@ -460,13 +460,22 @@ export interface AlertCount {
   count: number;
 }
 
-/** Adds one replica's counts in one statement. */
+/**
+ * Adds one replica's counts in one statement. Counts of rules deleted since they were counted are
+ * dropped here: the join keeps only rules that exist, and FOR KEY SHARE holds them until the insert
+ * is done (a concurrent delete waits, or has committed and the row is skipped), so one deleted rule
+ * can never make the foreign key refuse the whole batch.
+ */
 export async function addAlertCounts(db: Db, counts: readonly AlertCount[]): Promise<void> {
   if (counts.length === 0) return;
   await db.$executeRaw`
     INSERT INTO alert_counters (rule_id, subject, bucket, count)
-    SELECT * FROM unnest(${counts.map((c) => c.ruleId)}::uuid[], ${counts.map((c) => c.subject)}::text[],
-                         ${counts.map((c) => c.bucket)}::bigint[], ${counts.map((c) => c.count)}::int[])
+    SELECT c.rule_id, c.subject, c.bucket, c.count
+    FROM unnest(${counts.map((c) => c.ruleId)}::uuid[], ${counts.map((c) => c.subject)}::text[],
+                ${counts.map((c) => c.bucket)}::bigint[], ${counts.map((c) => c.count)}::int[])
+           AS c(rule_id, subject, bucket, count)
+    JOIN alert_rules r ON r.id = c.rule_id
+    FOR KEY SHARE OF r
     ON CONFLICT (rule_id, subject, bucket) DO UPDATE SET count = alert_counters.count + EXCLUDED.count`;
 }
 
