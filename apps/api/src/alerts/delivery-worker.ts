@@ -12,6 +12,7 @@ import {
   webhookSecretPurpose,
 } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
+import type { UserUrlClient } from "../outbound/user-url-client";
 import type { AlertMailer } from "./mailer";
 import { SIGNATURE_HEADER, signWebhook } from "./signature";
 
@@ -23,6 +24,8 @@ export interface DeliveryWorkerOptions {
   db: Db;
   box: SecretBox;
   mailer: AlertMailer | null;
+  /** Every webhook goes out through it: refuses addresses inside the operator's network. */
+  http: UserUrlClient;
   log: FastifyBaseLogger;
   retryBaseMs: number;
   maxAttempts: number;
@@ -120,28 +123,31 @@ export class DeliveryWorker {
         permanent: true,
       };
     const body = JSON.stringify(delivery.payload);
-    try {
-      const response = await fetch(channel.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "Keyward-Alerts/1",
-          [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(Date.now() / 1000)),
-          "Keyward-Alert-Id": delivery.alertId,
-          "Keyward-Delivery-Attempt": String(delivery.attempt),
-        },
-        body,
-        // A redirect could carry the signed body somewhere the rule does not name.
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.#opts.webhookTimeoutMs),
-      });
-      await response.body?.cancel().catch(() => {});
-      return response.ok
-        ? { ok: true, responseStatus: response.status }
-        : { ok: false, responseStatus: response.status, error: `HTTP ${response.status}` };
-    } catch (err) {
-      const error = err as Error & { cause?: { code?: string } };
-      return { ok: false, error: error.name === "TimeoutError" ? "Timed out" : (error.cause?.code ?? error.message) };
+    // Redirects are not followed: one could carry the signed body somewhere the rule does not name.
+    const result = await this.#opts.http.send(channel.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Keyward-Alerts/1",
+        [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(Date.now() / 1000)),
+        "Keyward-Alert-Id": delivery.alertId,
+        "Keyward-Delivery-Attempt": String(delivery.attempt),
+      },
+      body,
+      timeoutMs: this.#opts.webhookTimeoutMs,
+    });
+    switch (result.kind) {
+      case "response": {
+        const ok = result.status >= 200 && result.status < 300;
+        return ok
+          ? { ok: true, responseStatus: result.status }
+          : { ok: false, responseStatus: result.status, error: `HTTP ${result.status}` };
+      }
+      case "refused":
+        // Retrying would only probe the same address again.
+        return { ok: false, error: `Refused: ${result.reason}`, permanent: true };
+      case "failed":
+        return { ok: false, error: result.error };
     }
   }
 
