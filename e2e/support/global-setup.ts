@@ -37,7 +37,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const webUrl = `http://127.0.0.1:${webPort}`;
     // The API and the dashboard seal secrets (the guard's) with one key; journeys read it to start a guard.
     process.env.KEYWARD_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
-    const baseEnv = { ...process.env, DATABASE_URL: database.url, KEYWARD_WEB_DIST_DIR: WEB_DIST_DIR };
+    const baseEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      KEYWARD_WEB_DIST_DIR: WEB_DIST_DIR,
+      // The alert journey's webhook receiver listens on a loopback port it picks itself.
+      KEYWARD_WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+    };
 
     if (process.env.E2E_SKIP_BUILD !== "1") {
       console.log(`[e2e] building the dashboard into apps/web/${WEB_DIST_DIR} …`);

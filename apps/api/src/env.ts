@@ -1,4 +1,5 @@
 // The only place the API and the CLI read process.env; everything else receives an Env.
+import { parseAllowedHosts } from "@keyward/auth-core";
 import { z } from "zod";
 import { KEYWARD_ISSUER } from "./auth/claims";
 import { decodeEncryptionKey } from "./auth/encryption";
@@ -50,6 +51,18 @@ const envSchema = z.object({
   ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Webhook hosts allowed although not public (comma-separated `host` or `host:port`): local receivers, tests. */
+  KEYWARD_WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseAllowedHosts(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Bearer token for `GET /metrics`; unset or empty, the route does not exist. */
   KEYWARD_METRICS_TOKEN: z.preprocess(
     (v) => (v === "" ? undefined : v),

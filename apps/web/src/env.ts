@@ -27,6 +27,8 @@ const schema = z.object({
   // Email for member invites and the alert rule form's check (the API sends alert emails with its own SMTP_URL).
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),
+  // Webhook hosts a rule may name although not public: the API's value (read by the alert rule form's actions).
+  KEYWARD_WEBHOOK_ALLOW_HOSTS: z.string().optional(),
   // How long failed logins are remembered (src/server/login-throttle.ts); the e2e run shortens it.
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce
     .number()
@@ -47,6 +49,7 @@ const parsed = schema.safeParse({
   KEYWARD_ENCRYPTION_KEY: process.env.KEYWARD_ENCRYPTION_KEY || undefined,
   SMTP_URL: process.env.SMTP_URL || undefined,
   ALERT_EMAIL_FROM: process.env.ALERT_EMAIL_FROM || undefined,
+  KEYWARD_WEBHOOK_ALLOW_HOSTS: process.env.KEYWARD_WEBHOOK_ALLOW_HOSTS || undefined,
 });
 
 if (!parsed.success) {

@@ -59,7 +59,7 @@ const rule = (overrides: Record<string, unknown> = {}) =>
     windowSeconds: 60,
     cooldownSeconds: 600,
     channels: [
-      { type: "webhook", url: "http://127.0.0.1:9/hook", secret: SECRET },
+      { type: "webhook", url: "https://hooks.example.com/hook", secret: SECRET },
       { type: "email", to: ["ops@acme.test"] },
     ],
     ...overrides,
@@ -70,7 +70,7 @@ describe("alert rules", () => {
     const created = await createAlertRule(db, companyId, rule(), system, box);
     expect(created.channels[0]).toEqual({
       type: "webhook",
-      url: "http://127.0.0.1:9/hook",
+      url: "https://hooks.example.com/hook",
       secret: null,
       secretSet: true,
     });
@@ -89,7 +89,7 @@ describe("alert rules", () => {
       db,
       companyId,
       created.id,
-      { name: "Renamed", channels: [{ type: "webhook", url: "http://127.0.0.1:9/hook", secret: null }] },
+      { name: "Renamed", channels: [{ type: "webhook", url: "https://hooks.example.com/hook", secret: null }] },
       system,
       box,
     );
@@ -102,7 +102,7 @@ describe("alert rules", () => {
         db,
         companyId,
         created.id,
-        { channels: [{ type: "webhook", url: "http://127.0.0.1:9/other" }] },
+        { channels: [{ type: "webhook", url: "https://hooks.example.com/other" }] },
         system,
         box,
       ),
@@ -212,7 +212,7 @@ describe("deliveries", () => {
     const created = await createAlertRule(
       db,
       companyId,
-      rule({ channels: [{ type: "webhook", url: "http://127.0.0.1:9/only", secret: SECRET }] }),
+      rule({ channels: [{ type: "webhook", url: "https://hooks.example.com/only", secret: SECRET }] }),
       system,
       box,
     );
@@ -232,7 +232,7 @@ describe("deliveries", () => {
     expect(mine).toHaveLength(1);
     const delivery = mine[0];
     if (!delivery) throw new Error("no delivery");
-    expect(delivery.channel).toMatchObject({ type: "webhook", url: "http://127.0.0.1:9/only" });
+    expect(delivery.channel).toMatchObject({ type: "webhook", url: "https://hooks.example.com/only" });
 
     await recordDeliveryOutcome(db, delivery, {
       ok: false,
@@ -253,7 +253,7 @@ describe("interrupted deliveries", () => {
     const created = await createAlertRule(
       db,
       companyId,
-      rule({ channels: [{ type: "webhook", url: "http://127.0.0.1:9/stale", secret: SECRET }] }),
+      rule({ channels: [{ type: "webhook", url: "https://hooks.example.com/stale", secret: SECRET }] }),
       system,
       box,
     );

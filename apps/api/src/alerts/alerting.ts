@@ -14,6 +14,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { resolveEncryptionKey } from "../auth/encryption";
 import type { Env } from "../env";
+import { UserUrlClient } from "../outbound/user-url-client";
 import { DeliveryWorker } from "./delivery-worker";
 import { AlertDetector } from "./detector";
 import { ExpiryJob } from "./expiry-job";
@@ -48,6 +49,7 @@ export class Alerting {
       db,
       box: this.box,
       mailer: this.mailer,
+      http: new UserUrlClient({ allowed: env.KEYWARD_WEBHOOK_ALLOW_HOSTS }),
       log,
       retryBaseMs: env.ALERT_RETRY_BASE_MS,
       maxAttempts: env.ALERT_MAX_ATTEMPTS,

@@ -18,6 +18,8 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   h = await startHarness({
     SMTP_URL: smtp.url,
+    // The receiver is on loopback, which webhooks may reach only when the operator allows it.
+    KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
     ALERT_FLUSH_INTERVAL_MS: "100",
     ALERT_RULES_POLL_MS: "200",
     ALERT_EXPIRY_INTERVAL_MS: "200",

@@ -3,6 +3,10 @@
 // and on failure queues the next attempt ALERT_RETRY_BASE_MS × 2^(attempt-1) later, up to
 // ALERT_MAX_ATTEMPTS. Being rows, retries survive a restart; the worker polls, and is woken at once
 // when this replica fires an alert. Logs and rows name the target URL or addresses, never a secret.
+//
+// Fair to companies: up to MAX_IN_FLIGHT attempts run at once, at most PER_COMPANY of them for one
+// company, taken round-robin by company; a finished attempt frees its slot at once (no batch waits
+// for its slowest receiver), so one company's slow webhooks never delay another company's.
 import {
   claimDueDeliveries,
   type Db,
@@ -12,10 +16,14 @@ import {
   webhookSecretPurpose,
 } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
+import type { UserUrlClient } from "../outbound/user-url-client";
 import type { AlertMailer } from "./mailer";
 import { SIGNATURE_HEADER, signWebhook } from "./signature";
 
-const BATCH = 20;
+/** Attempts this replica sends at once. */
+const MAX_IN_FLIGHT = 32;
+/** Attempts of one company this replica sends at once: its slow receivers hold no more slots than this. */
+const PER_COMPANY = 4;
 /** An attempt left `sending` this long was interrupted (the process died mid-send) and is tried again. */
 const STALE_SENDING_MS = 5 * 60_000;
 
@@ -23,6 +31,8 @@ export interface DeliveryWorkerOptions {
   db: Db;
   box: SecretBox;
   mailer: AlertMailer | null;
+  /** Every webhook goes out through it: refuses addresses inside the operator's network. */
+  http: UserUrlClient;
   log: FastifyBaseLogger;
   retryBaseMs: number;
   maxAttempts: number;
@@ -39,6 +49,10 @@ export class DeliveryWorker {
   #done = 0;
   #stopped = false;
   #recoveredAt = 0;
+  /** Attempts being sent, per company. */
+  readonly #inFlight = new Map<string, number>();
+  #sending = 0;
+  readonly #sends = new Set<Promise<void>>();
 
   constructor(opts: DeliveryWorkerOptions) {
     this.#opts = opts;
@@ -60,24 +74,52 @@ export class DeliveryWorker {
     }
   }
 
+  /** Starts as many due attempts as there are free slots; does not wait for them to finish. */
   async #pass(): Promise<void> {
     const upTo = this.#requested;
     try {
-      while ((await this.#runBatch()) === BATCH && !this.#stopped) {}
+      while (!this.#stopped && this.#sending < MAX_IN_FLIGHT) {
+        const room = MAX_IN_FLIGHT - this.#sending;
+        if ((await this.#claim(room)) < room) break;
+      }
     } catch (err) {
       this.#opts.log.warn({ err: (err as Error).message }, "alert delivery pass failed");
     }
     this.#done = upTo;
   }
 
-  async #runBatch(): Promise<number> {
+  async #claim(room: number): Promise<number> {
     // Interrupted attempts are rare: looked for once a minute, not on every poll.
     const now = Date.now();
     const recover = now - this.#recoveredAt >= 60_000;
     if (recover) this.#recoveredAt = now;
-    const due = await claimDueDeliveries(this.#opts.db, BATCH, recover ? STALE_SENDING_MS : null);
-    await Promise.all(due.map((d) => this.#deliver(d)));
+    const due = await claimDueDeliveries(this.#opts.db, room, recover ? STALE_SENDING_MS : null, {
+      perCompany: PER_COMPANY,
+      inFlight: this.#inFlight,
+    });
+    for (const delivery of due) this.#start(delivery);
     return due.length;
+  }
+
+  #start(delivery: DueDelivery): void {
+    const company = delivery.companyId;
+    this.#inFlight.set(company, (this.#inFlight.get(company) ?? 0) + 1);
+    this.#sending++;
+    const send: Promise<void> = this.#deliver(delivery)
+      .catch((err: Error) =>
+        // The row stays `sending` and is taken again once stale.
+        this.#opts.log.warn({ err: err.message, alertId: delivery.alertId }, "alert delivery not recorded"),
+      )
+      .finally(() => {
+        const left = (this.#inFlight.get(company) ?? 1) - 1;
+        if (left > 0) this.#inFlight.set(company, left);
+        else this.#inFlight.delete(company);
+        this.#sending--;
+        this.#sends.delete(send);
+        // A slot is free: this company's next attempt, or another's, may go now.
+        if (!this.#stopped) void this.kick();
+      });
+    this.#sends.add(send);
   }
 
   async #deliver(delivery: DueDelivery): Promise<void> {
@@ -120,34 +162,39 @@ export class DeliveryWorker {
         permanent: true,
       };
     const body = JSON.stringify(delivery.payload);
-    try {
-      const response = await fetch(channel.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "Keyward-Alerts/1",
-          [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(Date.now() / 1000)),
-          "Keyward-Alert-Id": delivery.alertId,
-          "Keyward-Delivery-Attempt": String(delivery.attempt),
-        },
-        body,
-        // A redirect could carry the signed body somewhere the rule does not name.
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.#opts.webhookTimeoutMs),
-      });
-      await response.body?.cancel().catch(() => {});
-      return response.ok
-        ? { ok: true, responseStatus: response.status }
-        : { ok: false, responseStatus: response.status, error: `HTTP ${response.status}` };
-    } catch (err) {
-      const error = err as Error & { cause?: { code?: string } };
-      return { ok: false, error: error.name === "TimeoutError" ? "Timed out" : (error.cause?.code ?? error.message) };
+    // Redirects are not followed: one could carry the signed body somewhere the rule does not name.
+    const result = await this.#opts.http.send(channel.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Keyward-Alerts/1",
+        [SIGNATURE_HEADER]: signWebhook(body, secret, Math.floor(Date.now() / 1000)),
+        "Keyward-Alert-Id": delivery.alertId,
+        "Keyward-Delivery-Attempt": String(delivery.attempt),
+      },
+      body,
+      timeoutMs: this.#opts.webhookTimeoutMs,
+    });
+    switch (result.kind) {
+      case "response": {
+        const ok = result.status >= 200 && result.status < 300;
+        return ok
+          ? { ok: true, responseStatus: result.status }
+          : { ok: false, responseStatus: result.status, error: `HTTP ${result.status}` };
+      }
+      case "refused":
+        // Retrying would only probe the same address again.
+        return { ok: false, error: `Refused: ${result.reason}`, permanent: true };
+      case "failed":
+        return { ok: false, error: result.error };
     }
   }
 
+  /** Waits for the attempts in flight (each ends within the webhook timeout). */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#running;
+    await Promise.all([...this.#sends]);
   }
 }

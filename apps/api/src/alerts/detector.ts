@@ -32,6 +32,8 @@ interface Slot {
   count: number;
   /** The key counted last: named in a company-wide alert. */
   lastKeyId: string;
+  /** Flushes the database refused this slot's count in. */
+  failures: number;
 }
 
 /** Buckets older than the longest window (a day) plus an hour are dropped, every this many flushes. */
@@ -40,6 +42,9 @@ const KEEP_BUCKETS_SECONDS = 86_400 + 3_600;
 
 /** Most (key, ip) pairs remembered per process before the memory is cleared (the database still decides). */
 const MAX_REMEMBERED_PAIRS = 100_000;
+
+/** Flushes a count is tried in before it is dropped: a batch the database keeps refusing must not be carried forever. */
+const MAX_FLUSH_TRIES = 3;
 
 export class AlertDetector implements AlertObserver {
   readonly #db: Db;
@@ -107,7 +112,7 @@ export class AlertDetector implements AlertObserver {
       return;
     }
     if (slot !== undefined) this.#closed.push(slot);
-    this.#slots.set(rule.id, { rule, bucket, count: 1, lastKeyId: key.id });
+    this.#slots.set(rule.id, { rule, bucket, count: 1, lastKeyId: key.id, failures: 0 });
   }
 
   #seeIp(key: KeyRecord, ip: string): void {
@@ -177,8 +182,20 @@ export class AlertDetector implements AlertObserver {
     try {
       await addAlertCounts(this.#db, [...merged.values()]);
     } catch (err) {
-      // Kept for the next flush: a database blip must not hide an incident.
-      this.#closed.push(...slots);
+      // Kept for the next flush, a few times: a database blip must not hide an incident.
+      const kept = slots.filter((s) => ++s.failures < MAX_FLUSH_TRIES);
+      this.#closed.push(...kept);
+      if (kept.length < slots.length) {
+        const dropped = slots.filter((s) => s.failures >= MAX_FLUSH_TRIES);
+        this.#log.error(
+          {
+            err: (err as Error).message,
+            rules: [...new Set(dropped.map((s) => s.rule.id))],
+            count: dropped.reduce((n, s) => n + s.count, 0),
+          },
+          `alert counts dropped after ${MAX_FLUSH_TRIES} failed flushes`,
+        );
+      }
       throw err;
     }
     const now = this.#now();

@@ -29,6 +29,8 @@ beforeAll(async () => {
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     SMTP_URL: smtp.url,
+    // The receiver is on loopback, which webhooks may reach only when the operator allows it.
+    KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
     TRUST_PROXY: "true",
     ALERT_FLUSH_INTERVAL_MS: "150",
     ALERT_RULES_POLL_MS: "200",

@@ -1,6 +1,7 @@
 // The shapes of alert-rule requests (SPEC §6), shared by the API (validation and OpenAPI) and the
 // dashboard's rule form. Which fields a rule needs depends on its kind, so the checks that span
 // fields live in one refinement used by create and by update (on the merged rule).
+import { type AllowedHosts, NO_ALLOWED_HOSTS, outboundTargetProblem } from "@keyward/auth-core";
 import { z } from "zod";
 
 export const ALERT_KINDS = ["request_spike", "auth_failures", "new_ip", "expiring", "rate_limited"] as const;
@@ -72,7 +73,7 @@ export function ruleShapeIssues(rule: RuleShape): { path: string[]; message: str
   return issues;
 }
 
-export const createAlertRuleInputSchema = z
+const createRuleSchema = z
   .strictObject({
     ...ruleFields,
     cooldownSeconds: ruleFields.cooldownSeconds.default(600),
@@ -85,9 +86,9 @@ export const createAlertRuleInputSchema = z
         ctx.addIssue({ code: "custom", path: ["channels", i, "secret"], message: "A webhook needs a secret" });
     });
   });
-export type CreateAlertRuleInput = z.output<typeof createAlertRuleInputSchema>;
+export type CreateAlertRuleInput = z.output<typeof createRuleSchema>;
 
-export const updateAlertRuleInputSchema = z
+const updateRuleSchema = z
   .strictObject({
     name: ruleFields.name.optional(),
     kind: ruleFields.kind.optional(),
@@ -101,7 +102,38 @@ export const updateAlertRuleInputSchema = z
     channels: ruleFields.channels.optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: "Send at least one field to change" });
-export type UpdateAlertRuleInput = z.output<typeof updateAlertRuleInputSchema>;
+export type UpdateAlertRuleInput = z.output<typeof updateRuleSchema>;
+
+/** Issues for webhooks that name an address inside the operator's network, unless the operator allowed the host. */
+function webhookTargetIssues(channels: readonly AlertChannelInput[] | undefined, allowed: AllowedHosts) {
+  const issues: { code: "custom"; path: (string | number)[]; message: string }[] = [];
+  channels?.forEach((channel, i) => {
+    if (channel.type !== "webhook") return;
+    const problem = outboundTargetProblem(new URL(channel.url), allowed);
+    if (problem) issues.push({ code: "custom", path: ["channels", i, "url"], message: problem });
+  });
+  return issues;
+}
+
+/**
+ * The create and update schemas with the operator's KEYWARD_WEBHOOK_ALLOW_HOSTS applied: a webhook
+ * may not name a loopback, private, link-local or metadata address, or a local name, unless its host
+ * is allowed. The delivery worker checks again after DNS (apps/api/src/outbound).
+ */
+export function alertRuleInputSchemas(allowed: AllowedHosts) {
+  return {
+    create: createRuleSchema.superRefine((rule, ctx) => {
+      for (const issue of webhookTargetIssues(rule.channels, allowed)) ctx.addIssue(issue);
+    }),
+    update: updateRuleSchema.superRefine((rule, ctx) => {
+      for (const issue of webhookTargetIssues(rule.channels, allowed)) ctx.addIssue(issue);
+    }),
+  };
+}
+
+/** The schemas where no host is allowed beyond the public ones. */
+export const { create: createAlertRuleInputSchema, update: updateAlertRuleInputSchema } =
+  alertRuleInputSchemas(NO_ALLOWED_HOSTS);
 
 export const listAlertRulesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -460,13 +460,22 @@ export interface AlertCount {
   count: number;
 }
 
-/** Adds one replica's counts in one statement. */
+/**
+ * Adds one replica's counts in one statement. Counts of rules deleted since they were counted are
+ * dropped here: the join keeps only rules that exist, and FOR KEY SHARE holds them until the insert
+ * is done (a concurrent delete waits, or has committed and the row is skipped), so one deleted rule
+ * can never make the foreign key refuse the whole batch.
+ */
 export async function addAlertCounts(db: Db, counts: readonly AlertCount[]): Promise<void> {
   if (counts.length === 0) return;
   await db.$executeRaw`
     INSERT INTO alert_counters (rule_id, subject, bucket, count)
-    SELECT * FROM unnest(${counts.map((c) => c.ruleId)}::uuid[], ${counts.map((c) => c.subject)}::text[],
-                         ${counts.map((c) => c.bucket)}::bigint[], ${counts.map((c) => c.count)}::int[])
+    SELECT c.rule_id, c.subject, c.bucket, c.count
+    FROM unnest(${counts.map((c) => c.ruleId)}::uuid[], ${counts.map((c) => c.subject)}::text[],
+                ${counts.map((c) => c.bucket)}::bigint[], ${counts.map((c) => c.count)}::int[])
+           AS c(rule_id, subject, bucket, count)
+    JOIN alert_rules r ON r.id = c.rule_id
+    FOR KEY SHARE OF r
     ON CONFLICT (rule_id, subject, bucket) DO UPDATE SET count = alert_counters.count + EXCLUDED.count`;
 }
 
@@ -568,25 +577,46 @@ export interface DueDelivery {
   channel: StoredChannel | null;
 }
 
+/** How many attempts each company may have in flight, and how many this worker has now. */
+export interface DeliveryFairness {
+  perCompany: number;
+  inFlight: ReadonlyMap<string, number>;
+}
+
 /**
- * Takes up to `limit` due attempts for this worker: marked `sending` in the statement that picks
- * them, and skipped by other replicas' workers (FOR UPDATE SKIP LOCKED on PostgreSQL; PGlite runs
- * statements one at a time). With `staleMs`, an attempt left `sending` that long (its process died
- * mid-send) is made due again first.
+ * Takes up to `limit` due attempts for this worker, marked `sending` in the statement that picks
+ * them. Round-robin by company: every company's oldest due attempt comes before anyone's second,
+ * and a company never gets more than `fairness.perCompany` in flight here, so one company's slow
+ * receivers cannot take every slot. The UPDATE checks `status = 'pending'` again on the row it
+ * locks, so when two replicas pick the same attempt only the first one gets it. With `staleMs`, an
+ * attempt left `sending` that long (its process died mid-send) is made due again first.
  */
-export async function claimDueDeliveries(db: Db, limit: number, staleMs: number | null): Promise<DueDelivery[]> {
+export async function claimDueDeliveries(
+  db: Db,
+  limit: number,
+  staleMs: number | null,
+  fairness: DeliveryFairness = { perCompany: limit, inFlight: new Map() },
+): Promise<DueDelivery[]> {
   if (staleMs !== null)
     await db.$executeRaw`
     UPDATE alert_deliveries SET status = 'pending'
     WHERE status = 'sending' AND attempted_at < now() - make_interval(secs => ${staleMs / 1000})`;
+  const busy = [...fairness.inFlight];
   const claimed = await db.$queryRaw<{ id: string }[]>`
     UPDATE alert_deliveries SET status = 'sending', attempted_at = now()
-    WHERE id IN (
-      SELECT id FROM alert_deliveries
-      WHERE status = 'pending' AND next_attempt_at <= now()
-      ORDER BY next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
+    WHERE status = 'pending' AND id IN (
+      SELECT id FROM (
+        SELECT d.id, d.next_attempt_at,
+               row_number() OVER (PARTITION BY a.company_id ORDER BY d.next_attempt_at, d.id)
+                 + coalesce(busy.n, 0) AS place
+        FROM alert_deliveries d
+        JOIN alerts a ON a.id = d.alert_id
+        LEFT JOIN unnest(${busy.map(([company]) => company)}::uuid[], ${busy.map(([, n]) => n)}::int[])
+               AS busy(company_id, n) ON busy.company_id = a.company_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now()) ranked
+      WHERE place <= ${fairness.perCompany}
+      ORDER BY place, next_attempt_at
+      LIMIT ${limit})
     RETURNING id::text AS id`;
   if (claimed.length === 0) return [];
   const rows = await db.alertDelivery.findMany({

@@ -1,4 +1,4 @@
-import { createAlertRule, createAlertRuleInputSchema } from "@keyward/db";
+import { alertRuleInputSchemas, createAlertRule } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
 import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";
@@ -6,8 +6,10 @@ import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";
 /**
  * `POST /v1/alert-rules`: a rule as SPEC §6 shows it. Webhook secrets are sealed before they are
  * stored and never returned (`secret: null, secretSet: true`); every replica picks the rule up.
+ * A webhook inside the operator's network is a 400 unless KEYWARD_WEBHOOK_ALLOW_HOSTS names its host.
  */
 export const createAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, env, alerts }) => {
+  const ruleSchemas = alertRuleInputSchemas(env.KEYWARD_WEBHOOK_ALLOW_HOSTS);
   app.post(
     "/v1/alert-rules",
     {
@@ -15,7 +17,7 @@ export const createAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (ap
       schema: {
         tags: ["alerts"],
         summary: "Create an alert rule",
-        body: createAlertRuleInputSchema,
+        body: ruleSchemas.create,
         response: { 201: publicAlertRuleSchema },
       },
     },

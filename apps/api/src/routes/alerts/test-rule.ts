@@ -3,13 +3,20 @@ import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";
+import { CompanyQuota } from "../../enforcement/company-quota";
+import { sendError } from "../../errors";
 import { alertPayloadSchema } from "./schemas";
+
+/** Test alerts a company may send per minute: each one calls its webhooks. */
+export const TEST_ALERTS_PER_MINUTE = 5;
 
 /**
  * `POST /v1/alert-rules/:id/test`: fires a test alert (`test: true`) through the rule's channels,
  * outside its cooldown, so a receiver's signature check can be tried end to end. 202: delivery is async.
+ * Limited per company (all replicas together with Redis): 429 after TEST_ALERTS_PER_MINUTE a minute.
  */
-export const testAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, alerts }) => {
+export const testAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, redis, alerts }) => {
+  const quota = new CompanyQuota({ redis, name: "test-alert", points: TEST_ALERTS_PER_MINUTE, windowSeconds: 60 });
   app.post(
     "/v1/alert-rules/:id/test",
     {
@@ -22,6 +29,19 @@ export const testAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app,
       },
     },
     async (request, reply) => {
+      const taken = await quota.take(companyOf(request));
+      reply.header("RateLimit-Limit", taken.limit);
+      reply.header("RateLimit-Remaining", taken.remaining);
+      reply.header("RateLimit-Reset", taken.resetSeconds);
+      if (!taken.allowed) {
+        reply.header("Retry-After", taken.resetSeconds);
+        return sendError(
+          reply,
+          new KeywardError("RATE_LIMITED", `At most ${TEST_ALERTS_PER_MINUTE} test alerts a minute`, {
+            retryAfterSeconds: taken.resetSeconds,
+          }),
+        );
+      }
       const rule = await getAlertRule(db, companyOf(request), request.params.id);
       const now = new Date();
       const fired = await alerts.fire({

@@ -1,4 +1,4 @@
-import { alertRuleIdParamsSchema, updateAlertRule, updateAlertRuleInputSchema } from "@keyward/db";
+import { alertRuleIdParamsSchema, alertRuleInputSchemas, updateAlertRule } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
 import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";
@@ -6,8 +6,10 @@ import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";
 /**
  * `PATCH /v1/alert-rules/:id`: change any field, enable or disable. A webhook channel sent without
  * a secret keeps the secret of the existing channel with the same URL (secrets are write-only).
+ * A webhook inside the operator's network is a 400 unless KEYWARD_WEBHOOK_ALLOW_HOSTS names its host.
  */
 export const updateAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, env, alerts }) => {
+  const ruleSchemas = alertRuleInputSchemas(env.KEYWARD_WEBHOOK_ALLOW_HOSTS);
   app.patch(
     "/v1/alert-rules/:id",
     {
@@ -16,7 +18,7 @@ export const updateAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (ap
         tags: ["alerts"],
         summary: "Update an alert rule",
         params: alertRuleIdParamsSchema,
-        body: updateAlertRuleInputSchema,
+        body: ruleSchemas.update,
         response: { 200: publicAlertRuleSchema },
       },
     },

@@ -1,16 +1,16 @@
 "use server";
 
+import { parseAllowedHosts } from "@keyward/auth-core";
 import {
   aesSecretBox,
+  alertRuleInputSchemas,
   createAlertRule,
-  createAlertRuleInputSchema,
   defaultDataDir,
   deleteAlertRule,
   fireAlert,
   resolveGuardEncryptionKey,
   type SecretBox,
   updateAlertRule,
-  updateAlertRuleInputSchema,
 } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -39,6 +39,9 @@ const ruleFormSchema = z.strictObject({
 export type RuleForm = z.input<typeof ruleFormSchema>;
 
 const idSchema = z.uuid();
+
+/** The API's rule schemas, with the same allowed webhook hosts (an invalid list fails here, as it does in the API). */
+const ruleSchemas = alertRuleInputSchemas(parseAllowedHosts(env.KEYWARD_WEBHOOK_ALLOW_HOSTS));
 
 export type RuleFormResult = Refusal | { ok: true; id: string };
 export type RuleChangeResult = Refusal | { ok: true; message: string };
@@ -129,13 +132,13 @@ export async function saveRuleAction(ruleId: string | null, raw: RuleForm): Prom
   const actor = await userActor(member);
   try {
     if (ruleId === null) {
-      const input = createAlertRuleInputSchema.safeParse({ ...fields, enabled: true });
+      const input = ruleSchemas.create.safeParse({ ...fields, enabled: true });
       if (!input.success) return refuse("Check the highlighted fields.", formErrors(input.error.issues, channelFields));
       const rule = await createAlertRule(db, member.companyId, input.data, actor, sealing.box);
       revalidatePath("/alerts");
       return { ok: true, id: rule.id };
     }
-    const input = updateAlertRuleInputSchema.safeParse(fields);
+    const input = ruleSchemas.update.safeParse(fields);
     if (!input.success) return refuse("Check the highlighted fields.", formErrors(input.error.issues, channelFields));
     const rule = await updateAlertRule(db, member.companyId, ruleId, input.data, actor, sealing.box);
     revalidatePath("/alerts");
