@@ -9,6 +9,7 @@
 // stripped before forwarding, and so are Keyward's own session cookies (session-cookies.ts); bodies stream both ways (the proxy hands Node streams through, it
 // never buffers a body); WebSocket upgrades pass the same check.
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import httpProxy, { type FastifyHttpProxyOptions } from "@fastify/http-proxy";
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { GUARD_TOKEN_ISSUER } from "@keyward/db";
@@ -19,7 +20,8 @@ import type { FailedAuthThrottle } from "../enforcement/failed-auth-throttle";
 import type { EnforcementPipeline } from "../enforcement/pipeline";
 import type { Env } from "../env";
 import { answerMalformedHttp, registerErrorHandlers, sendError } from "../errors";
-import { matchRoute, normalizedPath, type RouteRule } from "./route-rules";
+import { type CanonicalTarget, canonicalTarget } from "./request-path";
+import { matchRoute, type RouteRule } from "./route-rules";
 import { withoutKeywardCookies } from "./session-cookies";
 
 /** Headers that carry a credential for the guard; none of them reaches the upstream. */
@@ -91,9 +93,24 @@ function forwardCookies<T extends Record<string, unknown>>(headers: T, cookie: s
   return headers;
 }
 
+/** Each request's canonical target (request-path.ts), made once before routing, for HTTP and upgrades alike. */
+const targets = new WeakMap<IncomingMessage, CanonicalTarget>();
+
+/** The path the route rules judge: the forwarded one, decoded. */
+function judgedPath(request: FastifyRequest): string {
+  const target = targets.get(request.raw);
+  return target?.ok ? target.path : "/";
+}
+
 export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstance> {
   const { pipeline, throttle, routes, secret } = opts;
   const app = Fastify({
+    // Every later step (rules, proxy, WebSocket) sees the canonical target; a refused one is answered below.
+    rewriteUrl: (req) => {
+      const target = canonicalTarget(req.url ?? "/");
+      targets.set(req, target);
+      return target.ok ? target.url : "/";
+    },
     logger: {
       // Warnings and errors only at the default level: stdout is for the start banner.
       level: opts.env.LOG_LEVEL === "info" ? "warn" : opts.env.LOG_LEVEL,
@@ -127,8 +144,8 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     if (staticToken !== undefined) return (await guardTokenValid(staticToken, secret.current())) ? undefined : refuse();
     if (pipeline === null || managed.credential === null) return refuse();
 
-    const path = normalizedPath(request.url);
-    const rule = path === null ? null : matchRoute(routes, request.method, path);
+    const path = judgedPath(request);
+    const rule = matchRoute(routes, request.method, path);
     const required = rule?.scopes ?? [UNROUTED_SCOPE];
     let result: VerifyResult;
     try {
@@ -160,6 +177,16 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     );
   }
 
+  // A path upstreams could read in two ways is refused before anything else, credential or not.
+  app.addHook("onRequest", async (request, reply) => {
+    const target = targets.get(request.raw);
+    if (target && !target.ok) {
+      sendError(
+        reply,
+        new KeywardError("VALIDATION_FAILED", target.reason, { issues: [{ path: ["url"], message: target.reason }] }),
+      );
+    }
+  });
   app.addHook("onRequest", authenticate);
   registerErrorHandlers(app);
 
