@@ -11,14 +11,32 @@ const POOL = Symbol.for("keyward.db.pool");
 /**
  * One Prisma client over `pg` for PostgreSQL and the embedded database alike: the driver adapter
  * replaces Prisma's Rust query engine, so nothing is downloaded and both backends share one code path.
+ * `databaseUrl` may be a function, asked again for every new connection (see `clientFollowing`).
  * The pool is created here and handed to the adapter (which ends it on `$disconnect`), so the few
  * queries on the enforcement path can use it directly: see `poolOf`.
  */
-export function createDb(databaseUrl: string, opts: { maxConnections?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10 });
+export function createDb(databaseUrl: string | (() => string), opts: { maxConnections?: number } = {}): Db {
+  const max = opts.maxConnections ?? 10;
+  const pool =
+    typeof databaseUrl === "string"
+      ? new pg.Pool({ connectionString: databaseUrl, max })
+      : new pg.Pool({ max, Client: clientFollowing(databaseUrl) });
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   Object.defineProperty(db, POOL, { value: pool });
   return db;
+}
+
+/**
+ * A `pg` client class whose address is asked of `locate` for each new connection: a pool built with it
+ * follows a database that moved (the embedded one restarted on another port) as soon as the
+ * connections to the old address have failed and been dropped.
+ */
+function clientFollowing(locate: () => string): new () => pg.Client {
+  return class FollowingClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionString: locate() });
+    }
+  };
 }
 
 /**

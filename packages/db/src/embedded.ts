@@ -87,6 +87,23 @@ export async function findRunningEmbeddedDatabase(dataDir: string): Promise<Embe
   return (await canConnect(info.host, info.port)) ? info : null;
 }
 
+/**
+ * The address in `dataDir`'s server.json whenever it is asked, else the last one known: for a client
+ * that outlives a restart of `pnpm start`, which serves the same folder on a new port.
+ */
+export function followEmbeddedDatabase(dataDir: string, url: string): () => string {
+  let known = url;
+  return () => {
+    try {
+      const info = JSON.parse(readFileSync(serverFile(dataDir), "utf8")) as Partial<EmbeddedServerInfo>;
+      if (typeof info.url === "string") known = info.url;
+    } catch {
+      // No server.json (stopped) or half written: the last address fails fast and is asked again.
+    }
+    return known;
+  };
+}
+
 function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,5 +1,5 @@
 export { createDb, type Db, poolOf } from "./client";
-export { findRunningEmbeddedDatabase, resolveDatabase } from "./embedded";
+export { findRunningEmbeddedDatabase, followEmbeddedDatabase, resolveDatabase } from "./embedded";
 export type * from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
 export { defaultDataDir, workspaceRoot } from "./paths";

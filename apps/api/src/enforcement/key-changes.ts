@@ -8,6 +8,7 @@ import type { KeyVerifier } from "@keyward/auth-core";
 import { type Db, keyChangesSince } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
+import { OutageLog } from "./outage-log";
 
 const CHANNEL = "keyward:key-changes";
 // Transactions commit out of timestamp order; re-reading a window behind the newest change catches late ones.
@@ -30,9 +31,11 @@ export class KeyChangeFeed {
   #subscriber: Redis | undefined;
   #polls = 0;
   #polling = false;
+  readonly #outage: OutageLog;
 
   constructor(opts: KeyChangeFeedOptions) {
     this.#opts = opts;
+    this.#outage = new OutageLog(opts.log, "key-change feed");
   }
 
   async start(): Promise<void> {
@@ -77,8 +80,9 @@ export class KeyChangeFeed {
       if (++this.#polls % 1200 === 0) {
         await this.#opts.db.keyChange.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - RETENTION_MS) } } });
       }
+      this.#outage.succeeded();
     } catch (err) {
-      this.#opts.log.warn({ err: (err as Error).message }, "key-change poll failed");
+      this.#outage.failed(err);
     } finally {
       this.#polling = false;
     }

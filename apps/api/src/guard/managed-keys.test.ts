@@ -129,9 +129,10 @@ describe("managed keys with route rules", () => {
     expect(body.errors[0].details).toMatchObject({ required: [], path: "/admin/users" });
   });
 
-  it("403: dot segments and escapes cannot dodge a rule (/vehicles/../admin, /vehicle%73/1 as POST)", async () => {
+  it("403: dot segments and escapes cannot dodge a rule (/vehicles/../admin, /vehicle%73/1 as POST); 400 for ..%2F", async () => {
     const { secret } = await key(["vehicles:read"]);
-    expect((await fetch(`${url}/vehicles/..%2Fadmin`, { headers: bearer(secret) })).status).toBe(403);
+    // An escaped slash is refused outright (paths.test.ts): upstreams disagree on what it means.
+    expect((await fetch(`${url}/vehicles/..%2Fadmin`, { headers: bearer(secret) })).status).toBe(400);
     const raw = await import("node:http");
     const status = await new Promise<number>((resolve, reject) => {
       const req = raw.request(`${url}/vehicles/../admin`, { headers: bearer(secret) }, (res) => {

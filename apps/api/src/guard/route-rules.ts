@@ -2,7 +2,8 @@
 // `GET /vehicles/* -> vehicles:read`, first match wins. Method `*` is any method; `*` in a path is
 // any run of characters (slashes included), and `/x/*` also matches `/x` itself. A request no
 // rule matches is refused to every managed key (403): a route is opened to keys by listing it.
-// The static secret and its tokens are not subject to rules: they grant everything.
+// The static secret and its tokens are not subject to rules: they grant everything. Rules judge the
+// canonical path of request-path.ts, which is the path the upstream receives.
 import { isValidScope } from "@keyward/auth-core";
 
 export interface RouteRule {
@@ -66,26 +67,6 @@ export function parseRouteRule(input: RouteRuleInput): RouteRule {
     throw new RouteRuleError(`route rule "${text}": scopes look like vehicles:read, vehicles:*, *:read or *`);
   }
   return { methods: methods.includes("*") ? "*" : methods, path, scopes, text, pattern: compilePath(path) };
-}
-
-/**
- * The path rules are matched against: dot segments resolved (so `/public/../admin` is `/admin`) and
- * percent-escapes decoded (so `/vehicle%73` is `/vehicles`), as an upstream would read it. Null: undecodable.
- */
-export function normalizedPath(url: string): string | null {
-  const raw = url.split("?", 1)[0] ?? "/";
-  try {
-    const resolved = new URL(raw.replace(/\\/g, "/"), "http://guard.invalid").pathname;
-    // Decoding can reveal new dot segments (`..%2F`): resolve them again on the decoded path.
-    const segments: string[] = [];
-    for (const segment of decodeURIComponent(resolved).replace(/\\/g, "/").split("/").slice(1)) {
-      if (segment === "..") segments.pop();
-      else if (segment !== ".") segments.push(segment);
-    }
-    return `/${segments.join("/")}`;
-  } catch {
-    return null;
-  }
 }
 
 export function matchRoute(rules: readonly RouteRule[], method: string, path: string): RouteRule | null {

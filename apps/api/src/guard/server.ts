@@ -6,10 +6,11 @@
 //                                         a managed key (with a database), judged by the same
 //                                         pipeline as the API, needing the scopes of the route rule.
 // Every refusal is the SPEC §4.2 body and never reaches the upstream; the credential headers are
-// stripped before forwarding; bodies stream both ways (the proxy hands Node streams through, it
+// stripped before forwarding, and so are Keyward's own session cookies (session-cookies.ts); bodies stream both ways (the proxy hands Node streams through, it
 // never buffers a body); WebSocket upgrades pass the same check.
 import { createHash, timingSafeEqual } from "node:crypto";
-import httpProxy from "@fastify/http-proxy";
+import type { IncomingMessage } from "node:http";
+import httpProxy, { type FastifyHttpProxyOptions } from "@fastify/http-proxy";
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { GUARD_TOKEN_ISSUER } from "@keyward/db";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
@@ -19,7 +20,9 @@ import type { FailedAuthThrottle } from "../enforcement/failed-auth-throttle";
 import type { EnforcementPipeline } from "../enforcement/pipeline";
 import type { Env } from "../env";
 import { answerMalformedHttp, registerErrorHandlers, sendError } from "../errors";
-import { matchRoute, normalizedPath, type RouteRule } from "./route-rules";
+import { type CanonicalTarget, canonicalTarget } from "./request-path";
+import { matchRoute, type RouteRule } from "./route-rules";
+import { withoutKeywardCookies } from "./session-cookies";
 
 /** Headers that carry a credential for the guard; none of them reaches the upstream. */
 export const CREDENTIAL_HEADERS = ["keyward-auth-key", "keyward-auth-token", "authorization", "x-api-key"] as const;
@@ -82,9 +85,32 @@ export async function guardTokenValid(token: string, secret: string): Promise<bo
   }
 }
 
+/** Sets the Cookie header the upstream gets: the caller's, without Keyward's session cookies. */
+function forwardCookies<T extends Record<string, unknown>>(headers: T, cookie: string | undefined): T {
+  const kept = cookie === undefined ? undefined : withoutKeywardCookies(cookie);
+  if (kept === undefined) delete headers.cookie;
+  else (headers as Record<string, unknown>).cookie = kept;
+  return headers;
+}
+
+/** Each request's canonical target (request-path.ts), made once before routing, for HTTP and upgrades alike. */
+const targets = new WeakMap<IncomingMessage, CanonicalTarget>();
+
+/** The path the route rules judge: the forwarded one, decoded. */
+function judgedPath(request: FastifyRequest): string {
+  const target = targets.get(request.raw);
+  return target?.ok ? target.path : "/";
+}
+
 export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstance> {
   const { pipeline, throttle, routes, secret } = opts;
   const app = Fastify({
+    // Every later step (rules, proxy, WebSocket) sees the canonical target; a refused one is answered below.
+    rewriteUrl: (req) => {
+      const target = canonicalTarget(req.url ?? "/");
+      targets.set(req, target);
+      return target.ok ? target.url : "/";
+    },
     logger: {
       // Warnings and errors only at the default level: stdout is for the start banner.
       level: opts.env.LOG_LEVEL === "info" ? "warn" : opts.env.LOG_LEVEL,
@@ -118,8 +144,8 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     if (staticToken !== undefined) return (await guardTokenValid(staticToken, secret.current())) ? undefined : refuse();
     if (pipeline === null || managed.credential === null) return refuse();
 
-    const path = normalizedPath(request.url);
-    const rule = path === null ? null : matchRoute(routes, request.method, path);
+    const path = judgedPath(request);
+    const rule = matchRoute(routes, request.method, path);
     const required = rule?.scopes ?? [UNROUTED_SCOPE];
     let result: VerifyResult;
     try {
@@ -151,9 +177,25 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     );
   }
 
+  // A path upstreams could read in two ways is refused before anything else, credential or not.
+  app.addHook("onRequest", async (request, reply) => {
+    const target = targets.get(request.raw);
+    if (target && !target.ok) {
+      sendError(
+        reply,
+        new KeywardError("VALIDATION_FAILED", target.reason, { issues: [{ path: ["url"], message: target.reason }] }),
+      );
+    }
+  });
   app.addHook("onRequest", authenticate);
   registerErrorHandlers(app);
 
+  // A WebSocket upgrade forwards no client header but its cookies, minus Keyward's (this option is in
+  // @fastify/http-proxy's README but not in its types).
+  const wsClientOptions = {
+    rewriteRequestHeaders: (headers: Record<string, unknown>, request: FastifyRequest) =>
+      forwardCookies({ ...headers }, request.headers.cookie),
+  } as NonNullable<FastifyHttpProxyOptions["wsClientOptions"]>;
   const prefix = opts.upstream.pathname.replace(/\/$/, "");
   await app.register(httpProxy, {
     upstream: opts.upstream.origin,
@@ -163,6 +205,7 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     replyOptions: {
       rewriteRequestHeaders: (request, headers) => {
         for (const name of CREDENTIAL_HEADERS) delete headers[name];
+        forwardCookies(headers, request.headers.cookie);
         // What any reverse proxy tells its upstream: who called, on which host and scheme.
         const forwarded = headers["x-forwarded-for"];
         headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${request.ip}` : request.ip;
@@ -172,6 +215,7 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
       },
       onError: (reply, { error }) => onUpstreamError(reply as FastifyReply, error),
     },
+    wsClientOptions,
     // Long-lived responses (SSE) may be silent for longer than undici's default body timeout.
     undici: { bodyTimeout: 0 },
   });

@@ -1,12 +1,14 @@
 // `keyward guard`: resolve the settings (config.ts), connect to the database when one is configured
-// (DATABASE_URL, or the embedded one `pnpm start` serves: the guard never starts a database of its
-// own), take the secret and TTL from the dashboard when nothing else gave them, start the same
-// enforcement pipeline as the API, listen, and print the two headers a caller can use.
+// (DATABASE_URL, or the embedded one `pnpm start` serves, followed when a restart moves its port: the
+// guard never starts a database of its own), take the secret and TTL from the dashboard when nothing
+// else gave them, start the same enforcement pipeline as the API, listen, and print the two headers
+// a caller can use.
 import {
   createDb,
   type Db,
   defaultDataDir,
   findRunningEmbeddedDatabase,
+  followEmbeddedDatabase,
   issueGuardToken,
   readGuardSecret,
   resolveGuardEncryptionKey,
@@ -27,10 +29,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How often a guard using the dashboard's secret looks for a new one (a regenerated secret stops old tokens). */
 const DASHBOARD_POLL_MS = 5000;
 
-async function configuredDatabaseUrl(env: Env): Promise<string | null> {
+/** DATABASE_URL, or the embedded database's address, followed across restarts of `pnpm start` (new port). */
+async function configuredDatabase(env: Env): Promise<string | (() => string) | null> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
-  const running = await findRunningEmbeddedDatabase(env.KEYWARD_DATA_DIR ?? defaultDataDir());
-  return running?.url ?? null;
+  const dataDir = env.KEYWARD_DATA_DIR ?? defaultDataDir();
+  const running = await findRunningEmbeddedDatabase(dataDir);
+  return running ? followEmbeddedDatabase(dataDir, running.url) : null;
 }
 
 /** The company the guard serves: the named one (id or name), or the only one. */
@@ -71,8 +75,8 @@ export async function startGuard(flags: GuardFlags, env: Env = loadEnv()): Promi
   const out = (line = "") => process.stdout.write(`${line}\n`);
 
   // With authentication off nothing is checked, so no database is needed either.
-  const databaseUrl = config.authEnabled ? await configuredDatabaseUrl(env) : null;
-  const db = databaseUrl ? createDb(databaseUrl, { maxConnections: 4 }) : null;
+  const database = config.authEnabled ? await configuredDatabase(env) : null;
+  const db = database ? createDb(database, { maxConnections: 4 }) : null;
   let secret = config.authSecret;
   let ttlSeconds = config.tokenTtlSeconds;
   let companyId: string | null = null;
