@@ -14,8 +14,15 @@ const POOL = Symbol.for("keyward.db.pool");
  * The pool is created here and handed to the adapter (which ends it on `$disconnect`), so the few
  * queries on the enforcement path can use it directly: see `poolOf`.
  */
-export function createDb(databaseUrl: string, opts: { maxConnections?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10 });
+export function createDb(databaseUrl: string, opts: { maxConnections?: number; connectTimeoutMs?: number } = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: opts.maxConnections ?? 10,
+    // A database that accepts connections but never answers fails queries (503s) instead of hanging them.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+  });
+  // An idle connection the server closed (restart, failover) is dropped by the pool; the next query reconnects.
+  pool.on("error", () => {});
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   Object.defineProperty(db, POOL, { value: pool });
   return db;
