@@ -70,7 +70,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const redis = opts.redis ?? null;
   const pipeline = await startEnforcementPipeline({ db: opts.db, env: opts.env, redis, log: app.log });
   const { verifier, usage, throttle, keyChanges } = pipeline;
-  const { tokens, keyStates } = await startTokenServices({ db: opts.db, env: opts.env, log: app.log, verifier });
+  const { tokens, keyStates, companies } = await startTokenServices({
+    db: opts.db,
+    env: opts.env,
+    log: app.log,
+    verifier,
+  });
   const events = new AuditFeed({ db: opts.db, log: app.log, pollIntervalMs: opts.env.EVENTS_POLL_INTERVAL_MS });
   // Alerts (src/alerts): the usage buffer hands every request of a known key to the detector.
   const alerts = new Alerting({ db: opts.db, env: opts.env, redis, log: app.log });
@@ -92,12 +97,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     throttle,
     tokens,
     keyStates,
+    companies,
     events,
     alerts,
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
-  app.addHook("onRequest", createAuthenticateHook({ db: opts.db, verifier, throttle, tokens, keyStates }));
+  app.addHook("onRequest", createAuthenticateHook({ db: opts.db, verifier, throttle, tokens, keyStates, companies }));
   // Cookies are parsed by the authenticate hook only when no header carries a credential.
   await app.register(fastifyCookie, { hook: false });
 

@@ -3,6 +3,7 @@ import type { Actor, Db } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";
+import type { CompanyNames } from "./auth/company-names";
 import type { KeyStates } from "./auth/key-states";
 import type { TokenService } from "./auth/tokens";
 import type { Principal } from "./enforcement/authenticate";
@@ -26,6 +27,8 @@ export interface ApiContext {
   tokens: TokenService;
   /** Keys by id, for tokens exchanged from a key and for long-lived streams. */
   keyStates: KeyStates;
+  /** Company names by id, kept for the credentials in use (GET /v1/me answers from it while the database is down). */
+  companies: CompanyNames;
   /** New audit events per company, for the event streams. */
   events: AuditFeed;
   /** Alert rules, detection and delivery (SPEC §6). */

@@ -36,6 +36,8 @@ const envSchema = z.object({
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Open event streams per company on one replica before new ones get 429. */
   EVENTS_MAX_STREAMS_PER_COMPANY: z.coerce.number().int().min(1).default(50),
+  /** An event stream whose client has not read what it was sent for this long is closed (it may reconnect). */
+  EVENTS_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Alerts (src/alerts): where email alerts (and the dashboard's invites) are sent, e.g. smtp://user:pass@host:587. */
   SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
   ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),

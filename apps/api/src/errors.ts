@@ -3,6 +3,7 @@
 
 import type { Duplex } from "node:stream";
 import { type ErrorCode, errorBody, KeywardError } from "@keyward/auth-core";
+import { isDatabaseUnavailable } from "@keyward/db";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
@@ -44,6 +45,12 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (mapped) return sendError(reply, new KeywardError(mapped, error.message));
     if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, new KeywardError("VALIDATION_FAILED", error.message));
+    }
+    // Whatever route hit it, an unreachable database is the service being unavailable, not a bug.
+    if (isDatabaseUnavailable(error)) {
+      // The cause only: Prisma's message also quotes the calling source.
+      request.log.error({ err: error.message.trim().split("\n").at(-1) }, "database unavailable");
+      return sendError(reply, new KeywardError("SERVICE_UNAVAILABLE", "Database unavailable, try again shortly"));
     }
     request.log.error({ err: error }, "unhandled error");
     return reply.status(500).send({ errors: [{ code: "INTERNAL", message: "Internal server error" }] });

@@ -15,12 +15,21 @@ const POOL = Symbol.for("keyward.db.pool");
  * The pool is created here and handed to the adapter (which ends it on `$disconnect`), so the few
  * queries on the enforcement path can use it directly: see `poolOf`.
  */
-export function createDb(databaseUrl: string | (() => string), opts: { maxConnections?: number } = {}): Db {
-  const max = opts.maxConnections ?? 10;
+export function createDb(
+  databaseUrl: string | (() => string),
+  opts: { maxConnections?: number; connectTimeoutMs?: number } = {},
+): Db {
+  const settings = {
+    max: opts.maxConnections ?? 10,
+    // A database that accepts connections but never answers fails queries (503s) instead of hanging them.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+  };
   const pool =
     typeof databaseUrl === "string"
-      ? new pg.Pool({ connectionString: databaseUrl, max })
-      : new pg.Pool({ max, Client: clientFollowing(databaseUrl) });
+      ? new pg.Pool({ ...settings, connectionString: databaseUrl })
+      : new pg.Pool({ ...settings, Client: clientFollowing(databaseUrl) });
+  // An idle connection the server closed (restart, failover) is dropped by the pool; the next query reconnects.
+  pool.on("error", () => {});
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   Object.defineProperty(db, POOL, { value: pool });
   return db;

@@ -18,3 +18,4 @@ export * from "./services/settings";
 export * from "./services/usage";
 export * from "./services/usage-query";
 export * from "./services/users";
+export { isDatabaseUnavailable } from "./unavailable";

@@ -1,8 +1,10 @@
 // What the API needs for JWTs, made once at start: the encryption key, the signing key pair
-// (loaded or created), the token service and the by-id key cache tokens are checked against.
+// (loaded or created), the token service, the by-id key cache tokens are checked against, and the
+// company names credentials resolve to.
 import { type Db, defaultDataDir } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Env } from "../env";
+import { CompanyNames } from "./company-names";
 import { resolveEncryptionKey } from "./encryption";
 import { KeyStates, type ObservableKeyVerifier } from "./key-states";
 import { SigningKeys } from "./signing-keys";
@@ -13,12 +15,14 @@ export async function startTokenServices(opts: {
   env: Env;
   log: FastifyBaseLogger;
   verifier: ObservableKeyVerifier;
-}): Promise<{ tokens: TokenService; keyStates: KeyStates }> {
+}): Promise<{ tokens: TokenService; keyStates: KeyStates; companies: CompanyNames }> {
   const dataDir = defaultDataDir({ KEYWARD_DATA_DIR: opts.env.KEYWARD_DATA_DIR });
   const encryptionKey = resolveEncryptionKey(opts.env, dataDir, opts.log);
   const signingKeys = await SigningKeys.start({ db: opts.db, encryptionKey, log: opts.log });
+  const companies = new CompanyNames(opts.db);
   return {
-    tokens: new TokenService({ db: opts.db, env: opts.env, signingKeys }),
+    tokens: new TokenService({ env: opts.env, signingKeys, companies }),
     keyStates: new KeyStates({ db: opts.db, verifier: opts.verifier }),
+    companies,
   };
 }

@@ -10,7 +10,6 @@
 // a miss in the small company cache (external tokens) or an unknown kid (rate-limited).
 import { randomUUID } from "node:crypto";
 import { type Environment, isValidScope, type KeyRecord } from "@keyward/auth-core";
-import type { Db } from "@keyward/db";
 import {
   createRemoteJWKSet,
   decodeJwt,
@@ -33,6 +32,7 @@ import {
   scopesOfRole,
   userClaimsSchema,
 } from "./claims";
+import type { CompanyNames } from "./company-names";
 import { SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys";
 
 export type TokenIssuer = "keyward" | "hs256" | "external";
@@ -81,20 +81,16 @@ const REFUSALS = new Set([
   "ERR_JWK_INVALID",
 ]);
 const CLOCK_TOLERANCE_SECONDS = 5;
-const COMPANY_FOUND_TTL_MS = 5 * 60_000;
-const COMPANY_MISSING_TTL_MS = 10_000;
-const MAX_COMPANIES_CACHED = 10_000;
 
 export class TokenService {
-  readonly #db: Db;
   readonly #env: Env;
   readonly #signingKeys: SigningKeys;
   readonly #sharedSecret: Uint8Array | null;
   readonly #external: JWTVerifyGetKey | null;
-  readonly #companies = new Map<string, { exists: boolean; at: number }>();
+  readonly #companies: CompanyNames;
 
-  constructor(opts: { db: Db; env: Env; signingKeys: SigningKeys }) {
-    this.#db = opts.db;
+  constructor(opts: { env: Env; signingKeys: SigningKeys; companies: CompanyNames }) {
+    this.#companies = opts.companies;
     this.#env = opts.env;
     this.#signingKeys = opts.signingKeys;
     this.#sharedSecret = opts.env.KEYWARD_JWT_SECRET ? new TextEncoder().encode(opts.env.KEYWARD_JWT_SECRET) : null;
@@ -252,18 +248,10 @@ export class TokenService {
   }
 
   async #companyExists(id: string): Promise<boolean> {
-    const cached = this.#companies.get(id);
-    const now = Date.now();
-    if (cached && now - cached.at < (cached.exists ? COMPANY_FOUND_TTL_MS : COMPANY_MISSING_TTL_MS))
-      return cached.exists;
-    let exists: boolean;
     try {
-      exists = (await this.#db.company.findUnique({ where: { id }, select: { id: true } })) !== null;
+      return (await this.#companies.name(id)) !== null;
     } catch (error) {
       throw new TokenCheckUnavailable(`company lookup failed: ${(error as Error).message}`);
     }
-    if (this.#companies.size >= MAX_COMPANIES_CACHED) this.#companies.clear();
-    this.#companies.set(id, { exists, at: now });
-    return exists;
   }
 }

@@ -19,6 +19,7 @@ import {
 import { type Db, findMembership } from "@keyward/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type Role, SESSION_COOKIE, scopesOfRole } from "../auth/claims";
+import type { CompanyNames } from "../auth/company-names";
 import type { KeyStates, KnownKey } from "../auth/key-states";
 import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "../auth/tokens";
 import { sendError, WWW_AUTHENTICATE } from "../errors";
@@ -183,10 +184,12 @@ export interface AuthenticateDeps {
   throttle: FailedAuthThrottle;
   tokens: TokenService;
   keyStates: KeyStates;
+  /** Warmed with the company of every credential that passes, for answers from cache while the database is down. */
+  companies: CompanyNames;
 }
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
-  const { db, verifier, throttle, tokens, keyStates } = deps;
+  const { db, verifier, throttle, tokens, keyStates, companies } = deps;
 
   async function authenticateJwt(
     request: FastifyRequest,
@@ -274,7 +277,12 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
       if (sent) void throttle.recordFailure(request.ip);
       return void unauthorized(reply, sent);
     }
-    if (isJwt(credential)) return authenticateJwt(request, reply, credential, required);
+    if (isJwt(credential)) {
+      await authenticateJwt(request, reply, credential, required);
+      if (request.principal !== undefined && request.principal.type !== "key")
+        companies.warm(request.principal.companyId);
+      return;
+    }
 
     let result: VerifyResult;
     try {
@@ -283,7 +291,9 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
       return void unavailable(request, reply, error);
     }
     if (!answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? [])) return;
-    if (result.valid) request.principal = { type: "key", key: result.key, fingerprint: result.fingerprint };
+    if (!result.valid) return;
+    request.principal = { type: "key", key: result.key, fingerprint: result.fingerprint };
+    companies.warm(result.key.companyId);
   };
 }
 

@@ -1,3 +1,4 @@
+import { KeywardError } from "@keyward/auth-core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf, principalOf, scopesOf } from "../context";
@@ -13,8 +14,12 @@ export const meResponseSchema = z.object({
   environment: z.enum(["live", "test"]).optional(),
 });
 
-/** `GET /v1/me`: who is calling; any valid credential may ask (a CI job checks its key with it). */
-export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {
+/**
+ * `GET /v1/me`: who is calling; any valid credential may ask (a CI job checks its key with it).
+ * Everything but the company's name comes with the credential; the name is read fresh, or from
+ * cache while the database is down, so a credential answered from cache gets a 200 then too.
+ */
+export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { companies }) => {
   app.get(
     "/v1/me",
     {
@@ -23,10 +28,11 @@ export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) =
     },
     async (request) => {
       const principal = principalOf(request);
-      const company = await db.company.findUniqueOrThrow({
-        where: { id: companyOf(request) },
-        select: { id: true, name: true },
-      });
+      const id = companyOf(request);
+      const name = await companies.name(id, { fresh: true });
+      // The company was deleted after the credential was checked: the credential is gone with it.
+      if (name === null) throw new KeywardError("UNAUTHORIZED");
+      const company = { id, name };
       const scopes = scopesOf(request);
       switch (principal.type) {
         case "key":

@@ -2,15 +2,22 @@
 // replica (and by the dashboard and the CLI), so the database is the one place that sees them all:
 // one poller per company with open streams on this replica reads `seq > last` every interval (one
 // indexed query, however many streams share it) and hands each stream the events it has not seen.
+// Streams pull: one whose client stopped reading is skipped (its events stay in the database, not
+// in memory) until it has read what it was sent, then it catches up page by page from its position.
 import { type Db, type PublicAuditEvent, toPublicAuditEvent } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 
 const PAGE_SIZE = 500;
 
 export interface AuditSubscriber {
-  /** Seq of the last event this subscriber was sent. */
+  /** Seq of the last event this subscriber has sent; `deliver` advances it. */
   lastSeq: number;
+  /** False while its client has not read what it was sent: it is given nothing until it has (then it calls `wake`). */
+  readonly ready: boolean;
+  /** Sends these events (all newer than lastSeq, in order), stopping early when its buffer is full. */
   deliver(events: PublicAuditEvent[]): void;
+  /** Bytes written for its client that the client has not taken yet. */
+  bufferedBytes(): number;
   close(): void;
 }
 
@@ -18,6 +25,8 @@ interface CompanyChannel {
   subscribers: Set<AuditSubscriber>;
   timer: NodeJS.Timeout;
   polling: boolean;
+  /** A poll was asked for while one ran: run again once it ends. */
+  again: boolean;
 }
 
 export class AuditFeed {
@@ -36,6 +45,11 @@ export class AuditFeed {
     return this.#channels.get(companyId)?.subscribers.size ?? 0;
   }
 
+  /** What each open stream of the company holds for its client, in bytes (for tests). */
+  bufferedBytes(companyId: string): number[] {
+    return [...(this.#channels.get(companyId)?.subscribers ?? [])].map((s) => s.bufferedBytes());
+  }
+
   /** The seq of the company's newest event (0 for none): a new stream starts after it. */
   async latestSeq(companyId: string): Promise<number> {
     const last = await this.#db.auditEvent.findFirst({
@@ -51,11 +65,16 @@ export class AuditFeed {
     if (channel === undefined) {
       const timer = setInterval(() => void this.#poll(companyId), this.#intervalMs);
       timer.unref();
-      channel = { subscribers: new Set(), timer, polling: false };
+      channel = { subscribers: new Set(), timer, polling: false, again: false };
       this.#channels.set(companyId, channel);
     }
     channel.subscribers.add(subscriber);
     return () => this.#unsubscribe(companyId, subscriber);
+  }
+
+  /** A stream's client has read its buffer: give it what it missed now rather than at the next interval. */
+  wake(companyId: string): void {
+    void this.#poll(companyId);
   }
 
   /** Ends every stream (on shutdown, so closing the server does not wait for clients to leave). */
@@ -74,26 +93,37 @@ export class AuditFeed {
 
   async #poll(companyId: string): Promise<void> {
     const channel = this.#channels.get(companyId);
-    if (channel === undefined || channel.polling) return;
+    if (channel === undefined) return;
+    if (channel.polling) {
+      channel.again = true;
+      return;
+    }
     channel.polling = true;
     try {
-      // Normally every subscriber is at the same seq; a resumed stream (Last-Event-ID) catches up page by page.
-      let from = Number.POSITIVE_INFINITY;
-      for (const s of channel.subscribers) from = Math.min(from, s.lastSeq);
-      if (!Number.isFinite(from)) return;
-      const rows = await this.#db.auditEvent.findMany({
-        where: { companyId, seq: { gt: from } },
-        orderBy: { seq: "asc" },
-        take: PAGE_SIZE,
-      });
-      if (rows.length === 0) return;
-      const events = rows.map(toPublicAuditEvent);
-      for (const subscriber of channel.subscribers) {
-        const unseen = events.filter((e) => e.seq > subscriber.lastSeq);
-        if (unseen.length === 0) continue;
-        subscriber.lastSeq = unseen[unseen.length - 1]?.seq ?? subscriber.lastSeq;
-        subscriber.deliver(unseen);
-      }
+      do {
+        channel.again = false;
+        // Streams at one position share a query: normally every live stream; a resumed or slow one reads its own pages.
+        const positions = new Map<number, AuditSubscriber[]>();
+        for (const subscriber of channel.subscribers) {
+          if (!subscriber.ready) continue;
+          const group = positions.get(subscriber.lastSeq);
+          if (group) group.push(subscriber);
+          else positions.set(subscriber.lastSeq, [subscriber]);
+        }
+        for (const [from, group] of positions) {
+          const rows = await this.#db.auditEvent.findMany({
+            where: { companyId, seq: { gt: from } },
+            orderBy: { seq: "asc" },
+            take: PAGE_SIZE,
+          });
+          if (rows.length === 0) continue;
+          const events = rows.map(toPublicAuditEvent);
+          for (const subscriber of group)
+            if (subscriber.ready && subscriber.lastSeq === from) subscriber.deliver(events);
+          // A full page: there may be more for the streams that took it all; read on without waiting.
+          if (rows.length === PAGE_SIZE) channel.again = true;
+        }
+      } while (channel.again && this.#channels.get(companyId) === channel);
     } catch (err) {
       this.#log.warn({ err: (err as Error).message, companyId }, "audit feed poll failed");
     } finally {

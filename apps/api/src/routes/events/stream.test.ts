@@ -1,13 +1,18 @@
 // The event stream over a real HTTP connection: fetch reads the body as it arrives, as a browser's
 // EventSource would.
+import { once } from "node:events";
+import { connect } from "node:net";
+import { appendAuditEvents } from "@keyward/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
 import { bearer, type Harness, startHarness } from "../../test/harness";
+import { REPLAY_MAX_EVENTS, STREAM_BUFFER_BYTES } from "./stream";
 
 const ENV = {
   EVENTS_POLL_INTERVAL_MS: "100",
   EVENTS_HEARTBEAT_MS: "300",
   EVENTS_MAX_STREAMS_PER_COMPANY: "3",
+  EVENTS_STALL_TIMEOUT_MS: "1000",
 };
 
 let h: Harness;
@@ -101,6 +106,18 @@ const createKey = (key: string, name: string) =>
     remoteAddress: ip,
     payload: { name, scopes: ["keys:read"], environment: "live" },
   });
+
+/** Appends `count` audit events to the company at once, each with `padBytes` of metadata; returns the newest seq. */
+async function appendEvents(count: number, padBytes = 0): Promise<number> {
+  const inputs = Array.from({ length: count }, (_, i) => ({
+    companyId: h.companyId,
+    actor: { type: "system" as const },
+    action: "test.bulk",
+    metadata: { i, pad: "x".repeat(padBytes) },
+  }));
+  await h.db.$transaction((tx) => appendAuditEvents(tx, h.companyId, inputs), { timeout: 30_000 });
+  return h.app.keyward.events.latestSeq(h.companyId);
+}
 
 const streamsClosed = (companyId = h.companyId) => until(() => h.app.keyward.events.openStreams(companyId) === 0);
 
@@ -271,5 +288,96 @@ describe("GET /v1/events/stream", () => {
     await server.close();
     expect(Date.now() - started).toBeLessThan(5000);
     await until(() => stream.ended());
+  });
+
+  describe("slow readers and resuming are bounded", () => {
+    it("a reader that stops reading: the server stops writing at its bound, and closes the stream once it stalls", async () => {
+      const socket = connect(Number(new URL(base).port), "127.0.0.1");
+      await once(socket, "connect");
+      let socketClosed = false;
+      socket.on("close", () => (socketClosed = true));
+      socket.on("error", () => {});
+      socket.write(
+        `GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n${`Authorization: Bearer ${h.adminKey}`}\r\n\r\n`,
+      );
+      socket.pause(); // reads nothing from now on: the kernel's buffers fill, then whatever the server holds
+      await until(() => h.app.keyward.events.openStreams(h.companyId) === 1);
+
+      let most = 0;
+      const sampler = setInterval(() => {
+        for (const bytes of h.app.keyward.events.bufferedBytes(h.companyId)) most = Math.max(most, bytes);
+      }, 2);
+      try {
+        // Events until the server had to stop writing (the kernel's socket buffers take a few MB first),
+        // then 1.6 MB more: without backpressure the server would hold all of that for this one client.
+        const pad = 16_000;
+        const open = () => h.app.keyward.events.openStreams(h.companyId) === 1;
+        const full = () => most >= STREAM_BUFFER_BYTES || !open();
+        for (let i = 0; i < 40 && !full(); i++) {
+          await appendEvents(50, pad);
+          // Lets the feed send them before adding more: saves time, the outcome does not depend on it.
+          await until(full, 1000).catch(() => {});
+        }
+        expect(most).toBeGreaterThanOrEqual(STREAM_BUFFER_BYTES);
+        // At most the stream's buffer and the socket's own (16 KiB), each overshooting by at most one event.
+        const bound = STREAM_BUFFER_BYTES + 16 * 1024 + 2 * (pad + 2000);
+        await appendEvents(100, pad);
+        // Closed for stalling (EVENTS_STALL_TIMEOUT_MS), without ever holding more than the bound.
+        await until(() => most > bound || !open(), 20_000);
+        expect(most).toBeLessThanOrEqual(bound);
+        expect(open()).toBe(false);
+        // The server cut the connection: reading again, the client gets what the kernel held, then the end.
+        socket.resume();
+        await until(() => socketClosed, 20_000);
+      } finally {
+        clearInterval(sampler);
+        socket.destroy();
+      }
+    }, 60_000);
+
+    it("a reader that keeps reading gets every event of a burst larger than its buffer, in order", async () => {
+      const stream = await open("/v1/events/stream", bearer(h.adminKey));
+      try {
+        await until(() => stream.text().includes(": connected"));
+        const before = await h.app.keyward.events.latestSeq(h.companyId);
+        const newest = await appendEvents(600, 2000);
+        await until(() => stream.audit().some((e) => e.seq === newest), 30_000);
+        const seqs = stream.audit().map((e) => e.seq);
+        expect(seqs).toEqual(Array.from({ length: newest - before }, (_, i) => before + 1 + i));
+      } finally {
+        stream.close();
+      }
+      await streamsClosed();
+    }, 60_000);
+
+    it(`Last-Event-ID: 0 replays at most the newest ${REPLAY_MAX_EVENTS} events, then goes on live`, async () => {
+      const newest = await appendEvents(REPLAY_MAX_EVENTS + 100);
+      const stream = await open("/v1/events/stream", { ...bearer(h.adminKey), "last-event-id": "0" });
+      try {
+        await until(() => stream.audit().length >= REPLAY_MAX_EVENTS, 30_000);
+        const live = await appendEvents(1);
+        await until(() => stream.audit().some((e) => e.seq === live), 10_000);
+        const seqs = stream.audit().map((e) => e.seq);
+        expect(seqs).toEqual(
+          Array.from({ length: REPLAY_MAX_EVENTS + 1 }, (_, i) => newest - REPLAY_MAX_EVENTS + 1 + i),
+        );
+        expect(stream.text()).toContain(`: replay limited to the newest ${REPLAY_MAX_EVENTS} events`);
+      } finally {
+        stream.close();
+      }
+      await streamsClosed();
+    }, 60_000);
+
+    it("a Last-Event-ID beyond the newest event resumes from now", async () => {
+      const stream = await open("/v1/events/stream", { ...bearer(h.adminKey), "last-event-id": "999999999" });
+      try {
+        await until(() => stream.text().includes(": connected"));
+        const created = await createKey(h.adminKey, "after a future Last-Event-ID");
+        await until(() => stream.audit().some((e) => e.targetId === created.json().id));
+      } finally {
+        stream.close();
+      }
+      await streamsClosed();
+    });
   });
 });
