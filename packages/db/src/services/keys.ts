@@ -10,6 +10,7 @@ import {
 import { type Db, poolOf } from "../client";
 import { type ApiKey, Prisma } from "../generated/prisma/client";
 import { type Actor, appendAuditEvent, type Tx } from "./audit";
+import { assertMayManageKeys } from "./key-grant";
 import type { CreateKeyInput, ListKeysQuery, UpdateKeyInput } from "./key-input";
 
 const EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -185,6 +186,7 @@ export async function createKey(
   input: CreateKeyInput,
   actor: Actor,
 ): Promise<{ key: PublicKey; secret: string }> {
+  assertMayManageKeys(actor, input.scopes);
   return db.$transaction(async (tx) => {
     const { row, generated } = await insertKey(tx, companyId, input, actor);
     await appendAuditEvent(tx, {
@@ -308,6 +310,8 @@ export async function updateKey(
 ): Promise<PublicKey> {
   return db.$transaction(async (tx) => {
     const before = await lockOwnKey(tx, companyId, id);
+    // Checked on the locked row: the key as it is, and as it would become.
+    assertMayManageKeys(actor, [...before.scopes, ...(input.scopes ?? [])]);
     if (before.revokedAt) throw new KeywardError("CONFLICT", "A revoked key cannot be changed");
     const data: Prisma.ApiKeyUpdateInput = {};
     if (input.name !== undefined) data.name = input.name;
@@ -356,6 +360,8 @@ export async function rotateKey(
 ): Promise<RotateResult> {
   return db.$transaction(async (tx) => {
     const old = await lockOwnKey(tx, companyId, id);
+    // The successor carries the old key's scopes, and its secret goes to the caller.
+    assertMayManageKeys(actor, old.scopes);
     assertUsable(old, now);
     let oldEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
     if (old.expiresAt && old.expiresAt < oldEnd) oldEnd = old.expiresAt;
@@ -409,6 +415,7 @@ export async function revokeKey(
 ): Promise<PublicKey> {
   return db.$transaction(async (tx) => {
     const before = await lockOwnKey(tx, companyId, id);
+    assertMayManageKeys(actor, before.scopes);
     if (before.revokedAt) return toPublicKey(before);
     const row = await tx.apiKey.update({
       where: { id },

@@ -81,6 +81,25 @@ describe("POST /v1/keys/:id/rotate", () => {
     expect((await rotate(h.readOnlyKey, old.id)).statusCode).toBe(403);
   });
 
+  it("403 FORBIDDEN: a keys:read+keys:write key cannot rotate a * key; no secret, nothing changed", async () => {
+    const writer = await h.keyWithScopes(["keys:read", "keys:write"]);
+    const admin = await h.keyWithScopes(["*"]);
+    const before = await h.db.apiKey.count();
+    const res = await rotate(writer.secret, admin.id, { gracePeriodSeconds: 3600 });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors[0]).toMatchObject({
+      code: "FORBIDDEN",
+      details: { required: ["*"], available: ["keys:read", "keys:write"] },
+    });
+    expect(res.body).not.toMatch(/kw_live_/);
+    expect(await h.db.apiKey.count()).toBe(before);
+    expect(await h.db.apiKey.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({
+      revokedAt: null,
+      graceEndsAt: null,
+    });
+    expect((await me(admin.secret)).statusCode).toBe(200);
+  });
+
   it("404 for another company's key; the key keeps working", async () => {
     const other = await h.otherCompany();
     const old = await h.keyWithScopes(["keys:read"]);
