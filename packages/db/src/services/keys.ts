@@ -339,6 +339,26 @@ export async function updateKey(
   });
 }
 
+/**
+ * A key in its grace period already has its successor: rotating it again would add a second live
+ * replacement and could move its end out by up to 7 days. Clients move to the successor, so that is
+ * the key to rotate; revoke ends the old one sooner.
+ */
+async function assertNotRotated(tx: Tx, old: ApiKey): Promise<void> {
+  if (old.graceEndsAt === null) return;
+  const successor = await tx.apiKey.findFirst({
+    where: { companyId: old.companyId, rotatedFromId: old.id },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  const graceEndsAt = old.graceEndsAt.toISOString();
+  throw new KeywardError(
+    "CONFLICT",
+    `Key was already rotated and stops working at ${graceEndsAt}: rotate its successor, or revoke this key to end it sooner`,
+    { successorId: successor?.id ?? null, graceEndsAt },
+  );
+}
+
 export interface RotateResult {
   key: PublicKey;
   secret: string;
@@ -348,7 +368,8 @@ export interface RotateResult {
 
 /**
  * Issues a successor with the same settings. The old key stops at once (grace 0) or at the end of
- * the grace period, which never outlives the old key's own expiry.
+ * the grace period, which never outlives the old key's own expiry. A key has one successor: one in
+ * its grace period is a CONFLICT (assertNotRotated).
  */
 export async function rotateKey(
   db: Db,
@@ -363,6 +384,7 @@ export async function rotateKey(
     // The successor carries the old key's scopes, and its secret goes to the caller.
     assertMayManageKeys(actor, old.scopes);
     assertUsable(old, now);
+    await assertNotRotated(tx, old);
     let oldEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
     if (old.expiresAt && old.expiresAt < oldEnd) oldEnd = old.expiresAt;
     if (gracePeriodSeconds === 0) {

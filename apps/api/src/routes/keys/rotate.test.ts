@@ -107,6 +107,31 @@ describe("POST /v1/keys/:id/rotate", () => {
     expect((await me(old.secret)).statusCode).toBe(200);
   });
 
+  it.each([0, 3600, 7 * 86400])(
+    "409 CONFLICT: a key in its grace period cannot be rotated again (grace %i); its grace end never moves",
+    async (grace) => {
+      const old = await h.keyWithScopes(["keys:read"]);
+      const first = await rotate(h.adminKey, old.id, { gracePeriodSeconds: 60 });
+      expect(first.statusCode).toBe(201);
+      const graceEnd = first.json().oldKeyExpiresAt;
+      const keysBefore = await h.db.apiKey.count();
+      const again = await rotate(h.adminKey, old.id, { gracePeriodSeconds: grace });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().errors[0]).toMatchObject({
+        code: "CONFLICT",
+        details: { successorId: first.json().id, graceEndsAt: graceEnd },
+      });
+      expect(again.body).not.toMatch(/kw_live_/);
+      expect(await h.db.apiKey.count()).toBe(keysBefore);
+      const row = await h.db.apiKey.findUniqueOrThrow({ where: { id: old.id } });
+      expect(row.graceEndsAt?.toISOString()).toBe(graceEnd);
+      expect(row.revokedAt).toBeNull();
+      expect((await me(old.secret)).statusCode).toBe(200);
+      // The successor is the key to rotate.
+      expect((await rotate(h.adminKey, first.json().id, { gracePeriodSeconds: 60 })).statusCode).toBe(201);
+    },
+  );
+
   it("409 for a revoked key", async () => {
     const old = await h.keyWithScopes(["keys:read"]);
     await rotate(h.adminKey, old.id);
