@@ -55,10 +55,17 @@ export function scopesOf(request: FastifyRequest): string[] {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Who did it, for audit events: a key by id and fingerprint (also when it acts through a token), or a user. */
+/**
+ * Who did it, for audit events: a key by id and fingerprint (also when it acts through a token), or a
+ * user; with the scopes it holds, which bound the keys it may change (assertMayManageKeys).
+ */
 export function actorOf(request: FastifyRequest): Actor {
   const principal = principalOf(request);
-  const seen = { ip: request.ip, userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null };
+  const seen = {
+    ip: request.ip,
+    userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
+    scopes: scopesOf(request),
+  };
   switch (principal.type) {
     case "key":
       return { type: "key", id: principal.key.id, fingerprint: principal.fingerprint, ...seen };

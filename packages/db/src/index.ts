@@ -11,6 +11,7 @@ export * from "./services/audit-csv";
 export * from "./services/audit-query";
 export * from "./services/companies";
 export * from "./services/guard";
+export * from "./services/key-grant";
 export * from "./services/key-input";
 export * from "./services/keys";
 export * from "./services/members";

@@ -6,11 +6,23 @@ import type { Prisma } from "../generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 
+/** Where an action came from, and with what authority; not part of the audit event's identity. */
+interface ActorContext {
+  ip?: string | null;
+  userAgent?: string | null;
+  /**
+   * The scopes the actor acts with, when its authority is a set of scopes (an API key, a token, a
+   * user through the API): key changes are held to them (assertMayManageKeys). Absent for callers
+   * that authorise by role themselves (the dashboard's owners and admins) and for the system.
+   */
+  scopes?: readonly string[];
+}
+
 /** Who did something: a dashboard user, an API key (named by id and fingerprint, never its secret), or the system. */
 export type Actor =
-  | { type: "user"; id: string; ip?: string | null; userAgent?: string | null }
-  | { type: "key"; id: string; fingerprint: string; ip?: string | null; userAgent?: string | null }
-  | { type: "system"; ip?: string | null; userAgent?: string | null };
+  | ({ type: "user"; id: string } & ActorContext)
+  | ({ type: "key"; id: string; fingerprint: string } & ActorContext)
+  | ({ type: "system" } & ActorContext);
 
 export interface AuditInput {
   companyId: string;

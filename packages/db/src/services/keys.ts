@@ -10,6 +10,7 @@ import {
 import { type Db, poolOf } from "../client";
 import { type ApiKey, Prisma } from "../generated/prisma/client";
 import { type Actor, appendAuditEvent, type Tx } from "./audit";
+import { assertMayManageKeys } from "./key-grant";
 import type { CreateKeyInput, ListKeysQuery, UpdateKeyInput } from "./key-input";
 
 const EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -185,6 +186,7 @@ export async function createKey(
   input: CreateKeyInput,
   actor: Actor,
 ): Promise<{ key: PublicKey; secret: string }> {
+  assertMayManageKeys(actor, input.scopes);
   return db.$transaction(async (tx) => {
     const { row, generated } = await insertKey(tx, companyId, input, actor);
     await appendAuditEvent(tx, {
@@ -308,6 +310,8 @@ export async function updateKey(
 ): Promise<PublicKey> {
   return db.$transaction(async (tx) => {
     const before = await lockOwnKey(tx, companyId, id);
+    // Checked on the locked row: the key as it is, and as it would become.
+    assertMayManageKeys(actor, [...before.scopes, ...(input.scopes ?? [])]);
     if (before.revokedAt) throw new KeywardError("CONFLICT", "A revoked key cannot be changed");
     const data: Prisma.ApiKeyUpdateInput = {};
     if (input.name !== undefined) data.name = input.name;
@@ -335,6 +339,26 @@ export async function updateKey(
   });
 }
 
+/**
+ * A key in its grace period already has its successor: rotating it again would add a second live
+ * replacement and could move its end out by up to 7 days. Clients move to the successor, so that is
+ * the key to rotate; revoke ends the old one sooner.
+ */
+async function assertNotRotated(tx: Tx, old: ApiKey): Promise<void> {
+  if (old.graceEndsAt === null) return;
+  const successor = await tx.apiKey.findFirst({
+    where: { companyId: old.companyId, rotatedFromId: old.id },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  const graceEndsAt = old.graceEndsAt.toISOString();
+  throw new KeywardError(
+    "CONFLICT",
+    `Key was already rotated and stops working at ${graceEndsAt}: rotate its successor, or revoke this key to end it sooner`,
+    { successorId: successor?.id ?? null, graceEndsAt },
+  );
+}
+
 export interface RotateResult {
   key: PublicKey;
   secret: string;
@@ -344,7 +368,8 @@ export interface RotateResult {
 
 /**
  * Issues a successor with the same settings. The old key stops at once (grace 0) or at the end of
- * the grace period, which never outlives the old key's own expiry.
+ * the grace period, which never outlives the old key's own expiry. A key has one successor: one in
+ * its grace period is a CONFLICT (assertNotRotated).
  */
 export async function rotateKey(
   db: Db,
@@ -356,7 +381,10 @@ export async function rotateKey(
 ): Promise<RotateResult> {
   return db.$transaction(async (tx) => {
     const old = await lockOwnKey(tx, companyId, id);
+    // The successor carries the old key's scopes, and its secret goes to the caller.
+    assertMayManageKeys(actor, old.scopes);
     assertUsable(old, now);
+    await assertNotRotated(tx, old);
     let oldEnd = new Date(now.getTime() + gracePeriodSeconds * 1000);
     if (old.expiresAt && old.expiresAt < oldEnd) oldEnd = old.expiresAt;
     if (gracePeriodSeconds === 0) {
@@ -409,6 +437,7 @@ export async function revokeKey(
 ): Promise<PublicKey> {
   return db.$transaction(async (tx) => {
     const before = await lockOwnKey(tx, companyId, id);
+    assertMayManageKeys(actor, before.scopes);
     if (before.revokedAt) return toPublicKey(before);
     const row = await tx.apiKey.update({
       where: { id },

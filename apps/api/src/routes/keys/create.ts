@@ -1,13 +1,12 @@
 import { createKey, createKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, actorOf, companyOf, scopesOf } from "../../context";
-import { assertCanGrant } from "../../enforcement/grant-guard";
+import { type ApiContext, actorOf, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
 /**
  * `POST /v1/keys`: creates a key and returns its secret, this once. A key cannot mint a key more
- * powerful than itself: every requested scope must be granted by the caller's own scopes.
+ * powerful than itself: createKey holds the requested scopes to the caller's (assertMayManageKeys).
  */
 export const createKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {
   app.post(
@@ -22,7 +21,6 @@ export const createKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
       },
     },
     async (request, reply) => {
-      assertCanGrant(scopesOf(request), request.body.scopes);
       const created = await createKey(db, companyOf(request), request.body, actorOf(request));
       return reply.status(201).send({ ...created.key, key: created.secret });
     },

@@ -2,6 +2,7 @@ import { fingerprintOf, hashKey, KeywardError } from "@keyward/auth-core";
 import {
   type Actor,
   appendAuditEvents,
+  assertMayManageKeys,
   createKeyInputSchema,
   type Db,
   Prisma,
@@ -10,8 +11,7 @@ import {
 } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type ApiContext, actorOf, companyOf, scopesOf } from "../../context";
-import { assertCanGrant } from "../../enforcement/grant-guard";
+import { type ApiContext, actorOf, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
 export const MAX_IMPORT_KEYS = 1000;
@@ -61,6 +61,11 @@ export async function importKeys(
   keys: ImportedKeyInput[],
   actor: Actor,
 ): Promise<PublicKey[]> {
+  // As for created keys, a caller cannot grant scopes it lacks.
+  assertMayManageKeys(
+    actor,
+    keys.flatMap((k) => k.scopes),
+  );
   const firstIndex = new Map<string, number>();
   const repeated: number[] = [];
   keys.forEach((k, i) => {
@@ -150,10 +155,6 @@ export const importKeysRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { 
       },
     },
     async (request, reply) => {
-      assertCanGrant(
-        scopesOf(request),
-        request.body.keys.flatMap((k) => k.scopes),
-      );
       const imported = await importKeys(db, companyOf(request), request.body.keys, actorOf(request));
       // A holder may have tried the key moments ago: drop this replica's "unknown key" memory of it.
       for (const key of request.body.keys) verifier.invalidateHash(key.hash);

@@ -51,6 +51,19 @@ describe("POST /v1/keys/:id/revoke", () => {
     expect((await me(k.secret)).statusCode).toBe(200);
   });
 
+  it("403 FORBIDDEN: a keys:read+keys:write key cannot revoke a * key; the key keeps working", async () => {
+    const writer = await h.keyWithScopes(["keys:read", "keys:write"]);
+    const admin = await h.keyWithScopes(["*"]);
+    const res = await revoke(writer.secret, admin.id, { reason: "takeover" });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors[0]).toMatchObject({
+      code: "FORBIDDEN",
+      details: { required: ["*"], available: ["keys:read", "keys:write"] },
+    });
+    expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: admin.id } })).revokedAt).toBeNull();
+    expect((await me(admin.secret)).statusCode).toBe(200);
+  });
+
   it("404 for another company's key; the key keeps working", async () => {
     const other = await h.otherCompany();
     const k = await h.keyWithScopes(["keys:read"]);

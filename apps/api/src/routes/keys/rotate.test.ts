@@ -81,12 +81,56 @@ describe("POST /v1/keys/:id/rotate", () => {
     expect((await rotate(h.readOnlyKey, old.id)).statusCode).toBe(403);
   });
 
+  it("403 FORBIDDEN: a keys:read+keys:write key cannot rotate a * key; no secret, nothing changed", async () => {
+    const writer = await h.keyWithScopes(["keys:read", "keys:write"]);
+    const admin = await h.keyWithScopes(["*"]);
+    const before = await h.db.apiKey.count();
+    const res = await rotate(writer.secret, admin.id, { gracePeriodSeconds: 3600 });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors[0]).toMatchObject({
+      code: "FORBIDDEN",
+      details: { required: ["*"], available: ["keys:read", "keys:write"] },
+    });
+    expect(res.body).not.toMatch(/kw_live_/);
+    expect(await h.db.apiKey.count()).toBe(before);
+    expect(await h.db.apiKey.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({
+      revokedAt: null,
+      graceEndsAt: null,
+    });
+    expect((await me(admin.secret)).statusCode).toBe(200);
+  });
+
   it("404 for another company's key; the key keeps working", async () => {
     const other = await h.otherCompany();
     const old = await h.keyWithScopes(["keys:read"]);
     expect((await rotate(other.adminKey, old.id)).statusCode).toBe(404);
     expect((await me(old.secret)).statusCode).toBe(200);
   });
+
+  it.each([0, 3600, 7 * 86400])(
+    "409 CONFLICT: a key in its grace period cannot be rotated again (grace %i); its grace end never moves",
+    async (grace) => {
+      const old = await h.keyWithScopes(["keys:read"]);
+      const first = await rotate(h.adminKey, old.id, { gracePeriodSeconds: 60 });
+      expect(first.statusCode).toBe(201);
+      const graceEnd = first.json().oldKeyExpiresAt;
+      const keysBefore = await h.db.apiKey.count();
+      const again = await rotate(h.adminKey, old.id, { gracePeriodSeconds: grace });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().errors[0]).toMatchObject({
+        code: "CONFLICT",
+        details: { successorId: first.json().id, graceEndsAt: graceEnd },
+      });
+      expect(again.body).not.toMatch(/kw_live_/);
+      expect(await h.db.apiKey.count()).toBe(keysBefore);
+      const row = await h.db.apiKey.findUniqueOrThrow({ where: { id: old.id } });
+      expect(row.graceEndsAt?.toISOString()).toBe(graceEnd);
+      expect(row.revokedAt).toBeNull();
+      expect((await me(old.secret)).statusCode).toBe(200);
+      // The successor is the key to rotate.
+      expect((await rotate(h.adminKey, first.json().id, { gracePeriodSeconds: 60 })).statusCode).toBe(201);
+    },
+  );
 
   it("409 for a revoked key", async () => {
     const old = await h.keyWithScopes(["keys:read"]);

@@ -7,6 +7,7 @@ import { publicKeySchema } from "./schemas";
 /**
  * `POST /v1/keys/:id/rotate`: a successor with the same settings, its secret shown this once. The
  * old key stops at once by default, or after `gracePeriodSeconds` (at most 7 days, never past its expiry).
+ * A key already in its grace period is a 409 naming its successor: a second rotation never moves its end.
  */
 export const rotateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, keyChanges }) => {
   app.post(

@@ -67,6 +67,34 @@ describe("PATCH /v1/keys/:id", () => {
     expect(res.json().errors[0].details.required).toEqual(["*"]);
   });
 
+  it("403 FORBIDDEN: a keys:read+keys:write key cannot PATCH a * key (allowlist, narrowed scopes, name)", async () => {
+    const writer = await h.keyWithScopes(["keys:read", "keys:write"]);
+    const admin = await h.keyWithScopes(["*"]);
+    const before = await h.db.apiKey.findUniqueOrThrow({ where: { id: admin.id } });
+    for (const change of [{ ipAllowlist: ["192.0.2.1"] }, { scopes: ["keys:read"] }, { name: "mine now" }]) {
+      const res = await patch(writer.secret, admin.id, change);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().errors[0]).toMatchObject({
+        code: "FORBIDDEN",
+        details: { required: ["*"], available: ["keys:read", "keys:write"] },
+      });
+    }
+    expect(await h.db.apiKey.findUniqueOrThrow({ where: { id: admin.id } })).toEqual(before);
+  });
+
+  it("403 FORBIDDEN: PATCH needs both the key's current scopes and the new ones; required names the lacking", async () => {
+    const writer = await h.keyWithScopes(["keys:write", "audit:read"]);
+    const target = await h.keyWithScopes(["usage:read"]);
+    const res = await patch(writer.secret, target.id, { scopes: ["audit:read"] });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors[0].details).toEqual({ required: ["usage:read"], available: ["audit:read", "keys:write"] });
+    const own = await h.keyWithScopes(["audit:read"]);
+    const wider = await patch(writer.secret, own.id, { scopes: ["audit:read", "alerts:read"] });
+    expect(wider.statusCode).toBe(403);
+    expect(wider.json().errors[0].details.required).toEqual(["alerts:read"]);
+    expect((await patch(writer.secret, own.id, { name: "still mine", scopes: ["audit:read"] })).statusCode).toBe(200);
+  });
+
   it("404 for another company's key", async () => {
     const other = await h.otherCompany();
     const { id } = await h.keyWithScopes(["keys:read"]);

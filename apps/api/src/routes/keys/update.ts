@@ -1,10 +1,12 @@
 import { keyIdParamsSchema, updateKey, updateKeyInputSchema } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { type ApiContext, actorOf, companyOf, scopesOf } from "../../context";
-import { assertCanGrant } from "../../enforcement/grant-guard";
+import { type ApiContext, actorOf, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";
 
-/** `PATCH /v1/keys/:id`: name, scopes, IP allowlist, rate limit, expiry, metadata; effective at once. */
+/**
+ * `PATCH /v1/keys/:id`: name, scopes, IP allowlist, rate limit, expiry, metadata; effective at once.
+ * The caller's scopes must cover the key's current scopes and its new ones (updateKey checks both).
+ */
 export const updateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, keyChanges }) => {
   app.patch(
     "/v1/keys/:id",
@@ -19,7 +21,6 @@ export const updateKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { d
       },
     },
     async (request) => {
-      if (request.body.scopes) assertCanGrant(scopesOf(request), request.body.scopes);
       const updated = await updateKey(db, companyOf(request), request.params.id, request.body, actorOf(request));
       await keyChanges.announce(updated.id);
       return updated;
