@@ -1,4 +1,5 @@
 import fastifyCookie from "@fastify/cookie";
+import { PASSWORD_HASHING, type PasswordHashing } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   redis?: Redis | null;
   /** Where logs go (tests capture them to prove no secret is ever written). */
   logStream?: NodeJS.WritableStream;
+  /** What password hashes should be made with (default OWASP's); only tests pass cheaper parameters. */
+  passwordHashing?: PasswordHashing;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -94,6 +97,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     keyStates,
     events,
     alerts,
+    passwordHashing: opts.passwordHashing ?? PASSWORD_HASHING,
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.

@@ -1,4 +1,4 @@
-import type { KeyVerifier } from "@keyward/auth-core";
+import type { KeyVerifier, PasswordHashing } from "@keyward/auth-core";
 import type { Actor, Db } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
@@ -30,6 +30,8 @@ export interface ApiContext {
   events: AuditFeed;
   /** Alert rules, detection and delivery (SPEC §6). */
   alerts: Alerting;
+  /** The parameters password hashes are checked against and upgraded to at login. */
+  passwordHashing: PasswordHashing;
 }
 
 /** The authenticated caller of a route that declared `config.auth` (set by the authenticate hook). */

@@ -26,7 +26,10 @@ const ADMIN = ["*"];
  * kw_session cookie (8 h, never past the key's expiry). Refusals are the SPEC's 401/403/429 and
  * count toward the failed-credential throttle of the caller's IP, like refused keys.
  */
-export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, env, verifier, throttle, tokens }) => {
+export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
+  app,
+  { db, env, verifier, throttle, tokens, passwordHashing },
+) => {
   app.post(
     "/v1/auth/login",
     {
@@ -79,7 +82,7 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, e
 
       let user: Awaited<ReturnType<typeof authenticateUser>>;
       try {
-        user = await authenticateUser(db, request.body.email, request.body.password);
+        user = await authenticateUser(db, request.body.email, request.body.password, { hashing: passwordHashing });
       } catch (error) {
         return unavailable(request, reply, error);
       }
