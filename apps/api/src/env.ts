@@ -1,4 +1,5 @@
 // The only place the API and the CLI read process.env; everything else receives an Env.
+import { parseTrustProxy, type TrustProxy } from "@keyward/auth-core";
 import { z } from "zod";
 import { KEYWARD_ISSUER } from "./auth/claims";
 import { decodeEncryptionKey } from "./auth/encryption";
@@ -75,13 +76,21 @@ const envSchema = z.object({
   KEYWARD_API_KEY: z.string().optional(),
   /** The API the CLI talks to when `login --api-url` did not say (default http://127.0.0.1:4000). */
   KEYWARD_API_URL: z.string().url().optional(),
-  /** Trust X-Forwarded-For from these proxies (comma-separated IPs/CIDRs, or `true` for any) to find the client IP. */
+  /**
+   * Which peers are proxies whose X-Forwarded-For names the client (auth-core's client-ip.ts, the same
+   * rule as the dashboard's): comma-separated IPs/CIDRs, or a number of hops; unset trusts none.
+   */
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((v): boolean | string =>
-      v === undefined || v === "" || v === "false" ? false : v === "true" ? true : v,
-    ),
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 // An external token is only safe to accept when it is checked to be meant for this API.

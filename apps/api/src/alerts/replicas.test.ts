@@ -29,7 +29,7 @@ beforeAll(async () => {
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     SMTP_URL: smtp.url,
-    TRUST_PROXY: "true",
+    TRUST_PROXY: "127.0.0.1",
     ALERT_FLUSH_INTERVAL_MS: "150",
     ALERT_RULES_POLL_MS: "200",
     ALERT_EXPIRY_INTERVAL_MS: "150",
