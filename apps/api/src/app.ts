@@ -1,6 +1,6 @@
 import fastifyCookie from "@fastify/cookie";
-import { PASSWORD_HASHING, type PasswordHashing } from "@keyward/auth-core";
-import type { Db } from "@keyward/db";
+import type { PasswordHashing } from "@keyward/auth-core";
+import { type Db, PasswordLogins, passwordLoginLimits } from "@keyward/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
@@ -97,7 +97,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     keyStates,
     events,
     alerts,
-    passwordHashing: opts.passwordHashing ?? PASSWORD_HASHING,
+    logins: new PasswordLogins({
+      db: opts.db,
+      redis,
+      // Per IP: the throttle refused keys count in too (AUTH_FAILURE_LIMIT).
+      perIp: throttle,
+      limits: passwordLoginLimits(opts.env.LOGIN_THROTTLE_WINDOW_SECONDS),
+      ...(opts.passwordHashing ? { hashing: opts.passwordHashing } : {}),
+    }),
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.

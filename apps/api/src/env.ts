@@ -17,6 +17,11 @@ const envSchema = z.object({
   /** Refused credentials from one IP within the window before that IP gets 429. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Password logins (with the dashboard's, @keyward/db password-login.ts): 10 failures per account and
+   * IP in this window, 100 per account in four windows.
+   */
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** 32 bytes, base64 or hex: encrypts the JWT signing keys at rest; when unset see auth/encryption.ts. */
   KEYWARD_ENCRYPTION_KEY: z
     .string()

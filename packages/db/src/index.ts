@@ -14,6 +14,7 @@ export * from "./services/guard";
 export * from "./services/key-input";
 export * from "./services/keys";
 export * from "./services/members";
+export * from "./services/password-login";
 export * from "./services/settings";
 export * from "./services/usage";
 export * from "./services/usage-query";
