@@ -51,6 +51,8 @@ const childEnv = {
   API_PORT: env.apiPort,
   AUTH_SECRET: authSecret(),
   KEYWARD_API_URL: process.env.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
+  WEB_PORT: env.webPort,
+  WEB_HOST: env.webHost,
   NODE_ENV: "production",
 };
 let stopping = false;
@@ -87,14 +89,8 @@ process.on("SIGTERM", () => void stop(0));
 
 // The API as built by `turbo run build` (apps/api/scripts/build.ts): one bundled module, plain node.
 run("api", "apps/api", ["--enable-source-maps", "dist/main.js"]);
-run("web", "apps/web", [
-  join(root, "apps/web/node_modules/next/dist/bin/next"),
-  "start",
-  "--port",
-  env.webPort,
-  "--hostname",
-  env.webHost,
-]);
+// The dashboard's own server around Next (apps/web/server.ts, bundled by its build): it finds the client IP.
+run("web", "apps/web", ["--enable-source-maps", "dist/server.js"]);
 
 const db = createDb(databaseUrl, { maxConnections: 1 });
 const ready = await hasAnyCompany(db);

@@ -24,8 +24,9 @@ const nextConfig: NextConfig = {
     "@prisma/client",
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",
-    // CommonJS that lazily requires optional stores (Redis, Mongo, …); only its memory limiter is used.
+    // CommonJS that lazily requires optional stores (Redis, Mongo, …): its memory and Redis limiters are used.
     "rate-limiter-flexible",
+    "ioredis",
   ],
   turbopack: {
     ignoreIssue: [

@@ -1,5 +1,6 @@
 import fastifyCookie from "@fastify/cookie";
-import type { Db } from "@keyward/db";
+import type { PasswordHashing } from "@keyward/auth-core";
+import { type Db, PasswordLogins, passwordLoginLimits } from "@keyward/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   redis?: Redis | null;
   /** Where logs go (tests capture them to prove no secret is ever written). */
   logStream?: NodeJS.WritableStream;
+  /** What password hashes should be made with (default OWASP's); only tests pass cheaper parameters. */
+  passwordHashing?: PasswordHashing;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -100,6 +103,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     companies,
     events,
     alerts,
+    logins: new PasswordLogins({
+      db: opts.db,
+      redis,
+      // Per IP: the throttle refused keys count in too (AUTH_FAILURE_LIMIT).
+      perIp: throttle,
+      limits: passwordLoginLimits(opts.env.LOGIN_THROTTLE_WINDOW_SECONDS),
+      ...(opts.passwordHashing ? { hashing: opts.passwordHashing } : {}),
+    }),
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.

@@ -1,5 +1,5 @@
 import type { KeyVerifier } from "@keyward/auth-core";
-import type { Actor, Db } from "@keyward/db";
+import type { Actor, Db, PasswordLogins } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";
@@ -33,6 +33,8 @@ export interface ApiContext {
   events: AuditFeed;
   /** Alert rules, detection and delivery (SPEC §6). */
   alerts: Alerting;
+  /** Email-and-password logins, throttled before the password is checked (shared with the dashboard). */
+  logins: PasswordLogins;
 }
 
 /** The authenticated caller of a route that declared `config.auth` (set by the authenticate hook). */

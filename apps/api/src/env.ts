@@ -1,5 +1,5 @@
 // The only place the API and the CLI read process.env; everything else receives an Env.
-import { parseAllowedHosts } from "@keyward/auth-core";
+import { parseAllowedHosts, parseTrustProxy, type TrustProxy } from "@keyward/auth-core";
 import { z } from "zod";
 import { KEYWARD_ISSUER } from "./auth/claims";
 import { decodeEncryptionKey } from "./auth/encryption";
@@ -17,6 +17,11 @@ const envSchema = z.object({
   /** Refused credentials from one IP within the window before that IP gets 429. */
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Password logins (with the dashboard's, @keyward/db password-login.ts): 10 failures per account and
+   * IP in this window, 100 per account in four windows.
+   */
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** 32 bytes, base64 or hex: encrypts the JWT signing keys at rest; when unset see auth/encryption.ts. */
   KEYWARD_ENCRYPTION_KEY: z
     .string()
@@ -90,13 +95,21 @@ const envSchema = z.object({
   KEYWARD_API_KEY: z.string().optional(),
   /** The API the CLI talks to when `login --api-url` did not say (default http://127.0.0.1:4000). */
   KEYWARD_API_URL: z.string().url().optional(),
-  /** Trust X-Forwarded-For from these proxies (comma-separated IPs/CIDRs, or `true` for any) to find the client IP. */
+  /**
+   * Which peers are proxies whose X-Forwarded-For names the client (auth-core's client-ip.ts, the same
+   * rule as the dashboard's): comma-separated IPs/CIDRs, or a number of hops; unset trusts none.
+   */
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((v): boolean | string =>
-      v === undefined || v === "" || v === "false" ? false : v === "true" ? true : v,
-    ),
+    .transform((value, ctx): TrustProxy => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 // An external token is only safe to accept when it is checked to be meant for this API.

@@ -1,11 +1,9 @@
-import { authenticateUser } from "@keyward/db";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "@/auth.config";
-import { getDb } from "@/server/db";
-import { beginLoginAttempt, loginSucceeded } from "@/server/login-throttle";
-import { clientIp } from "@/server/request-context";
+import { stampedClientIp } from "@/server/client-address";
+import { passwordLogins } from "@/server/login-throttle";
 
 const credentialsSchema = z.object({
   email: z.string().trim().min(1).max(254),
@@ -36,13 +34,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const attempt = { email: parsed.data.email, ip: clientIp(request.headers) };
-        const waitMs = await beginLoginAttempt(attempt);
-        if (waitMs > 0) throw new LoginThrottled(waitMs);
-        const user = await authenticateUser(await getDb(), parsed.data.email, parsed.data.password);
+        const { email, password } = parsed.data;
+        const logins = await passwordLogins();
+        const outcome = await logins.attempt({ email, password, ip: stampedClientIp(request.headers) });
+        if (!outcome.ok && outcome.reason === "throttled") throw new LoginThrottled(outcome.retryAfterMs);
         // One answer for an unknown email and a wrong password, so the form cannot be used to probe emails.
-        if (!user) throw new CredentialsSignin();
-        await loginSucceeded(attempt);
+        if (!outcome.ok) throw new CredentialsSignin();
+        const { user } = outcome;
         return { id: user.id, email: user.email, companyId: user.companyId, role: user.role };
       },
     }),

@@ -29,13 +29,21 @@ const schema = z.object({
   ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),
   // Webhook hosts a rule may name although not public: the API's value (read by the alert rule form's actions).
   KEYWARD_WEBHOOK_ALLOW_HOSTS: z.string().optional(),
-  // How long failed logins are remembered (src/server/login-throttle.ts); the e2e run shortens it.
+  // How long failed logins are remembered (@keyward/db password-login.ts, as the API); the e2e run shortens it.
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce
     .number()
     .int()
     .min(1)
     .max(86_400)
     .default(15 * 60),
+  // Login attempts are counted here when set, shared with the API's logins and every replica.
+  REDIS_URL: z.url().optional(),
+  // Which peers are proxies whose X-Forwarded-For names the client: parsed by server.ts with the API's
+  // rule (auth-core's parseTrustProxy; next.config.ts loads this file and cannot import workspace sources).
+  TRUST_PROXY: z.string().optional(),
+  // Where server.ts listens.
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WEB_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 const parsed = schema.safeParse({
@@ -50,6 +58,10 @@ const parsed = schema.safeParse({
   SMTP_URL: process.env.SMTP_URL || undefined,
   ALERT_EMAIL_FROM: process.env.ALERT_EMAIL_FROM || undefined,
   KEYWARD_WEBHOOK_ALLOW_HOSTS: process.env.KEYWARD_WEBHOOK_ALLOW_HOSTS || undefined,
+  REDIS_URL: process.env.REDIS_URL || undefined,
+  TRUST_PROXY: process.env.TRUST_PROXY || undefined,
+  WEB_PORT: process.env.WEB_PORT || undefined,
+  WEB_HOST: process.env.WEB_HOST || undefined,
 });
 
 if (!parsed.success) {

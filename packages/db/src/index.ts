@@ -15,6 +15,7 @@ export * from "./services/key-grant";
 export * from "./services/key-input";
 export * from "./services/keys";
 export * from "./services/members";
+export * from "./services/password-login";
 export * from "./services/settings";
 export * from "./services/usage";
 export * from "./services/usage-query";

@@ -32,7 +32,9 @@ let n = 0;
 async function companyWithOwner() {
   n += 1;
   const company = await db.company.create({ data: { name: `Acme ${n}` } });
-  const user = await db.user.create({ data: { email: `owner${n}@acme.test`, passwordHash: await hashPassword("x") } });
+  const user = await db.user.create({
+    data: { email: `owner${n}@acme.test`, passwordHash: await hashPassword("x", { N: 1024, r: 8, p: 1 }) },
+  });
   await db.membership.create({ data: { companyId: company.id, userId: user.id, role: "owner" } });
   return { companyId: company.id, ownerId: user.id, actor: { type: "user" as const, id: user.id } };
 }

@@ -283,7 +283,7 @@ describe("GET /v1/alerts and POST /v1/alerts/seen", () => {
       headers: bearer(h.adminKey),
     });
     expect(next.json().data[0].id < unseen.json().data[1].id).toBe(true);
-    const seen = await h.app.inject({ method: "POST", url: "/v1/alerts/seen", headers: bearer(h.readOnlyKey) });
+    const seen = await h.app.inject({ method: "POST", url: "/v1/alerts/seen", headers: bearer(h.adminKey) });
     expect(seen.statusCode).toBe(200);
     expect(seen.json().marked).toBeGreaterThan(3);
     const after = await h.app.inject({ method: "GET", url: "/v1/alerts?unseen=true", headers: bearer(h.adminKey) });

@@ -31,7 +31,7 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     // The receiver is on loopback, which webhooks may reach only when the operator allows it.
     KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
-    TRUST_PROXY: "true",
+    TRUST_PROXY: "127.0.0.1",
     ALERT_FLUSH_INTERVAL_MS: "150",
     ALERT_RULES_POLL_MS: "200",
     ALERT_EXPIRY_INTERVAL_MS: "150",

@@ -1,9 +1,12 @@
 // Test helpers for credentials: dashboard users of any role, and a client IP of one's own.
 import { randomBytes, randomUUID } from "node:crypto";
-import { hashPassword } from "@keyward/auth-core";
+import { hashPassword, type PasswordHashing } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import type { FastifyInstance } from "fastify";
 import type { Role } from "./claims";
+
+/** Cheap scrypt parameters for test users, passed explicitly (the app hashes with OWASP's unless told). */
+export const TEST_PASSWORD_HASHING: PasswordHashing = { N: 1024, r: 8, p: 1 };
 
 /**
  * A random private IP per test file: the failed-credential throttle counts per IP (in Redis when
@@ -21,7 +24,9 @@ export async function addMember(
 ): Promise<{ userId: string; email: string; password: string }> {
   const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
   const password = `pw-${randomUUID()}`;
-  const user = await db.user.create({ data: { email, passwordHash: await hashPassword(password) } });
+  const user = await db.user.create({
+    data: { email, passwordHash: await hashPassword(password, TEST_PASSWORD_HASHING) },
+  });
   await db.membership.create({ data: { companyId, userId: user.id, role } });
   return { userId: user.id, email, password };
 }

@@ -128,12 +128,13 @@ function rateLimitHeaders(reply: FastifyReply, result: VerifyResult): void {
   reply.header("RateLimit-Reset", rl.resetSeconds);
 }
 
-export function tooManyFailures(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+export function tooManyFailures(
+  reply: FastifyReply,
+  retryAfterSeconds: number,
+  message = "Too many failed attempts from this IP address",
+): FastifyReply {
   reply.header("Retry-After", retryAfterSeconds);
-  return sendError(
-    reply,
-    new KeywardError("RATE_LIMITED", "Too many failed attempts from this IP address", { retryAfterSeconds }),
-  );
+  return sendError(reply, new KeywardError("RATE_LIMITED", message, { retryAfterSeconds }));
 }
 
 /** A key's verdict (or its token's) as the response, the same for every route; true when the request may go on. */

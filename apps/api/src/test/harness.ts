@@ -1,12 +1,13 @@
 // Integration harness: a real, fresh database (embedded PGlite, or a new database on the PostgreSQL
 // named by TEST_DATABASE_URL), the real app, and the keys first-run setup creates. No mocks.
 import { Writable } from "node:stream";
-import { SCOPE_PRESETS } from "@keyward/auth-core";
+import { type PasswordHashing, SCOPE_PRESETS } from "@keyward/auth-core";
 import { createDb, createKey, type Db, setupFirstCompany } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import { buildApp } from "../app";
+import { TEST_PASSWORD_HASHING } from "../auth/testing";
 import { loadEnv } from "../env";
 
 export interface Harness {
@@ -24,14 +25,19 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-export async function startHarness(envOverrides: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  envOverrides: Record<string, string> = {},
+  // Cheap password hashing unless a test asks for production's (PASSWORD_HASHING) explicitly.
+  opts: { passwordHashing?: PasswordHashing } = {},
+): Promise<Harness> {
+  const passwordHashing = opts.passwordHashing ?? TEST_PASSWORD_HASHING;
   const database = await createTestDatabase();
   const db = createDb(database.url);
-  const setup = await setupFirstCompany(db, {
-    company: "Acme",
-    email: "owner@acme.test",
-    password: "correct horse battery",
-  });
+  const setup = await setupFirstCompany(
+    db,
+    { company: "Acme", email: "owner@acme.test", password: "correct horse battery" },
+    { hashing: passwordHashing },
+  );
   let logText = "";
   const logStream = new Writable({
     write(chunk, _enc, done) {
@@ -41,7 +47,7 @@ export async function startHarness(envOverrides: Record<string, string> = {}): P
   });
   const env = loadEnv({ LOG_LEVEL: "info", NODE_ENV: "test", REDIS_URL: process.env.REDIS_URL, ...envOverrides });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : null;
-  const app = await buildApp({ db, env, logStream, redis });
+  const app = await buildApp({ db, env, logStream, redis, passwordHashing });
   await app.ready();
 
   return {

@@ -1,4 +1,4 @@
-import { hashPassword, isValidPrefix, SCOPE_PRESETS } from "@keyward/auth-core";
+import { hashPassword, isValidPrefix, type PasswordHashing, SCOPE_PRESETS } from "@keyward/auth-core";
 import { z } from "zod";
 import type { Db } from "../client";
 import type { Role } from "../generated/prisma/client";
@@ -34,9 +34,13 @@ export interface SetupResult {
  * First-run setup (SPEC §8): the company, its owner, an admin key (`*`, live) and a read-only key
  * (`*:read`, test). Refuses when any company exists, so it can never overwrite one.
  */
-export async function setupFirstCompany(db: Db, raw: SetupInput): Promise<SetupResult> {
+export async function setupFirstCompany(
+  db: Db,
+  raw: SetupInput,
+  opts: { hashing?: PasswordHashing } = {},
+): Promise<SetupResult> {
   const input = setupInputSchema.parse(raw);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, opts.hashing);
   const { companyId, userId } = await db.$transaction(async (tx) => {
     // Serialises concurrent setups (CLI and dashboard at once): only the first sees no company.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242001)`;

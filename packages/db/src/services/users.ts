@@ -1,16 +1,35 @@
-import { hashPassword, verifyPassword } from "@keyward/auth-core";
+import { hashPassword, needsRehash, PASSWORD_HASHING, type PasswordHashing, verifyPassword } from "@keyward/auth-core";
 import type { Db } from "../client";
 import type { SessionUser } from "./companies";
 
-/** A user's identity and role, or null for an unknown email or a wrong password (the caller cannot tell which). */
-export async function authenticateUser(db: Db, email: string, password: string): Promise<SessionUser | null> {
+export interface AuthenticateOptions {
+  /** The parameters hashes should have now (default OWASP's); tests pass cheaper ones explicitly. */
+  hashing?: PasswordHashing;
+}
+
+/**
+ * A user's identity and role, or null for an unknown email or a wrong password (the caller cannot
+ * tell which). A correct password whose stored hash has other parameters is rehashed with `hashing`.
+ */
+export async function authenticateUser(
+  db: Db,
+  email: string,
+  password: string,
+  opts: AuthenticateOptions = {},
+): Promise<SessionUser | null> {
+  const hashing = opts.hashing ?? PASSWORD_HASHING;
   const user = await db.user.findUnique({
     where: { email: email.trim().toLowerCase() },
     include: { memberships: { orderBy: { createdAt: "asc" }, take: 1 } },
   });
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash(hashing)));
   const membership = user?.memberships[0];
   if (!user || !valid || !membership) return null;
+  if (needsRehash(user.passwordHash, hashing)) {
+    const passwordHash = await hashPassword(password, hashing);
+    // Only if unchanged meanwhile: a password set concurrently wins over this upgrade.
+    await db.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+  }
   return { id: user.id, email: user.email, companyId: membership.companyId, role: membership.role };
 }
 
@@ -23,9 +42,14 @@ export async function findMembership(db: Db, userId: string, companyId: string):
   return m ? { id: m.userId, email: m.user.email, companyId: m.companyId, role: m.role } : null;
 }
 
-// Checking unknown emails against a real hash keeps response time from revealing which emails exist.
-let dummy: Promise<string> | undefined;
-function dummyHash(): Promise<string> {
-  dummy ??= hashPassword("keyward-unknown-user");
+// Checking unknown emails against a real hash, made like real ones, keeps response time from revealing which emails exist.
+const dummies = new Map<string, Promise<string>>();
+function dummyHash(hashing: PasswordHashing): Promise<string> {
+  const id = `${hashing.N}$${hashing.r}$${hashing.p}`;
+  let dummy = dummies.get(id);
+  if (dummy === undefined) {
+    dummy = hashPassword("keyward-unknown-user", hashing);
+    dummies.set(id, dummy);
+  }
   return dummy;
 }

@@ -1,5 +1,5 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { appendAuditEvent, authenticateUser } from "@keyward/db";
+import { appendAuditEvent, type LoginOutcome } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ROLES, SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
@@ -24,9 +24,14 @@ const ADMIN = ["*"];
 /**
  * `POST /v1/auth/login`: email and password → a user JWT in the body; an admin key → the
  * kw_session cookie (8 h, never past the key's expiry). Refusals are the SPEC's 401/403/429 and
- * count toward the failed-credential throttle of the caller's IP, like refused keys.
+ * count toward the failed-credential throttle of the caller's IP, like refused keys. A password
+ * attempt is counted before it is checked, per IP, per account and IP, and per account
+ * (PasswordLogins, shared with the dashboard), and given back when it succeeds.
  */
-export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, env, verifier, throttle, tokens }) => {
+export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
+  app,
+  { db, env, verifier, throttle, tokens, logins },
+) => {
   app.post(
     "/v1/auth/login",
     {
@@ -77,16 +82,18 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, e
         });
       }
 
-      let user: Awaited<ReturnType<typeof authenticateUser>>;
+      let outcome: LoginOutcome;
       try {
-        user = await authenticateUser(db, request.body.email, request.body.password);
+        const { email, password } = request.body;
+        outcome = await logins.attempt({ email, password, ip: request.ip });
       } catch (error) {
         return unavailable(request, reply, error);
       }
-      if (user === null) {
-        void throttle.recordFailure(request.ip);
-        return unauthorized(reply, true);
+      if (!outcome.ok && outcome.reason === "throttled") {
+        return tooManyFailures(reply, Math.ceil(outcome.retryAfterMs / 1000), "Too many failed login attempts");
       }
+      if (!outcome.ok) return unauthorized(reply, true);
+      const { user } = outcome;
       const issued = await tokens.issueUserToken(user, USER_TOKEN_TTL_SECONDS);
       const { id, email, companyId, role } = user;
       await db.$transaction((tx) =>

@@ -49,9 +49,10 @@ export default async function AlertsPage() {
     listAlerts(db, member.companyId, { limit: 50 }),
     listKeys(db, member.companyId, { limit: 100 }),
   ]);
-  // Opening this page is seeing them: the badge in the navigation counts only alerts fired since.
-  await markAlertsSeen(db, member.companyId);
   const manage = canManageKeys(member);
+  // Opening this page is seeing them: the badge in the navigation counts only alerts fired since. A
+  // viewer changes nothing (SPEC §3), this included: their visit leaves the badge to those who act.
+  if (manage) await markAlertsSeen(db, member.companyId);
   const keyNames = new Map(keys.data.map((k) => [k.id, k.name]));
   const keyOptions = keys.data.map((k) => ({ id: k.id, name: k.name, start: k.start }));
   const emailEnabled = Boolean(env.SMTP_URL);
