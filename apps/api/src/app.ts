@@ -10,7 +10,7 @@ import type { ApiContext } from "./context";
 import { createAuthenticateHook } from "./enforcement/authenticate";
 import { startEnforcementPipeline } from "./enforcement/pipeline";
 import type { Env } from "./env";
-import { answerMalformedHttp, registerErrorHandlers } from "./errors";
+import { answerFrameworkError, answerMalformedHttp, registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
 import { registerMetrics } from "./plugins/metrics";
 import { registerOpenApi } from "./plugins/openapi";
@@ -64,6 +64,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler: answerMalformedHttp,
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -4,7 +4,7 @@
 import type { Duplex } from "node:stream";
 import { type ErrorCode, errorBody, KeywardError } from "@keyward/auth-core";
 import { isDatabaseUnavailable } from "@keyward/db";
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
 export const WWW_AUTHENTICATE = 'Bearer realm="keyward"';
@@ -56,6 +56,20 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     return reply.status(500).send({ errors: [{ code: "INTERNAL", message: "Internal server error" }] });
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, new KeywardError("NOT_FOUND", "Route not found")));
+}
+
+/** What Fastify refuses before routing, said without echoing the URL back. */
+const FRAMEWORK_ERRORS: Record<string, string> = {
+  FST_ERR_BAD_URL: "Malformed URL",
+  FST_ERR_MAX_PARAM_LENGTH: "Path parameter too long",
+};
+
+/**
+ * Fastify's `frameworkErrors`: a path that does not percent-decode, or a parameter over
+ * maxParamLength, gets the SPEC's error body instead of Fastify's own.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, new KeywardError("VALIDATION_FAILED", FRAMEWORK_ERRORS[error.code] ?? "Malformed request"));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Requests the HTTP parser rejects must still get the SPEC's error body, never Node's default.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "./test/harness";
+import { bearer, type Harness, startHarness } from "./test/harness";
 
 let h: Harness;
 let port: number;
@@ -47,5 +47,18 @@ describe("malformed HTTP", () => {
     expect(res.status).toBe(401);
     const body = (await res.json()) as { errors: { code: string }[] };
     expect(body.errors[0]?.code).toBe("UNAUTHORIZED");
+  });
+
+  // Found by the abuse fuzzer (src/abuse): Fastify answers these two itself, in its own body.
+  it("400 VALIDATION_FAILED with the SPEC body for a malformed percent-encoding in the path, which is not echoed", async () => {
+    const res = await h.app.inject({ method: "GET", url: "/v1/keys/%E0%A4%A", headers: bearer(h.adminKey) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ errors: [{ code: "VALIDATION_FAILED", message: "Malformed URL" }] });
+  });
+
+  it("400 VALIDATION_FAILED with the SPEC body for a path parameter over 200 characters", async () => {
+    const res = await h.app.inject({ method: "GET", url: `/v1/keys/${"a".repeat(300)}`, headers: bearer(h.adminKey) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ errors: [{ code: "VALIDATION_FAILED", message: "Path parameter too long" }] });
   });
 });

@@ -1,0 +1,114 @@
+// What the fuzzer attacks: company A (whose credentials it mostly holds) and company B (the other
+// tenant), credentials of every kind and state, and pools of ids that grow as requests create
+// things. Keys the fuzzer authenticates with are never in a pool, so it cannot lock itself out.
+import { randomUUID } from "node:crypto";
+import { hashKey, SCOPE_PRESETS } from "@keyward/auth-core";
+import { createKey } from "@keyward/db";
+import { addMember, loginUser } from "../auth/testing";
+import { bearer, type Harness } from "../test/harness";
+import { type FuzzWorld, ID_POOLS, type IdPool, signedJwt } from "./fuzz-requests";
+import { type Credential, createTenant, type Tenant } from "./tenants";
+
+export const FUZZ_JWT_SECRET = "fuzz-hs256-secret-0123456789abcdef-0123456789";
+export const FUZZ_METRICS_TOKEN = "fuzz-metrics-token-0123456789abcdef";
+const ALLOWLISTED_IP = "192.0.2.1";
+
+export interface Fuzzed {
+  world: FuzzWorld;
+  own: Tenant;
+  other: Tenant;
+  /** Names of the credentials of each company, to credit what a request created to the right pools. */
+  companyOf: (credentialName: string) => "own" | "other" | null;
+}
+
+export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: string): Promise<Fuzzed> {
+  const own = await createTenant(h, "A", setupIp, webhookUrl);
+  const other = await createTenant(h, "B", setupIp, webhookUrl);
+  const key = async (
+    name: string,
+    scopes: string[],
+    opts: { environment?: "live" | "test"; ipAllowlist?: string[] } = {},
+  ): Promise<Credential & { id: string }> => {
+    const { key, secret } = await createKey(
+      h.db,
+      own.companyId,
+      { name: `${own.marker} ${name}`, scopes, environment: opts.environment ?? "live", ipAllowlist: opts.ipAllowlist },
+      { type: "system" },
+    );
+    return { id: key.id, name, headers: bearer(secret), scopes, secret };
+  };
+  const expired = await key("expired", ["*"]);
+  await h.db.apiKey.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+  const revoked = await key("revoked", ["*"]);
+  await h.db.apiKey.update({ where: { id: revoked.id }, data: { revokedAt: new Date(), revokedReason: "fuzz" } });
+  const viewer = await addMember(h.db, own.companyId, "viewer");
+  const viewerToken = await loginUser(h.app, viewer.email, viewer.password, setupIp);
+  // Logins the fuzzer sends may name this owner, with the right password now and then.
+  const owner = await addMember(h.db, own.companyId, "owner");
+
+  const secretOnly = (name: string, secret: string, scopes: string[]): Credential => ({
+    name,
+    headers: bearer(secret),
+    scopes,
+    secret,
+  });
+  const credentials: Record<string, Credential> = {
+    admin: own.credentials.admin,
+    readOnly: own.credentials.readOnly,
+    verifier: own.credentials.verifier,
+    keyToken: own.credentials.keyToken,
+    session: own.credentials.session,
+    owner: own.credentials.owner,
+    viewer: secretOnly("viewer", viewerToken, [...SCOPE_PRESETS["read-only"]]),
+    keysReadWrite: await key("keys read write", ["keys:read", "keys:write"]),
+    alertsWriter: await key("alerts", ["alerts:*"]),
+    usageReader: await key("usage", ["usage:read", "audit:read"]),
+    testEnvironment: await key("test environment", ["*"], { environment: "test" }),
+    allowlisted: await key("allowlisted", ["*"], { ipAllowlist: [ALLOWLISTED_IP] }),
+    limited: secretOnly("limited", own.limited.secret, ["keys:read"]),
+    expired,
+    revoked,
+    hs256: secretOnly("hs256", hs256Token(own.companyId), ["*"]),
+    metrics: secretOnly("metrics", FUZZ_METRICS_TOKEN, []),
+    otherAdmin: other.credentials.admin,
+    otherSession: other.credentials.session,
+  };
+
+  const pools = Object.fromEntries(ID_POOLS.map((p) => [p, [] as string[]])) as Record<IdPool, string[]>;
+  pools.ownKey.push(own.target.id);
+  pools.otherKey.push(other.target.id, other.limited.id);
+  pools.ownRule.push(...own.ids.alertRule);
+  pools.otherRule.push(...other.ids.alertRule);
+  pools.ownAlert.push(...own.ids.alert);
+  pools.otherAlert.push(...other.ids.alert);
+  pools.ownEvent.push(...own.ids.auditEvent);
+  pools.otherEvent.push(...other.ids.auditEvent);
+  pools.ownUser.push(...own.ids.user, viewer.userId, owner.userId);
+  pools.otherUser.push(...other.ids.user);
+  pools.ownCompany.push(own.companyId);
+  pools.otherCompany.push(other.companyId);
+  pools.ownHash.push(hashKey(own.target.secret), hashKey(own.credentials.admin.secret));
+  pools.otherHash.push(hashKey(other.target.secret), hashKey(other.credentials.admin.secret));
+
+  const otherNames = new Set(["otherAdmin", "otherSession"]);
+  return {
+    world: {
+      pools,
+      credentials,
+      jwtSecret: FUZZ_JWT_SECRET,
+      webhookUrl,
+      owner: { email: owner.email, password: owner.password },
+      allowlistedIp: ALLOWLISTED_IP,
+    },
+    own,
+    other,
+    companyOf: (name) => (otherNames.has(name) ? "other" : name in credentials ? "own" : null),
+  };
+}
+
+/** An HS256 token as an identity provider sharing KEYWARD_JWT_SECRET would issue it: an admin of `companyId`. */
+function hs256Token(companyId: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { sub: randomUUID(), company: companyId, role: "admin", iat: now, exp: now + 4 * 3600 };
+  return signedJwt({ alg: "HS256", typ: "JWT" }, claims, FUZZ_JWT_SECRET);
+}
