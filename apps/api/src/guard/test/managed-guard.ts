@@ -48,6 +48,8 @@ export async function startManagedGuard(opts: {
     ...opts.env,
   });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : null;
+  // Connected before the first request: until then the rate limiter falls back to local windows.
+  await redis?.ping();
   const pipeline = await startEnforcementPipeline({ db, env, redis, log: pino({ level: "warn" }), companyId });
   const app = await buildGuard({
     upstream: new URL(opts.upstream),
