@@ -81,10 +81,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     verifier,
   });
   const events = new AuditFeed({ db: opts.db, log: app.log, pollIntervalMs: opts.env.EVENTS_POLL_INTERVAL_MS });
-  // Alerts (src/alerts): the usage buffer hands every request of a known key to the detector.
-  const alerts = new Alerting({ db: opts.db, env: opts.env, redis, log: app.log });
+  // Alerts (src/alerts): the pipeline detects (its usage buffer feeds the detector); the API also delivers.
+  const alerts = new Alerting({ db: opts.db, env: opts.env, log: app.log, detection: pipeline.alerts });
   await alerts.start();
-  usage.alerts = alerts.detector;
   // Fastify runs onClose hooks after the server stopped taking requests: the last flush sees every count.
   app.addHook("onClose", async () => {
     tokens.signingKeys.stop();

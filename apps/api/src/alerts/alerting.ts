@@ -1,25 +1,25 @@
-// Alerts (SPEC §6) as one service of the API: the rule cache, the detector the usage buffer feeds,
-// the expiry job, and the delivery worker. Every firing goes through `fire`, which claims the
-// incident in the database (so each fires once across replicas) and wakes this replica's worker.
+// Alerts (SPEC §6) as one service of the API: the detection the enforcement pipeline runs (rule
+// cache, detector, `fire`: detection.ts), plus the expiry job and the delivery worker. Every firing
+// goes through `fire`, which claims the incident in the database (so each fires once across
+// replicas and guards) and wakes this replica's worker.
 import {
   aesSecretBox,
   type Db,
   defaultDataDir,
   type FireAlertInput,
   type FiredAlert,
-  fireAlert,
   type SecretBox,
 } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
-import type { Redis } from "ioredis";
 import { resolveEncryptionKey } from "../auth/encryption";
 import type { Env } from "../env";
 import { UserUrlClient } from "../outbound/user-url-client";
 import { DeliveryWorker } from "./delivery-worker";
-import { AlertDetector } from "./detector";
+import type { AlertDetection } from "./detection";
+import type { AlertDetector } from "./detector";
 import { ExpiryJob } from "./expiry-job";
 import { type AlertMailer, createAlertMailer } from "./mailer";
-import { AlertRuleCache } from "./rule-cache";
+import type { AlertRuleCache } from "./rule-cache";
 
 export class Alerting {
   readonly rules: AlertRuleCache;
@@ -28,22 +28,20 @@ export class Alerting {
   readonly worker: DeliveryWorker;
   readonly box: SecretBox;
   readonly mailer: AlertMailer | null;
-  readonly #db: Db;
+  readonly #detection: AlertDetection;
   readonly #env: Env;
-  readonly #log: FastifyBaseLogger;
 
-  constructor(opts: { db: Db; env: Env; redis: Redis | null; log: FastifyBaseLogger }) {
-    const { db, env, redis, log } = opts;
-    this.#db = db;
+  constructor(opts: { db: Db; env: Env; log: FastifyBaseLogger; detection: AlertDetection }) {
+    const { db, env, log, detection } = opts;
+    this.#detection = detection;
     this.#env = env;
-    this.#log = log;
     // The same key the token services resolved (they already warned when it is the development one).
     const dataDir = defaultDataDir({ KEYWARD_DATA_DIR: env.KEYWARD_DATA_DIR });
     this.box = aesSecretBox(resolveEncryptionKey(env, dataDir, log.child({}, { level: "error" })));
     this.mailer = env.SMTP_URL ? createAlertMailer(env.SMTP_URL, env.ALERT_EMAIL_FROM) : null;
-    this.rules = new AlertRuleCache({ db, redis, log });
+    this.rules = detection.rules;
+    this.detector = detection.detector;
     const fire = (input: FireAlertInput) => this.fire(input);
-    this.detector = new AlertDetector({ db, rules: this.rules, log, fire });
     this.expiry = new ExpiryJob({ db, rules: this.rules, log, fire });
     this.worker = new DeliveryWorker({
       db,
@@ -57,9 +55,9 @@ export class Alerting {
     });
   }
 
+  /** The rules and the detector run with the enforcement pipeline; these are the API's own jobs. */
   async start(): Promise<void> {
-    await this.rules.start(this.#env.ALERT_RULES_POLL_MS);
-    this.detector.start(this.#env.ALERT_FLUSH_INTERVAL_MS);
+    this.#detection.onFired = () => void this.worker.kick();
     this.expiry.start(this.#env.ALERT_EXPIRY_INTERVAL_MS);
     this.worker.start(this.#env.ALERT_DELIVERY_POLL_MS);
     void this.expiry.run();
@@ -67,28 +65,13 @@ export class Alerting {
   }
 
   /** Fires when the incident is not claimed yet; null when another replica (or an earlier pass) fired it. */
-  async fire(input: FireAlertInput): Promise<FiredAlert | null> {
-    try {
-      const fired = await fireAlert(this.#db, input);
-      if (fired) {
-        this.#log.info(
-          { alertId: fired.id, ruleId: input.ruleId, keyId: input.keyId, count: input.count },
-          "alert fired",
-        );
-        void this.worker.kick();
-      }
-      return fired;
-    } catch (err) {
-      this.#log.error({ err: (err as Error).message, ruleId: input.ruleId }, "alert could not be stored");
-      return null;
-    }
+  fire(input: FireAlertInput): Promise<FiredAlert | null> {
+    return this.#detection.fire(input);
   }
 
   async stop(): Promise<void> {
-    await this.detector.stop();
     await this.expiry.stop();
     await this.worker.stop();
-    await this.rules.stop();
     this.mailer?.close();
   }
 }

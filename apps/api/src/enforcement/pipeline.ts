@@ -1,11 +1,14 @@
 // The services every enforcement point shares (SPEC §4.4): the key verifier with its cache, the
-// rate limiter, the usage buffer (which also folds refusals into audit events), the failed-credential
-// throttle and the key-change feed that drops revoked keys. The API and the guard both start
-// theirs here, so a managed key is judged the same way wherever it is presented.
+// rate limiter, the usage buffer (which also folds refusals into audit events and feeds the alert
+// detector), the failed-credential throttle and the key-change feed that drops revoked keys. The API
+// and the guard both start theirs here, so a managed key is judged and counted the same way wherever
+// it is presented: rate limits share Redis counters (per process without Redis), alert counts share
+// the database's.
 import type { KeyRecord, KeyStore } from "@keyward/auth-core";
 import { type Db, findKeyRecordByHash, findKeyRecordsByHash } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
+import { AlertDetection } from "../alerts/detection";
 import { ObservableKeyVerifier } from "../auth/key-states";
 import type { Env } from "../env";
 import { FailedAuthThrottle } from "./failed-auth-throttle";
@@ -19,7 +22,9 @@ export interface EnforcementPipeline {
   usage: UsageBuffer;
   throttle: FailedAuthThrottle;
   keyChanges: KeyChangeFeed;
-  /** Stops following key changes, then writes the last counted usage. */
+  /** Alert rules and the detector the usage buffer feeds. */
+  alerts: AlertDetection;
+  /** Stops following key changes, then writes the last counted usage and alert counts. */
   stop(): Promise<void>;
 }
 
@@ -51,15 +56,20 @@ export async function startEnforcementPipeline(opts: {
   });
   const keyChanges = new KeyChangeFeed({ db, verifier, redis, log });
   await keyChanges.start();
+  const alerts = new AlertDetection({ db, redis, log });
+  await alerts.start(env);
+  usage.alerts = alerts.detector;
   return {
     verifier,
     rateLimiter,
     usage,
     throttle,
     keyChanges,
+    alerts,
     async stop() {
       await keyChanges.stop();
       await usage.stop();
+      await alerts.stop();
     },
   };
 }

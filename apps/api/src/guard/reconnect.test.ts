@@ -101,5 +101,5 @@ describe("the guard across a restart of the embedded database", () => {
     const output = guard.output();
     expect(output.match(/database unreachable/g)?.length).toBe(1);
     expect(output).not.toMatch(/key-change poll failed/);
-  }, 120_000);
+  }, 300_000);
 });

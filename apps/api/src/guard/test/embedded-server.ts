@@ -19,7 +19,7 @@ export async function startEmbeddedServerProcess(dataDir: string, port: number):
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`embedded database did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`embedded database did not start:\n${output}`)), 180_000);
     child.stdout?.on("data", () => {
       const ready = /READY (\S+)/.exec(output)?.[1];
       if (ready) {

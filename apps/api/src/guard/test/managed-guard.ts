@@ -31,6 +31,9 @@ export async function startManagedGuard(opts: {
   routes: string[];
   /** An existing database (and its company) to serve, instead of a fresh one. */
   shared?: { db: Db; companyId: string };
+  /** Default: REDIS_URL. */
+  redisUrl?: string;
+  env?: Record<string, string>;
 }): Promise<ManagedGuard> {
   const database = opts.shared ? null : await createTestDatabase();
   const db = opts.shared?.db ?? createDb((database as TestDatabase).url);
@@ -38,8 +41,15 @@ export async function startManagedGuard(opts: {
     opts.shared?.companyId ??
     (await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" }))
       .companyId;
-  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "warn", REDIS_URL: process.env.REDIS_URL });
+  const env = loadEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    REDIS_URL: "redisUrl" in opts ? opts.redisUrl : process.env.REDIS_URL,
+    ...opts.env,
+  });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : null;
+  // Connected before the first request: until then the rate limiter falls back to local windows.
+  await redis?.ping();
   const pipeline = await startEnforcementPipeline({ db, env, redis, log: pino({ level: "warn" }), companyId });
   const app = await buildGuard({
     upstream: new URL(opts.upstream),
