@@ -1,4 +1,4 @@
-import { authenticateUser } from "@keyward/db";
+import { authenticateUser, text } from "@keyward/db";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import { beginLoginAttempt, loginSucceeded } from "@/server/login-throttle";
 import { clientIp } from "@/server/request-context";
 
 const credentialsSchema = z.object({
-  email: z.string().trim().min(1).max(254),
+  email: text(254).trim().min(1),
   password: z.string().min(1).max(200),
 });
 
