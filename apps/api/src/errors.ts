@@ -10,7 +10,14 @@ import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 export const WWW_AUTHENTICATE = 'Bearer realm="keyward"';
 
 export function sendError(reply: FastifyReply, error: KeywardError): FastifyReply {
+  const required = error.code === "FORBIDDEN" ? error.details?.required : undefined;
+  if (Array.isArray(required) && required.length > 0) reply.header("WWW-Authenticate", insufficientScope(required));
   return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+}
+
+/** RFC 6750's answer to a credential that lacks scopes: the route's, or a key's it wanted to manage. */
+export function insufficientScope(required: readonly unknown[]): string {
+  return `${WWW_AUTHENTICATE}, error="insufficient_scope", scope="${required.join(" ")}"`;
 }
 
 /** Fastify's own error codes that mean "the client sent something wrong". */

@@ -1,3 +1,4 @@
+import { text } from "@keyward/db";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -6,7 +7,7 @@ import { stampedClientIp } from "@/server/client-address";
 import { passwordLogins } from "@/server/login-throttle";
 
 const credentialsSchema = z.object({
-  email: z.string().trim().min(1).max(254),
+  email: text(254).trim().min(1),
   password: z.string().min(1).max(200),
 });
 

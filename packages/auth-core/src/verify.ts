@@ -70,6 +70,11 @@ export interface UsageRecorder {
 export interface VerifyOptions {
   requiredScopes?: readonly string[];
   ip?: string;
+  /**
+   * Only keys of this company exist for this call (the verify endpoint): another company's key is
+   * NOT_FOUND before any check, so nothing of it is judged, counted or rate limited.
+   */
+  companyId?: string;
 }
 
 export type VerifyResult =
@@ -120,6 +125,9 @@ interface KnownKey extends CheckableKey {
 const REFRESH_BATCH_DELAY_MS = 50;
 const MAX_INTERNED_COMPANIES = 10_000;
 const REFRESH_BATCH_MAX = 500;
+
+const ofCompany = (known: CheckableKey, opts: VerifyOptions) =>
+  opts.companyId === undefined || known.key.companyId === opts.companyId;
 
 const MALFORMED: VerifyResult = Object.freeze({ valid: false, code: "MALFORMED" });
 const NOT_FOUND: VerifyResult = Object.freeze({ valid: false, code: "NOT_FOUND" });
@@ -177,9 +185,11 @@ export class KeyVerifier {
     const now = this.#now();
     const known = this.#fromCache(hash, now);
     if (known === undefined) {
-      return this.#load(hash).then((loaded) => (loaded === null ? NOT_FOUND : this.check(loaded, opts)));
+      return this.#load(hash).then((loaded) =>
+        loaded === null || !ofCompany(loaded, opts) ? NOT_FOUND : this.check(loaded, opts),
+      );
     }
-    if (known === null) return Promise.resolve(NOT_FOUND);
+    if (known === null || !ofCompany(known, opts)) return Promise.resolve(NOT_FOUND);
     if (known.refreshAt <= now) this.#refreshInBackground(hash, known);
     return this.check(known, opts, now);
   }

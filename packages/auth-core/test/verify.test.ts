@@ -188,6 +188,31 @@ describe("KeyVerifier codes", () => {
   });
 });
 
+describe("KeyVerifier with a companyId (the verify endpoint)", () => {
+  it("NOT_FOUND for another company's key, from the store and from the cache: no rate limit consumed, no usage", async () => {
+    let consumed = 0;
+    const rateLimiter = {
+      consume: () => {
+        consumed++;
+        return limiter(true).consume();
+      },
+    };
+    const { secret, usage, verifier } = setup({ rateLimit: limited }, { rateLimiter });
+    expect(await verifier.verify(secret, { companyId: "co_2", ip: "203.0.113.7" })).toEqual({
+      valid: false,
+      code: "NOT_FOUND",
+    });
+    expect(await verifier.verify(secret, { companyId: "co_2", ip: "203.0.113.7" })).toEqual({
+      valid: false,
+      code: "NOT_FOUND",
+    });
+    expect(consumed).toBe(0);
+    expect(usage).toEqual([]);
+    expect((await verifier.verify(secret, { companyId: "co_1" })).code).toBe("VALID");
+    expect(consumed).toBe(1);
+  });
+});
+
 describe("KeyVerifier cache", () => {
   it("a malformed key makes zero store queries", async () => {
     const { verifier, store, secret } = setup();

@@ -9,6 +9,7 @@ export * from "./services/alerts";
 export * from "./services/audit";
 export * from "./services/audit-csv";
 export * from "./services/audit-query";
+export * from "./services/bounded-input";
 export * from "./services/companies";
 export * from "./services/guard";
 export * from "./services/key-grant";

@@ -108,7 +108,6 @@ export function unauthorized(reply: FastifyReply, sent: boolean): FastifyReply {
 }
 
 function forbidden(reply: FastifyReply, required: readonly string[], available: readonly string[]): FastifyReply {
-  reply.header("WWW-Authenticate", `${WWW_AUTHENTICATE}, error="insufficient_scope", scope="${required.join(" ")}"`);
   return sendError(
     reply,
     new KeywardError("FORBIDDEN", undefined, { required: [...required], available: [...available] }),

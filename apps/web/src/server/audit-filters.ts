@@ -1,4 +1,4 @@
-import { type AuditFilters, auditExportQuerySchema, type Db } from "@keyward/db";
+import { type AuditFilters, auditExportQuerySchema, type Db, text } from "@keyward/db";
 import { z } from "zod";
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -49,8 +49,11 @@ export async function readAuditFilters(db: Db, companyId: string, params: Search
   }
 
   let keyMatches: AuditPageFilters["keyMatches"] = null;
-  if (form.key) {
-    const q = form.key.slice(0, 120);
+  // The key box is searched in the database: the same bounds as every other text input.
+  const search = text(120).safeParse(form.key.slice(0, 120));
+  if (form.key && !search.success) problems.push(`“Key”: ${search.error.issues[0]?.message}`);
+  if (form.key && search.success) {
+    const q = search.data;
     if (z.uuid().safeParse(q).success) {
       raw.keyId = q;
     } else {

@@ -3,6 +3,7 @@
 // fields live in one refinement used by create and by update (on the merged rule).
 import { type AllowedHosts, NO_ALLOWED_HOSTS, outboundTargetProblem } from "@keyward/auth-core";
 import { z } from "zod";
+import { isStorableText, STORABLE_TEXT_MESSAGE, text } from "./bounded-input";
 
 export const ALERT_KINDS = ["request_spike", "auth_failures", "new_ip", "expiring", "rate_limited"] as const;
 export type AlertKindName = (typeof ALERT_KINDS)[number];
@@ -17,6 +18,7 @@ export const MAX_EXPIRING_DAYS = 365;
 const webhookUrlSchema = z
   .url({ protocol: /^https?$/, error: "Use an http:// or https:// URL" })
   .max(2000)
+  .refine(isStorableText, STORABLE_TEXT_MESSAGE)
   .refine((u) => {
     const url = new URL(u);
     return url.username === "" && url.password === "";
@@ -27,7 +29,7 @@ export const webhookChannelInputSchema = z.strictObject({
   type: z.literal("webhook"),
   url: webhookUrlSchema,
   /** Required on create; on update, null or absent keeps the secret of the channel with the same URL. */
-  secret: z.string().min(16, "Use at least 16 characters").max(256).nullish(),
+  secret: text(256).min(16, "Use at least 16 characters").nullish(),
   secretSet: z.boolean().optional().describe("Ignored: echoed back by clients that send a rule as they read it"),
 });
 
@@ -43,7 +45,7 @@ export const alertChannelInputSchema = z.discriminatedUnion("type", [
 export type AlertChannelInput = z.output<typeof alertChannelInputSchema>;
 
 const ruleFields = {
-  name: z.string().trim().min(1).max(120),
+  name: text(120).trim().min(1),
   kind: z.enum(ALERT_KINDS),
   threshold: z.int().min(1).max(10_000_000).nullish(),
   windowSeconds: z.int().min(1).max(MAX_ALERT_WINDOW_SECONDS).nullish(),

@@ -6,15 +6,14 @@ import { KeywardError } from "@keyward/auth-core";
 import { z } from "zod";
 import type { Db } from "../client";
 import type { AuditEvent, Prisma } from "../generated/prisma/client";
-
-const isoDateTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+import { text, timestamp } from "./bounded-input";
 
 const auditFilterShape = {
-  actor: z.string().trim().min(1).max(200).optional().describe("Actor id: a user's or a key's id"),
-  action: z.string().trim().min(1).max(100).optional().describe("Exact action, e.g. key.created"),
+  actor: text(200).trim().min(1).optional().describe("Actor id: a user's or a key's id"),
+  action: text(100).trim().min(1).optional().describe("Exact action, e.g. key.created"),
   keyId: z.uuid().optional(),
-  from: isoDateTime.optional().describe("Inclusive"),
-  to: isoDateTime.optional().describe("Exclusive"),
+  from: timestamp().optional().describe("Inclusive"),
+  to: timestamp().optional().describe("Exclusive"),
 };
 
 const fromBeforeTo = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from < q.to;

@@ -3,10 +3,11 @@ import { z } from "zod";
 import type { Db } from "../client";
 import type { Role } from "../generated/prisma/client";
 import { appendAuditEvent } from "./audit";
+import { text } from "./bounded-input";
 import { createKey, type PublicKey } from "./keys";
 
 export const setupInputSchema = z.strictObject({
-  company: z.string().trim().min(1).max(120),
+  company: text(120).trim().min(1),
   email: z
     .email()
     .max(254)

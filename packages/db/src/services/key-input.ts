@@ -1,6 +1,7 @@
 // The shapes of key requests, shared by the API (validation and OpenAPI) and the dashboard's forms.
 import { isValidAllowlistEntry, isValidScope } from "@keyward/auth-core";
 import { z } from "zod";
+import { jsonObject, text, timestamp } from "./bounded-input";
 
 const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
 
@@ -17,17 +18,14 @@ export const rateLimitSchema = z.strictObject({
   windowSeconds: z.int().min(1).max(MAX_RATE_LIMIT_WINDOW_SECONDS),
 });
 
-export const metadataSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((m) => JSON.stringify(m).length <= 8_192, { message: "Metadata is limited to 8 KB of JSON" });
+/** Labels for a key: at most 8 KB of JSON, 10 levels deep. */
+export const metadataSchema = jsonObject({ maxKeyLength: 100, maxDepth: 10, maxBytes: 8_192 });
 
 export const createKeyInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: text(120).trim().min(1),
   scopes: z.array(scopeSchema).min(1).max(100),
   environment: z.enum(["live", "test"]),
-  expiresAt: z.iso
-    .datetime({ offset: true })
-    .transform((s) => new Date(s))
+  expiresAt: timestamp()
     .refine((d) => d.getTime() > Date.now(), { message: "Must be in the future" })
     .nullish(),
   ipAllowlist: ipAllowlistSchema.optional(),
@@ -43,7 +41,7 @@ export const listKeysQuerySchema = z
   .strictObject({
     environment: z.enum(["live", "test"]).optional(),
     status: keyStatusSchema.optional(),
-    q: z.string().trim().max(120).optional(),
+    q: text(120).trim().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     /** The page after this key (older keys): `nextCursor` of the page before. */
     cursor: z.uuid().optional(),
@@ -76,8 +74,11 @@ export const rotateKeyInputSchema = z.strictObject({
   gracePeriodSeconds: z.int().min(0).max(MAX_GRACE_PERIOD_SECONDS).default(0),
 });
 
+/** Why a key was revoked; the dashboard's revoke form takes it too. */
+export const revokeReasonSchema = text(500).trim();
+
 export const revokeKeyInputSchema = z.strictObject({
-  reason: z.string().trim().min(1).max(500).optional(),
+  reason: revokeReasonSchema.min(1).optional(),
 });
 
 export const keyIdParamsSchema = z.strictObject({ id: z.uuid() });

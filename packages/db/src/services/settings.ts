@@ -6,10 +6,11 @@ import { z } from "zod";
 import type { Db } from "../client";
 import { Prisma } from "../generated/prisma/client";
 import { type Actor, appendAuditEvent } from "./audit";
+import { text } from "./bounded-input";
 
 const BUILT_IN = new Set<string>([...BUILT_IN_RESOURCES]);
 
-export const companyNameSchema = z.string().trim().min(1, "Enter a name").max(120, "At most 120 characters");
+export const companyNameSchema = text(120).trim().min(1, "Enter a name");
 
 export const keyPrefixSchema = z.string().trim().refine(isValidPrefix, "2–10 characters, lower-case a–z and 0–9");
 
@@ -23,10 +24,8 @@ export const scopeResourceInputSchema = z.strictObject({
       "Start with a letter; then up to 39 of a–z, 0–9, _ and -",
     )
     .refine((name) => !BUILT_IN.has(name), "That is a built-in resource"),
-  description: z
-    .string()
+  description: text(200)
     .trim()
-    .max(200, "At most 200 characters")
     .optional()
     .transform((d) => d || null),
 });

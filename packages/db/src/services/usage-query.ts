@@ -5,6 +5,7 @@ import { KeywardError } from "@keyward/auth-core";
 import { z } from "zod";
 import type { Db } from "../client";
 import { Prisma } from "../generated/prisma/client";
+import { timestamp } from "./bounded-input";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -37,13 +38,11 @@ export const USAGE_DENIAL_REASONS = [
   "rate_limited",
 ] as const;
 
-const isoDateTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
 export const usageQuerySchema = z
   .strictObject({
     keyId: z.uuid().optional(),
-    from: isoDateTime.optional(),
-    to: isoDateTime.optional(),
+    from: timestamp().optional(),
+    to: timestamp().optional(),
     granularity: z.enum(["minute", "hour", "day"]).default("hour"),
   })
   .transform((query, ctx) => {

@@ -19,8 +19,11 @@ const exportCsv = (key: string | null, query = "", headers: Record<string, strin
     headers: { ...(key ? bearer(key) : {}), ...headers },
   });
 
-/** RFC 4180, enough to read back what we wrote: quoted cells, doubled quotes, CRLF or LF rows. */
-function parseCsv(text: string): string[][] {
+/**
+ * RFC 4180, enough to read back what we wrote: quoted cells, doubled quotes, CRLF or LF rows; with
+ * `;` as a spreadsheet in a `;` locale reads the file.
+ */
+function parseCsv(text: string, delimiter = ","): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
@@ -43,7 +46,7 @@ function parseCsv(text: string): string[][] {
       quoted = !quoted;
     } else if (quoted) {
       cell += c;
-    } else if (c === ",") {
+    } else if (c === delimiter) {
       endCell();
     } else if (c === "\n") {
       endRow();
@@ -124,6 +127,35 @@ describe("GET /v1/audit-events/export.csv", () => {
     expect(rows.find((r) => r[0] !== "id" && r.includes(created.json().id))).toBeDefined();
     expect(neutralizeFormula("\tx")).toBe("'\tx");
     expect(neutralizeFormula("kw_live_Ab3d")).toBe("kw_live_Ab3d");
+  });
+
+  it("200 every field is quoted and formulas are neutralised, also after leading whitespace, for , and ; locales", async () => {
+    // In a `;` locale an unquoted `ok;=…` is two cells, the second a formula.
+    const reasons = ['ok;=HYPERLINK("http://evil.example")', "ok;@SUM(1)", "ok;+1", "ok,-1", "multi\nline;=1"];
+    for (const reason of reasons) {
+      const { id } = await h.keyWithScopes(["vehicles:read"]);
+      const res = await h.app.inject({
+        method: "POST",
+        url: `/v1/keys/${id}/revoke`,
+        headers: bearer(h.adminKey),
+        payload: { reason },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    const body = (await exportCsv(h.adminKey, "?action=key.revoked")).body;
+    // Every field quoted (null and empty ones too), records separated by CRLF.
+    expect(body).toMatch(/^(?:"(?:[^"]|"")*"(?:,|\r\n))+$/);
+    for (const delimiter of [",", ";"]) {
+      const cells = parseCsv(body, delimiter).flat();
+      expect(cells.filter((c) => /^\s*[=+\-@]/.test(c) || /^[\t\r]/.test(c))).toEqual([]);
+    }
+    const reasonCells = parseCsv(body).map((row) => row[AUDIT_CSV_COLUMNS.indexOf("reason")]);
+    expect(reasonCells).toEqual(expect.arrayContaining(reasons));
+    // Whitespace before the formula character does not hide it (text the API trims can still reach an export).
+    for (const cell of [" =1+1", "\n@SUM(1)", "\u00a0+1", "\r\n-1", "\t =1", "\r"]) {
+      expect(neutralizeFormula(cell)).toBe(`'${cell}`);
+    }
+    for (const cell of ["kw_live_Ab3d", "a=1", "ok;=1", "", "1-2"]) expect(neutralizeFormula(cell)).toBe(cell);
   });
 
   it("200 streams thousands of events, reading the database one page at a time as the client reads", async () => {

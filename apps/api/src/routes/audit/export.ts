@@ -1,13 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import {
-  AUDIT_CSV_COLUMNS,
-  AUDIT_CSV_RECORD_DELIMITER,
-  auditEventPages,
-  auditExportQuerySchema,
-  neutralizeFormula,
-  type PublicAuditEvent,
-} from "@keyward/db";
+import { AUDIT_CSV_OPTIONS, auditEventPages, auditExportQuerySchema, type PublicAuditEvent } from "@keyward/db";
 import { stringify } from "csv-stringify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";
@@ -37,12 +30,7 @@ export const exportAuditEventsRoute: FastifyPluginAsyncZod<ApiContext> = async (
         yield* first.value;
         for await (const page of pages) yield* page;
       }
-      const csv = stringify({
-        header: true,
-        columns: AUDIT_CSV_COLUMNS,
-        record_delimiter: AUDIT_CSV_RECORD_DELIMITER,
-        cast: { string: neutralizeFormula, object: (value) => neutralizeFormula(JSON.stringify(value)) },
-      });
+      const csv = stringify({ ...AUDIT_CSV_OPTIONS, header: true });
       // A client that hangs up destroys `csv`, which ends the pipeline and stops the paging.
       pipeline(Readable.from(events()), csv).catch((err: Error) => {
         if (err.name !== "AbortError" && (err as NodeJS.ErrnoException).code !== "ERR_STREAM_PREMATURE_CLOSE") {

@@ -1,5 +1,5 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { appendAuditEvent, type LoginOutcome } from "@keyward/db";
+import { appendAuditEvent, type LoginOutcome, text } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ROLES, SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
@@ -9,7 +9,7 @@ import { sessionSummarySchema, summarize } from "./schemas";
 import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie";
 
 export const loginBodySchema = z.union([
-  z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(200) }),
+  z.strictObject({ email: text(254).trim().min(1), password: z.string().min(1).max(200) }),
   z.strictObject({ key: z.string().min(1).max(512).describe("An admin key (scope `*`): starts a cookie session") }),
 ]);
 

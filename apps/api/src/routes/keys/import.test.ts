@@ -169,6 +169,26 @@ describe("POST /v1/keys/import", () => {
     expect((await me(fresh.key)).statusCode).toBe(401);
   });
 
+  it("409 CONFLICT for a stored hash is the same answer whoever holds it: another company's hash tells nothing of it", async () => {
+    const other = await h.otherCompany();
+    const theirs = legacyKey();
+    expect((await importKeys(other.adminKey, { keys: [entry(theirs.hash)] })).statusCode).toBe(201);
+    const ours = legacyKey();
+    expect((await importKeys(h.adminKey, { keys: [entry(ours.hash)] })).statusCode).toBe(201);
+
+    const before = await h.db.apiKey.count();
+    const foreign = await importKeys(h.adminKey, { keys: [entry(legacyKey().hash), entry(theirs.hash)] });
+    const own = await importKeys(h.adminKey, { keys: [entry(legacyKey().hash), entry(ours.hash)] });
+    expect(foreign.statusCode).toBe(409);
+    expect(foreign.json()).toEqual(own.json());
+    expect(foreign.json().errors[0]).toEqual({
+      code: "CONFLICT",
+      message: "keys[1].hash is already in use",
+      details: { index: 1, indexes: [1] },
+    });
+    expect(await h.db.apiKey.count()).toBe(before);
+  });
+
   it("413 for a body over the import limit, nothing written", async () => {
     const before = await h.db.apiKey.count();
     const res = await importKeys(h.adminKey, {

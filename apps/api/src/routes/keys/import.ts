@@ -53,7 +53,10 @@ function conflict(indexes: number[], message: string): KeywardError {
 /**
  * Imports keys by hash in one transaction: every key and its `key.imported` audit event is
  * written, or none is. A hash already in use (by any company: hashes are globally unique) or
- * repeated in the batch is a CONFLICT naming its index in `keys`.
+ * repeated in the batch is a CONFLICT naming its index in `keys`. It is the same answer whoever
+ * holds the hash, naming no holder, so it does not tell another tenant's key from one's own. (That
+ * the hash is taken cannot be hidden without a false 201; and only who already has a key's SHA-256
+ * can ask, since hashes of 256-bit secrets cannot be guessed.)
  */
 export async function importKeys(
   db: Db,

@@ -87,6 +87,7 @@ describe("POST /v1/keys/:id/rotate", () => {
     const before = await h.db.apiKey.count();
     const res = await rotate(writer.secret, admin.id, { gracePeriodSeconds: 3600 });
     expect(res.statusCode).toBe(403);
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="keyward", error="insufficient_scope", scope="*"');
     expect(res.json().errors[0]).toMatchObject({
       code: "FORBIDDEN",
       details: { required: ["*"], available: ["keys:read", "keys:write"] },

@@ -196,4 +196,24 @@ describe("POST /v1/keys/verify", () => {
     // And the other way round: our admin cannot verify theirs.
     expect((await verify(h.adminKey, { key: other.adminKey })).json()).toEqual({ valid: false, code: "NOT_FOUND" });
   });
+
+  it("200 NOT_FOUND for another company's key consumes nothing of it: rate limit, usage, last use, new-IP state", async () => {
+    const other = await h.otherCompany();
+    const target = await h.keyWithScopes(["keys:read"]);
+    await h.db.apiKey.update({ where: { id: target.id }, data: { rateLimit: 2, rateLimitWindowSeconds: 3600 } });
+    const recorded = h.app.keyward.usage.recorded;
+    for (let i = 0; i < 3; i++) {
+      const res = await verify(other.adminKey, { key: target.secret, ip: "203.0.113.7" });
+      expect(res.json()).toEqual({ valid: false, code: "NOT_FOUND" });
+    }
+    // Usage, last use and the new-IP detector are all fed by the one usage record: only the caller's
+    // own three requests were recorded, nothing for the key it presented.
+    expect(h.app.keyward.usage.recorded).toBe(recorded + 3);
+    expect(await usageOf(target.id)).toEqual({});
+    expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: target.id } })).lastUsedAt).toBeNull();
+    // The key's own first request of the window still has the whole limit.
+    const own = await h.app.inject({ method: "GET", url: "/v1/keys", headers: bearer(target.secret) });
+    expect(own.statusCode).toBe(200);
+    expect(own.headers["ratelimit-remaining"]).toBe("1");
+  });
 });

@@ -34,7 +34,7 @@ const NOT_FOUND: VerifyKeyResponse = { valid: false, code: "NOT_FOUND" };
  * request counts as usage of that key and consumes its rate limit, exactly as if it had called the
  * API. Verdicts are answers, so every one is a 200; the caller's IP failure throttle is untouched,
  * since the caller's own credential was good. A key of another company is NOT_FOUND, as an unknown
- * one, and nothing about it is returned.
+ * one: nothing about it is returned, and nothing of it (rate limit, usage, last use) is consumed.
  */
 export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { verifier }) => {
   app.post(
@@ -53,7 +53,8 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
       const { key, requiredScopes, ip } = request.body;
       let result: VerifyResult;
       try {
-        result = await verifier.verify(key, { requiredScopes, ip });
+        // The company is judged first: another company's key is never checked, counted or rate limited.
+        result = await verifier.verify(key, { requiredScopes, ip, companyId });
       } catch (error) {
         request.log.error({ err: error }, "key store unreachable");
         throw new KeywardError("SERVICE_UNAVAILABLE", "Key store unavailable, try again shortly");

@@ -1,6 +1,6 @@
 "use server";
 
-import { type PublicKey, revokeKey, rotateKey } from "@keyward/db";
+import { type PublicKey, revokeKey, revokeReasonSchema, rotateKey } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/server/action-result";
@@ -17,7 +17,7 @@ const rotateSchema = z.strictObject({
 
 const revokeSchema = z.strictObject({
   keyId: z.uuid(),
-  reason: z.string().trim().max(500, "At most 500 characters").optional(),
+  reason: revokeReasonSchema.optional(),
 });
 
 // The new secret travels in this action's response only, to be held in the client's memory and shown once.
