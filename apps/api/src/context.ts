@@ -4,6 +4,7 @@ import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";
 import type { KeyStates } from "./auth/key-states";
+import type { Memberships } from "./auth/memberships";
 import type { TokenService } from "./auth/tokens";
 import type { Principal } from "./enforcement/authenticate";
 import type { FailedAuthThrottle } from "./enforcement/failed-auth-throttle";
@@ -26,6 +27,8 @@ export interface ApiContext {
   tokens: TokenService;
   /** Keys by id, for tokens exchanged from a key and for long-lived streams. */
   keyStates: KeyStates;
+  /** Keyward users' current roles (a few seconds' cache), for every request with a user token. */
+  memberships: Memberships;
   /** New audit events per company, for the event streams. */
   events: AuditFeed;
   /** Alert rules, detection and delivery (SPEC §6). */

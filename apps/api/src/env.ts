@@ -22,6 +22,8 @@ const envSchema = z.object({
    * IP in this window, 100 per account in four windows.
    */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How long a Keyward user's membership is cached: a removal or a new role applies within this time. */
+  MEMBERSHIP_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** 32 bytes, base64 or hex: encrypts the JWT signing keys at rest; when unset see auth/encryption.ts. */
   KEYWARD_ENCRYPTION_KEY: z
     .string()

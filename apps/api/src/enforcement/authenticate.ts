@@ -1,8 +1,9 @@
 // The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential (header,
 // X-API-Key, `?token=` on routes that allow it, the kw_session cookie), then
 //   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
-//   a JWT:      TokenService verifies it in memory; a user token is checked against its role's
-//               scopes, a token exchanged from a key re-runs that key's checks from KeyStates;
+//   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against the
+//               role its user has now (Memberships, a few seconds' cache), a token exchanged from a
+//               key re-runs that key's checks from KeyStates;
 // and every verdict becomes the SPEC's 401/403/429 with the same bodies and headers whatever the
 // credential. A cache hit touches no database.
 
@@ -16,10 +17,10 @@ import {
   scopeGrants,
   type VerifyResult,
 } from "@keyward/auth-core";
-import { type Db, findMembership } from "@keyward/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type Role, SESSION_COOKIE, scopesOfRole } from "../auth/claims";
 import type { KeyStates, KnownKey } from "../auth/key-states";
+import type { Memberships } from "../auth/memberships";
 import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "../auth/tokens";
 import { sendError, WWW_AUTHENTICATE } from "../errors";
 import type { FailedAuthThrottle } from "./failed-auth-throttle";
@@ -173,21 +174,21 @@ export function answerVerdict(
   }
 }
 
-/** Required scopes that change something: for these a user token's role is re-read, it may have changed. */
+/** Required scopes that change something: for these a user token's membership is read fresh. */
 function changesSomething(required: readonly string[]): boolean {
   return required.some((s) => s === "*" || s.endsWith(":write") || s.endsWith(":*"));
 }
 
 export interface AuthenticateDeps {
-  db: Db;
   verifier: KeyVerifier;
   throttle: FailedAuthThrottle;
   tokens: TokenService;
   keyStates: KeyStates;
+  memberships: Memberships;
 }
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
-  const { db, verifier, throttle, tokens, keyStates } = deps;
+  const { verifier, throttle, tokens, keyStates, memberships } = deps;
 
   async function authenticateJwt(
     request: FastifyRequest,
@@ -209,19 +210,21 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
 
     if (token.type === "user") {
       let { role, scopes } = token;
-      if (token.issuer === "keyward" && changesSomething(required)) {
-        let membership: Awaited<ReturnType<typeof findMembership>>;
+      // A Keyward user token's role is what it was at login: the membership now decides, reads included
+      // (from a few seconds' cache; a change reads it fresh).
+      if (token.issuer === "keyward") {
+        let current: Role | null;
         try {
-          membership = await findMembership(db, token.userId, token.companyId);
+          current = await memberships.role(token.userId, token.companyId, { fresh: changesSomething(required) });
         } catch (error) {
           return void unavailable(request, reply, error);
         }
-        if (membership === null) {
+        if (current === null) {
           void throttle.recordFailure(request.ip);
           return void unauthorized(reply, true);
         }
-        role = membership.role;
-        scopes = scopesOfRole(membership.role);
+        role = current;
+        scopes = scopesOfRole(current);
       }
       if (missingScopes(scopes, required).length > 0) return void forbidden(reply, required, scopes);
       request.principal = { ...token, role, scopes };
