@@ -1,8 +1,9 @@
 // A Keyward user token says who its user was an hour ago; the dashboard can remove or demote them
 // at any time. So every request with one re-reads the membership: a change is read fresh, a read
 // from this short cache, so a busy reader costs one indexed read per MEMBERSHIP_CACHE_MS and a
-// removal ends their reads within that time on every replica (members are changed in the
-// dashboard, which checks them on every request itself).
+// removal ends their reads within that time on every replica. The API has no route that changes
+// members (the dashboard does, and reads the membership on every request itself), so there is no
+// change through this replica to drop entries for; a fresh read after a change refreshes the entry.
 import { type Db, findMembership } from "@keyward/db";
 import type { Role } from "./claims";
 
@@ -13,8 +14,6 @@ export class Memberships {
   readonly #ttlMs: number;
   readonly #entries = new Map<string, { role: Role | null; at: number }>();
   readonly #inFlight = new Map<string, Promise<Role | null>>();
-  // Bumped by every invalidation, so a read that started before it is not cached after it.
-  #generation = 0;
 
   constructor(opts: { db: Db; ttlMs: number }) {
     this.#db = opts.db;
@@ -31,14 +30,11 @@ export class Memberships {
     if (!opts.fresh && entry !== undefined && Date.now() - entry.at < this.#ttlMs) return Promise.resolve(entry.role);
     const pending = this.#inFlight.get(id);
     if (!opts.fresh && pending !== undefined) return pending;
-    const generation = this.#generation;
     const load = findMembership(this.#db, userId, companyId)
       .then((membership) => {
         const role = membership?.role ?? null;
-        if (generation === this.#generation) {
-          if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-          this.#entries.set(id, { role, at: Date.now() });
-        }
+        if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+        this.#entries.set(id, { role, at: Date.now() });
         return role;
       })
       .finally(() => {
@@ -46,13 +42,6 @@ export class Memberships {
       });
     this.#inFlight.set(id, load);
     return load;
-  }
-
-  /** Forgets a membership at once (a change made through this replica). */
-  invalidate(userId: string, companyId: string): void {
-    this.#generation += 1;
-    this.#entries.delete(`${companyId}:${userId}`);
-    this.#inFlight.delete(`${companyId}:${userId}`);
   }
 
   /**
