@@ -111,7 +111,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
-  app.addHook("onRequest", createAuthenticateHook({ verifier, throttle, tokens, keyStates, memberships }));
+  app.addHook(
+    "onRequest",
+    createAuthenticateHook({
+      verifier,
+      throttle,
+      tokens,
+      keyStates,
+      memberships,
+      trustedOrigins: opts.env.KEYWARD_TRUSTED_ORIGINS,
+    }),
+  );
   // Cookies are parsed by the authenticate hook only when no header carries a credential.
   await app.register(fastifyCookie, { hook: false });
 

@@ -1,5 +1,6 @@
 // The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential (header,
-// X-API-Key, `?token=` on routes that allow it, the kw_session cookie), then
+// X-API-Key, `?token=` on routes that allow it, the kw_session cookie: a change it authenticates
+// must pass the CSRF check of csrf.ts first), then
 //   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
 //   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against the
 //               role its user has now (Memberships, a few seconds' cache), a token exchanged from a
@@ -23,6 +24,7 @@ import type { KeyStates, KnownKey } from "../auth/key-states";
 import type { Memberships } from "../auth/memberships";
 import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "../auth/tokens";
 import { sendError, WWW_AUTHENTICATE } from "../errors";
+import { csrfRefusal } from "./csrf";
 import type { FailedAuthThrottle } from "./failed-auth-throttle";
 
 export interface KeyPrincipal {
@@ -77,11 +79,14 @@ export function isJwt(credential: string): boolean {
   return credential.length <= MAX_JWT_LENGTH && JWT_SHAPE.test(credential);
 }
 
-/** The credential a request carries, or null; `sent` tells a missing credential from an unusable one. */
+/**
+ * The credential a request carries, or null; `sent` tells a missing credential from an unusable one,
+ * `fromCookie` one the browser attached by itself (kw_session) from one the client chose to send.
+ */
 export function readCredential(
   request: FastifyRequest,
   opts: { queryToken?: boolean } = {},
-): { credential: string | null; sent: boolean } {
+): { credential: string | null; sent: boolean; fromCookie?: boolean } {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
@@ -97,7 +102,9 @@ export function readCredential(
   const cookieHeader = request.headers.cookie;
   if (cookieHeader?.includes(`${SESSION_COOKIE}=`)) {
     const session = fastifyCookie.parse(cookieHeader)[SESSION_COOKIE];
-    if (session !== undefined) return { credential: session !== "" && isJwt(session) ? session : null, sent: true };
+    if (session !== undefined) {
+      return { credential: session !== "" && isJwt(session) ? session : null, sent: true, fromCookie: true };
+    }
   }
   return { credential: null, sent: false };
 }
@@ -185,10 +192,12 @@ export interface AuthenticateDeps {
   tokens: TokenService;
   keyStates: KeyStates;
   memberships: Memberships;
+  /** KEYWARD_TRUSTED_ORIGINS, for the CSRF check of cookie sessions. */
+  trustedOrigins: ReadonlySet<string>;
 }
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
-  const { verifier, throttle, tokens, keyStates, memberships } = deps;
+  const { verifier, throttle, tokens, keyStates, memberships, trustedOrigins } = deps;
 
   async function authenticateJwt(
     request: FastifyRequest,
@@ -269,11 +278,13 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
     if (auth === undefined) return;
     const required = auth.scopes;
 
-    const { credential, sent } = readCredential(request, { queryToken: auth.queryToken === true });
+    const { credential, sent, fromCookie } = readCredential(request, { queryToken: auth.queryToken === true });
     if (sent) {
       const wait = throttle.blockedFor(request.ip);
       if (wait > 0) return void tooManyFailures(reply, wait);
     }
+    const csrf = fromCookie ? csrfRefusal(request, trustedOrigins) : null;
+    if (csrf !== null) return void sendError(reply, new KeywardError("FORBIDDEN", csrf));
     if (!credential) {
       if (sent) void throttle.recordFailure(request.ip);
       return void unauthorized(reply, sent);
