@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import { Alerting } from "./alerts/alerting";
+import { Memberships } from "./auth/memberships";
 import { startTokenServices } from "./auth/start";
 import type { ApiContext } from "./context";
 import { createAuthenticateHook } from "./enforcement/authenticate";
@@ -90,6 +91,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await pipeline.stop();
     await alerts.stop();
   });
+  const memberships = new Memberships({ db: opts.db, ttlMs: opts.env.MEMBERSHIP_CACHE_MS });
   const context: ApiContext = {
     db: opts.db,
     env: opts.env,
@@ -101,6 +103,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     tokens,
     keyStates,
     companies,
+    memberships,
     events,
     alerts,
     logins: new PasswordLogins({
@@ -114,7 +117,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
-  app.addHook("onRequest", createAuthenticateHook({ db: opts.db, verifier, throttle, tokens, keyStates, companies }));
+  app.addHook(
+    "onRequest",
+    createAuthenticateHook({
+      verifier,
+      throttle,
+      tokens,
+      keyStates,
+      memberships,
+      companies,
+      trustedOrigins: opts.env.KEYWARD_TRUSTED_ORIGINS,
+    }),
+  );
   // Cookies are parsed by the authenticate hook only when no header carries a credential.
   await app.register(fastifyCookie, { hook: false });
 

@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";
 import type { CompanyNames } from "./auth/company-names";
 import type { KeyStates } from "./auth/key-states";
+import type { Memberships } from "./auth/memberships";
 import type { TokenService } from "./auth/tokens";
 import type { Principal } from "./enforcement/authenticate";
 import type { FailedAuthThrottle } from "./enforcement/failed-auth-throttle";
@@ -29,6 +30,8 @@ export interface ApiContext {
   keyStates: KeyStates;
   /** Company names by id, kept for the credentials in use (GET /v1/me answers from it while the database is down). */
   companies: CompanyNames;
+  /** Keyward users' current roles (a few seconds' cache), for every request with a user token. */
+  memberships: Memberships;
   /** New audit events per company, for the event streams. */
   events: AuditFeed;
   /** Alert rules, detection and delivery (SPEC §6). */

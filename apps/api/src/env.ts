@@ -3,6 +3,7 @@ import { parseAllowedHosts, parseTrustProxy, type TrustProxy } from "@keyward/au
 import { z } from "zod";
 import { KEYWARD_ISSUER } from "./auth/claims";
 import { decodeEncryptionKey } from "./auth/encryption";
+import { parseTrustedOrigins } from "./enforcement/csrf";
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -22,6 +23,20 @@ const envSchema = z.object({
    * IP in this window, 100 per account in four windows.
    */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Origins besides the API's own whose pages may make changes with the kw_session cookie (enforcement/csrf.ts). */
+  KEYWARD_TRUSTED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx): ReadonlySet<string> => {
+      const origins = parseTrustedOrigins(value);
+      if (typeof origins === "string") {
+        ctx.addIssue({ code: "custom", message: origins });
+        return z.NEVER;
+      }
+      return origins;
+    }),
+  /** How long a Keyward user's membership is cached: a removal or a new role applies within this time. */
+  MEMBERSHIP_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** 32 bytes, base64 or hex: encrypts the JWT signing keys at rest; when unset see auth/encryption.ts. */
   KEYWARD_ENCRYPTION_KEY: z
     .string()

@@ -1,8 +1,10 @@
 // The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential (header,
-// X-API-Key, `?token=` on routes that allow it, the kw_session cookie), then
+// X-API-Key, `?token=` on routes that allow it, the kw_session cookie: a change it authenticates
+// must pass the CSRF check of csrf.ts first), then
 //   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
-//   a JWT:      TokenService verifies it in memory; a user token is checked against its role's
-//               scopes, a token exchanged from a key re-runs that key's checks from KeyStates;
+//   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against the
+//               role its user has now (Memberships, a few seconds' cache), a token exchanged from a
+//               key re-runs that key's checks from KeyStates;
 // and every verdict becomes the SPEC's 401/403/429 with the same bodies and headers whatever the
 // credential. A cache hit touches no database.
 
@@ -16,13 +18,14 @@ import {
   scopeGrants,
   type VerifyResult,
 } from "@keyward/auth-core";
-import { type Db, findMembership } from "@keyward/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { type Role, SESSION_COOKIE, scopesOfRole } from "../auth/claims";
 import type { CompanyNames } from "../auth/company-names";
 import type { KeyStates, KnownKey } from "../auth/key-states";
+import type { Memberships } from "../auth/memberships";
 import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "../auth/tokens";
 import { sendError, WWW_AUTHENTICATE } from "../errors";
+import { csrfRefusal } from "./csrf";
 import type { FailedAuthThrottle } from "./failed-auth-throttle";
 
 export interface KeyPrincipal {
@@ -77,11 +80,14 @@ export function isJwt(credential: string): boolean {
   return credential.length <= MAX_JWT_LENGTH && JWT_SHAPE.test(credential);
 }
 
-/** The credential a request carries, or null; `sent` tells a missing credential from an unusable one. */
+/**
+ * The credential a request carries, or null; `sent` tells a missing credential from an unusable one,
+ * `fromCookie` one the browser attached by itself (kw_session) from one the client chose to send.
+ */
 export function readCredential(
   request: FastifyRequest,
   opts: { queryToken?: boolean } = {},
-): { credential: string | null; sent: boolean } {
+): { credential: string | null; sent: boolean; fromCookie?: boolean } {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
@@ -97,7 +103,9 @@ export function readCredential(
   const cookieHeader = request.headers.cookie;
   if (cookieHeader?.includes(`${SESSION_COOKIE}=`)) {
     const session = fastifyCookie.parse(cookieHeader)[SESSION_COOKIE];
-    if (session !== undefined) return { credential: session !== "" && isJwt(session) ? session : null, sent: true };
+    if (session !== undefined) {
+      return { credential: session !== "" && isJwt(session) ? session : null, sent: true, fromCookie: true };
+    }
   }
   return { credential: null, sent: false };
 }
@@ -173,23 +181,25 @@ export function answerVerdict(
   }
 }
 
-/** Required scopes that change something: for these a user token's role is re-read, it may have changed. */
+/** Required scopes that change something: for these a user token's membership is read fresh. */
 function changesSomething(required: readonly string[]): boolean {
   return required.some((s) => s === "*" || s.endsWith(":write") || s.endsWith(":*"));
 }
 
 export interface AuthenticateDeps {
-  db: Db;
   verifier: KeyVerifier;
   throttle: FailedAuthThrottle;
   tokens: TokenService;
   keyStates: KeyStates;
   /** Warmed with the company of every credential that passes, for answers from cache while the database is down. */
   companies: CompanyNames;
+  memberships: Memberships;
+  /** KEYWARD_TRUSTED_ORIGINS, for the CSRF check of cookie sessions. */
+  trustedOrigins: ReadonlySet<string>;
 }
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
-  const { db, verifier, throttle, tokens, keyStates, companies } = deps;
+  const { verifier, throttle, tokens, keyStates, companies, memberships, trustedOrigins } = deps;
 
   async function authenticateJwt(
     request: FastifyRequest,
@@ -211,19 +221,21 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
 
     if (token.type === "user") {
       let { role, scopes } = token;
-      if (token.issuer === "keyward" && changesSomething(required)) {
-        let membership: Awaited<ReturnType<typeof findMembership>>;
+      // A Keyward user token's role is what it was at login: the membership now decides, reads included
+      // (from a few seconds' cache; a change reads it fresh).
+      if (token.issuer === "keyward") {
+        let current: Role | null;
         try {
-          membership = await findMembership(db, token.userId, token.companyId);
+          current = await memberships.role(token.userId, token.companyId, { fresh: changesSomething(required) });
         } catch (error) {
           return void unavailable(request, reply, error);
         }
-        if (membership === null) {
+        if (current === null) {
           void throttle.recordFailure(request.ip);
           return void unauthorized(reply, true);
         }
-        role = membership.role;
-        scopes = scopesOfRole(membership.role);
+        role = current;
+        scopes = scopesOfRole(current);
       }
       if (missingScopes(scopes, required).length > 0) return void forbidden(reply, required, scopes);
       request.principal = { ...token, role, scopes };
@@ -268,11 +280,13 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
     if (auth === undefined) return;
     const required = auth.scopes;
 
-    const { credential, sent } = readCredential(request, { queryToken: auth.queryToken === true });
+    const { credential, sent, fromCookie } = readCredential(request, { queryToken: auth.queryToken === true });
     if (sent) {
       const wait = throttle.blockedFor(request.ip);
       if (wait > 0) return void tooManyFailures(reply, wait);
     }
+    const csrf = fromCookie ? csrfRefusal(request, trustedOrigins) : null;
+    if (csrf !== null) return void sendError(reply, new KeywardError("FORBIDDEN", csrf));
     if (!credential) {
       if (sent) void throttle.recordFailure(request.ip);
       return void unauthorized(reply, sent);

@@ -3,6 +3,7 @@ import { isReached, KeywardError } from "@keyward/auth-core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { KeyStates } from "../../auth/key-states";
+import type { Memberships } from "../../auth/memberships";
 import { type ApiContext, companyOf, principalOf } from "../../context";
 import type { Principal } from "../../enforcement/authenticate";
 import type { AuditSubscriber } from "./audit-feed";
@@ -26,10 +27,10 @@ function startSeq(lastEventId: number | null, latest: number): number {
 }
 
 /** Whether the credential that opened a stream still holds (checked from memory, every poll interval). */
-async function stillValid(principal: Principal, keyStates: KeyStates): Promise<boolean> {
+async function stillValid(principal: Principal, keyStates: KeyStates, memberships: Memberships): Promise<boolean> {
   const now = Date.now();
   if (principal.type !== "key" && principal.expiresAt.getTime() <= now) return false;
-  if (principal.type === "user") return true;
+  if (principal.type === "user") return memberships.stillMember(principal);
   try {
     const known = await keyStates.get(principal.type === "key" ? principal.key.id : principal.keyId);
     if (known === null) return false;
@@ -49,7 +50,10 @@ async function stillValid(principal: Principal, keyStates: KeyStates): Promise<b
  * EVENTS_STALL_TIMEOUT_MS, or the server shuts down.
  * EventSource cannot send headers, so this route alone also takes `?token=<JWT or key>`.
  */
-export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { env, keyStates, events }) => {
+export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (
+  app,
+  { env, keyStates, memberships, events },
+) => {
   app.addHook("preClose", async () => events.closeAll());
   app.get(
     "/v1/events/stream",
@@ -135,7 +139,7 @@ export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (app, 
       const timer = setInterval(
         async () => {
           if (full && Date.now() - fullSince >= env.EVENTS_STALL_TIMEOUT_MS) return close();
-          if (!(await stillValid(principal, keyStates))) return close();
+          if (!(await stillValid(principal, keyStates, memberships))) return close();
           if (!full && Date.now() - lastWrite >= env.EVENTS_HEARTBEAT_MS) write(": heartbeat\n\n");
         },
         Math.min(env.EVENTS_POLL_INTERVAL_MS, env.EVENTS_HEARTBEAT_MS, env.EVENTS_STALL_TIMEOUT_MS),
