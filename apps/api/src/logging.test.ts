@@ -40,4 +40,19 @@ describe("access log", () => {
   it("masks credentials in query strings", () => {
     expect(maskUrl("/v1/events/stream?token=abc.def.ghi&x=1")).toBe("/v1/events/stream?token=[redacted]&x=1");
   });
+
+  // Found by the abuse fuzzer (src/abuse): the query parser decodes parameter names, the mask did not.
+  it("masks a credential whose parameter name is percent-encoded, as the query parser reads it", () => {
+    expect(maskUrl("/v1/events/stream?%74oken=abc.def.ghi&x=1")).toBe("/v1/events/stream?%74oken=[redacted]&x=1");
+    expect(maskUrl("/v1/keys?x=1&TO%4Ben=kw_live_a&api%5Fkey=b&KEY=c")).toBe(
+      "/v1/keys?x=1&TO%4Ben=[redacted]&api%5Fkey=[redacted]&KEY=[redacted]",
+    );
+    expect(maskUrl("/v1/keys?%E0%A4%A=1&q=%")).toBe("/v1/keys?%E0%A4%A=1&q=%");
+  });
+
+  it("never logs a key sent as ?%74oken= (the event stream accepts it as ?token=)", async () => {
+    await h.app.inject({ method: "GET", url: `/v1/keys?%74oken=${h.adminKey}` });
+    expect(h.logs()).toContain("/v1/keys?%74oken=[redacted]");
+    expect(h.logs()).not.toContain(h.adminKey);
+  });
 });

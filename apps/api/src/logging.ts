@@ -3,11 +3,31 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { Env } from "./env";
 
-const SECRET_QUERY_PARAMS = /([?&](?:token|key|api_key)=)[^&]*/gi;
+const SECRET_QUERY_PARAMS = new Set(["token", "key", "api_key"]);
+
+/** A parameter name as the query parser reads it (`%74oken` is `token`); undecodable names stay as sent. */
+function parameterName(raw: string): string {
+  if (!raw.includes("%") && !raw.includes("+")) return raw.toLowerCase();
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " ")).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
 
 export function maskUrl(url: string): string {
-  // Most URLs have no query string: skip the regex (it ran on every request, bench figure 2).
-  return url.includes("?") ? url.replace(SECRET_QUERY_PARAMS, "$1[redacted]") : url;
+  // Most URLs have no query string: return at once (this runs on every request, bench figure 2).
+  const start = url.indexOf("?");
+  if (start === -1) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split("&")
+    .map((pair) => {
+      const equals = pair.indexOf("=");
+      if (equals === -1 || !SECRET_QUERY_PARAMS.has(parameterName(pair.slice(0, equals)))) return pair;
+      return `${pair.slice(0, equals + 1)}[redacted]`;
+    });
+  return `${url.slice(0, start + 1)}${pairs.join("&")}`;
 }
 
 export function loggerOptions(env: Env, stream?: NodeJS.WritableStream): FastifyServerOptions["logger"] {

@@ -292,44 +292,118 @@ function setAt(
   return holder.root;
 }
 
-/** One mutation of a valid value: some node replaced by a malformed value, removed, or given an unknown field. */
-export function mutated(valid: unknown, schema: JsonSchema): fc.Arbitrary<{ value: unknown; mutation: string }> {
-  const nodes = nodesOf(valid, schema);
-  return fc.nat({ max: nodes.length - 1 }).chain((at) => {
-    const node = nodes[at] as Node;
-    const where = node.path.join(".") || "(root)";
-    const isObject = isPlainObject(node.value);
-    const options: fc.Arbitrary<{ value: unknown; mutation: string }>[] = [
-      malformedValue(node.schema).map((value) => ({
-        value: setAt(valid, node.path, (p, k) => (p[k] = value)),
-        mutation: `replace ${where}`,
-      })),
-    ];
-    if (node.path.length > 0) {
-      options.push(
-        fc.constant({
-          value: setAt(valid, node.path, (p, k) => (Array.isArray(p) ? p.splice(Number(k), 1) : delete p[k])),
-          mutation: `delete ${where}`,
+const isString = (node: Node) => typeof node.value === "string";
+const isDate = (node: Node) => alternativesOf(node.schema).some((s) => s.format === "date-time");
+const isFreeForm = (node: Node) => isPlainObject(node.value) && Object.keys(node.schema.properties ?? {}).length === 0;
+
+type Mutated = { value: unknown; mutation: string };
+
+interface MutationKind {
+  /** How often it is drawn, relative to the others. */
+  weight: number;
+  applies: (node: Node) => boolean;
+  make: (valid: unknown, node: Node, where: string) => fc.Arbitrary<Mutated>;
+}
+
+const REPLACE: MutationKind = {
+  weight: 2,
+  applies: () => true,
+  make: (valid, node, where) =>
+    malformedValue(node.schema).map((value) => ({
+      value: setAt(valid, node.path, (p, k) => (p[k] = value)),
+      mutation: `replace ${where}`,
+    })),
+};
+
+/**
+ * A mutation kind, the nodes it applies to, and what it does to one. Kinds are drawn first, then a
+ * node: each class of bad input the API must refuse (NUL bytes, unstorable dates, depth, wrong
+ * types…) is tried often, however many other fields the body has.
+ */
+const MUTATIONS: MutationKind[] = [
+  {
+    weight: 3,
+    applies: isString,
+    make: (valid, node, where) =>
+      fc
+        .tuple(
+          fc.nat({ max: String(node.value).length }),
+          fc.constantFrom("\u0000", "\u0000\u0000", "\u0001", "\ud800"),
+        )
+        .map(([at, bad]) => {
+          const text = String(node.value);
+          return {
+            value: setAt(valid, node.path, (p, k) => (p[k] = text.slice(0, at) + bad + text.slice(at))),
+            mutation: `control character in ${where}`,
+          };
         }),
-      );
-    }
-    if (isObject) {
-      options.push(
-        fc
-          .tuple(
-            fc.constantFrom("extra", "__proto__", "constructor", "", "\u0000", "id", "companyId"),
-            fc.jsonValue({ maxDepth: 1 }),
-          )
-          .map(([key, value]) => ({
-            value: setAt(valid, node.path, (p, k) => {
-              // defineProperty: a plain assignment to "__proto__" would change the prototype, not add a field.
-              Object.defineProperty(p[k], key, { value, enumerable: true, writable: true, configurable: true });
-            }),
-            mutation: `extra field ${JSON.stringify(key)} at ${where}`,
-          })),
-      );
-    }
-    return fc.oneof(...options);
+  },
+  {
+    weight: 2,
+    applies: isDate,
+    make: (valid, node, where) =>
+      fc.constantFrom(...NASTY_DATES).map((date) => ({
+        value: setAt(valid, node.path, (p, k) => (p[k] = date)),
+        mutation: `date ${date} at ${where}`,
+      })),
+  },
+  {
+    weight: 1,
+    applies: isFreeForm,
+    make: (valid, node, where) =>
+      deepJson(200, 5_000).map((deep) => ({
+        value: setAt(valid, node.path, (p, k) => (p[k] = { deep })),
+        mutation: `deep nesting at ${where}`,
+      })),
+  },
+  {
+    weight: 1,
+    applies: isString,
+    make: (valid, node, where) =>
+      longString((node.schema.maxLength ?? 100) + 1, 30_000).map((long) => ({
+        value: setAt(valid, node.path, (p, k) => (p[k] = long)),
+        mutation: `long string at ${where}`,
+      })),
+  },
+  REPLACE,
+  {
+    weight: 1,
+    applies: (node) => node.path.length > 0,
+    make: (valid, node, where) =>
+      fc.constant({
+        value: setAt(valid, node.path, (p, k) => (Array.isArray(p) ? p.splice(Number(k), 1) : delete p[k])),
+        mutation: `delete ${where}`,
+      }),
+  },
+  {
+    weight: 1,
+    applies: (node) => isPlainObject(node.value),
+    make: (valid, node, where) =>
+      fc
+        .tuple(
+          fc.constantFrom("extra", "__proto__", "constructor", "", "\u0000", "id", "companyId"),
+          fc.jsonValue({ maxDepth: 1 }),
+        )
+        .map(([key, value]) => ({
+          value: setAt(valid, node.path, (p, k) => {
+            // defineProperty: a plain assignment to "__proto__" would change the prototype, not add a field.
+            Object.defineProperty(p[k], key, { value, enumerable: true, writable: true, configurable: true });
+          }),
+          mutation: `extra field ${JSON.stringify(key)} at ${where}`,
+        })),
+  },
+];
+
+/** One mutation of a valid value, at a node it applies to (else a malformed value anywhere). */
+export function mutated(valid: unknown, schema: JsonSchema): fc.Arbitrary<Mutated> {
+  const nodes = nodesOf(valid, schema);
+  return fc.oneof(...MUTATIONS.map((m) => ({ weight: m.weight, arbitrary: fc.constant(m) }))).chain((mutation) => {
+    const eligible = nodes.filter(mutation.applies);
+    const [kind, candidates] = eligible.length > 0 ? [mutation, eligible] : [REPLACE, nodes];
+    return fc.nat({ max: candidates.length - 1 }).chain((at) => {
+      const node = candidates[at] as Node;
+      return kind.make(valid, node, node.path.join(".") || "(root)");
+    });
   });
 }
 
