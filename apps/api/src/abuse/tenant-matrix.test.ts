@@ -40,8 +40,8 @@ interface Entry {
   body?: () => Record<string, unknown>;
   /** For a route that changes what its path id names: the victim's row must stay as it was. */
   changes?: "key" | "alertRule";
-  /** Probes of their own, for what an id table cannot say. */
-  special?: (attacker: Tenant, victim: Tenant) => Promise<void>;
+  /** Probes of their own, for what an id table cannot say, and what they prove (the test's name). */
+  special?: { proves: string; probe: (attacker: Tenant, victim: Tenant) => Promise<void> };
 }
 
 const path = (kind: IdKind): IdSlot => ({ in: "path", name: "id", kind, expect: "unknown" });
@@ -72,14 +72,30 @@ const MATRIX: Record<string, Entry> = {
   },
   "POST /v1/keys/{id}/rotate": { ids: [path("key")], body: () => ({ gracePeriodSeconds: 0 }), changes: "key" },
   "POST /v1/keys/{id}/revoke": { ids: [path("key")], body: () => ({ reason: "hijacked" }), changes: "key" },
-  "POST /v1/keys/import": { special: importAnotherCompanysHash },
-  "POST /v1/keys/verify": { special: verifyAnotherCompanysKey },
+  "POST /v1/keys/import": {
+    special: {
+      proves: "another company's key hash is refused (4xx) without a trace of that company, and nothing is written",
+      probe: importAnotherCompanysHash,
+    },
+  },
+  "POST /v1/keys/verify": {
+    special: {
+      proves:
+        "another company's key answers as a never-issued one and spends none of its rate limit, usage or last use",
+      probe: verifyAnotherCompanysKey,
+    },
+  },
   "GET /v1/usage": { ids: [query("keyId", "key")] },
   "GET /v1/audit-events": {
     ids: [query("keyId", "key"), query("cursor", "auditEvent"), query("actor", "user"), query("actor", "key")],
   },
   "GET /v1/audit-events/export.csv": { ids: [query("keyId", "key"), query("actor", "user"), query("actor", "key")] },
-  "GET /v1/events/stream": { special: streamAnotherCompanysEvents },
+  "GET /v1/events/stream": {
+    special: {
+      proves: "a company's live stream carries none of another company's events",
+      probe: streamAnotherCompanysEvents,
+    },
+  },
   "GET /v1/alert-rules": { ids: [query("cursor", "alertRule", "position")] },
   "POST /v1/alert-rules": {
     ids: [{ in: "body", name: "keyId", kind: "key", expect: "unknown" }],
@@ -100,7 +116,12 @@ const MATRIX: Record<string, Entry> = {
   "GET /v1/alerts": {
     ids: [query("ruleId", "alertRule"), query("keyId", "key"), query("cursor", "alert", "position")],
   },
-  "POST /v1/alerts/seen": { special: markAnotherCompanysAlertsSeen },
+  "POST /v1/alerts/seen": {
+    special: {
+      proves: "marking alerts seen leaves another company's alerts unseen",
+      probe: markAnotherCompanysAlertsSeen,
+    },
+  },
 };
 
 let h: Harness;
@@ -399,14 +420,20 @@ describe("tenant matrix: three companies, every credential, every route of /open
     expect(unnamed, "id fields the matrix does not probe").toEqual([]);
   });
 
-  const entries = Object.entries(MATRIX).filter(([, entry]) => !entry.public);
+  const entries = Object.entries(MATRIX)
+    .filter(([, entry]) => !entry.public)
+    .map(([name, entry]): [string, string, Entry] => [
+      name,
+      entry.special?.proves ?? "another company's ids and credentials get 404 NOT_FOUND or none of its rows",
+      entry,
+    ]);
   it.each(entries)(
-    "%s: another company's ids and credentials get 404 NOT_FOUND or none of its rows",
-    async (name, entry) => {
+    "%s: %s",
+    async (name, _proves, entry) => {
       const op = operations.find((o) => o.name === name);
       if (!op) throw new Error(`${name} is not in /openapi.json`);
       if (entry.special) {
-        for (const [attacker, victim] of pairs()) await entry.special(attacker, victim);
+        for (const [attacker, victim] of pairs()) await entry.special.probe(attacker, victim);
         return;
       }
       const problems = [

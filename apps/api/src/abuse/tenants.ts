@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { SCOPE_PRESETS } from "@keyward/auth-core";
 import { createKey } from "@keyward/db";
+import type { LightMyRequestResponse } from "fastify";
 import { addMember } from "../auth/testing";
 import { bearer, type Harness } from "../test/harness";
 
@@ -41,6 +42,63 @@ export interface Tenant {
 }
 
 export const RATE_LIMITED_KEY_LIMIT = 3;
+
+/** What a tenant has when its ids are made: its keys and owner, and a way to call the API as it. */
+interface MadeSoFar {
+  companyId: string;
+  marker: string;
+  webhookUrl: string;
+  admin: { secret: string };
+  keyIds: string[];
+  targetId: string;
+  ownerId: string;
+  call: (
+    method: "POST" | "GET",
+    url: string,
+    headers: Record<string, string>,
+    payload?: object,
+  ) => Promise<LightMyRequestResponse>;
+}
+
+type IdMaker = (t: MadeSoFar, earlier: Partial<Record<IdKind, string[]>>, h: Harness) => Promise<string[]>;
+
+/**
+ * How to make an id of each kind the API takes, in order (an alert needs a rule). A new kind of id
+ * gets its line here, and the tenant matrix's slots can then name it. The first id of each kind
+ * is the one the tenant uses most (its admin key, its rule), the one other tenants aim at.
+ */
+const ID_MAKERS: Record<IdKind, IdMaker> = {
+  // Keys: createKey (packages/db), as setup and the API do; the credentials' keys and a target.
+  key: async (t) => t.keyIds,
+  // Alert rules: POST /v1/alert-rules, a webhook rule watching the target key.
+  alertRule: async (t) => {
+    const rule = await t.call("POST", "/v1/alert-rules", bearer(t.admin.secret), {
+      name: `${t.marker} rule`,
+      kind: "request_spike",
+      threshold: 1_000_000,
+      windowSeconds: 60,
+      keyId: t.targetId,
+      channels: [{ type: "webhook", url: `${t.webhookUrl}/${t.marker}`, secret: `${t.marker}-webhook-secret` }],
+    });
+    return [rule.json().id as string];
+  },
+  // Alerts: POST /v1/alert-rules/:id/test fires one through the rule.
+  alert: async (t, earlier) => {
+    const fired = await t.call("POST", `/v1/alert-rules/${earlier.alertRule?.[0]}/test`, bearer(t.admin.secret), {});
+    return [fired.json().id as string];
+  },
+  // Audit events: every change above appended one; newest first.
+  auditEvent: async (t, _earlier, h) =>
+    (
+      await h.db.auditEvent.findMany({
+        where: { companyId: t.companyId },
+        orderBy: { seq: "desc" },
+        select: { id: true },
+      })
+    ).map((e) => e.id),
+  // Users: the owner added as a member (addMember), who logged in above.
+  user: async (t) => [t.ownerId],
+};
 
 /**
  * A company of its own, or the harness's first one (label "A"), filled with credentials and objects.
@@ -84,16 +142,18 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
     await call("POST", "/v1/auth/login", {}, { email: member.email, password: member.password })
   ).json().token as string;
 
-  const rule = await call("POST", "/v1/alert-rules", bearer(admin.secret), {
-    name: `${marker} rule`,
-    kind: "request_spike",
-    threshold: 1_000_000,
-    windowSeconds: 60,
-    keyId: target.id,
-    channels: [{ type: "webhook", url: `${webhookUrl}/${marker}`, secret: `${marker}-webhook-secret` }],
-  });
-  const ruleId = rule.json().id as string;
-  const alert = await call("POST", `/v1/alert-rules/${ruleId}/test`, bearer(admin.secret), {});
+  const made: MadeSoFar = {
+    companyId,
+    marker,
+    webhookUrl,
+    admin,
+    keyIds: [admin, readOnly, verifier, target, limited].map((k) => k.id),
+    targetId: target.id,
+    ownerId: member.userId,
+    call,
+  };
+  const ids = {} as Record<IdKind, string[]>;
+  for (const [kind, make] of Object.entries(ID_MAKERS) as [IdKind, IdMaker][]) ids[kind] = await make(made, ids, h);
   await h.db.usageBucket.create({
     data: {
       companyId,
@@ -103,7 +163,6 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
       count: 7,
     },
   });
-  const events = await h.db.auditEvent.findMany({ where: { companyId }, select: { id: true } });
 
   const asKey = (name: string, k: { secret: string; scopes: string[] }): Credential => ({
     name: `${label} ${name}`,
@@ -135,13 +194,7 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
     },
     target: { id: target.id, secret: target.secret },
     limited: { id: limited.id, secret: limited.secret },
-    ids: {
-      key: [admin.id, readOnly.id, verifier.id, target.id, limited.id],
-      alertRule: [ruleId],
-      alert: [alert.json().id as string],
-      auditEvent: events.map((e) => e.id),
-      user: [member.userId],
-    },
+    ids,
   };
 }
 
