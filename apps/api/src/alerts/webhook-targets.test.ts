@@ -96,6 +96,26 @@ describe("saving a rule", () => {
     expect(unchanged.json().channels[0].url).toBe("https://hooks.example.com/keyward");
   });
 
+  // Found by the abuse fuzzer: the URL checks after `.url()` parsed the text again and threw (500).
+  it("400 VALIDATION_FAILED, not 500, on create and update: a webhook URL that does not parse", async () => {
+    const kept = await h.app.inject({
+      method: "POST",
+      url: "/v1/alert-rules",
+      headers: bearer(h.adminKey),
+      payload: rule("https://hooks.example.com/unparsable"),
+    });
+    for (const url of ["not a url", "http://", "https://exa mple.com/", "http://[::1"]) {
+      for (const [method, path] of [
+        ["POST", "/v1/alert-rules"],
+        ["PATCH", `/v1/alert-rules/${kept.json().id}`],
+      ] as const) {
+        const res = await h.app.inject({ method, url: path, headers: bearer(h.adminKey), payload: rule(url) });
+        expect(res.statusCode, `${method} ${url}`).toBe(400);
+        expect(res.json().errors[0].code).toBe("VALIDATION_FAILED");
+      }
+    }
+  });
+
   it("201: hosts in KEYWARD_WEBHOOK_ALLOW_HOSTS are accepted, on the allowed port only", async () => {
     for (const url of ["http://receiver.test:8080/hook", "http://127.0.0.1:1/hook"]) {
       const res = await h.app.inject({

@@ -19,10 +19,15 @@ const webhookUrlSchema = z
   .url({ protocol: /^https?$/, error: "Use an http:// or https:// URL" })
   .max(2000)
   .refine(isStorableText, STORABLE_TEXT_MESSAGE)
+  // Zod runs these checks even after `.url()` failed: an unparsable URL is that check's issue, not theirs.
   .refine((u) => {
-    const url = new URL(u);
-    return url.username === "" && url.password === "";
+    const url = parseUrl(u);
+    return url === null || (url.username === "" && url.password === "");
   }, "Put credentials in the channel secret, not in the URL");
+
+function parseUrl(u: string): URL | null {
+  return URL.canParse(u) ? new URL(u) : null;
+}
 
 /** A webhook channel as a client sends it; `secret` signs the body and is never returned. */
 export const webhookChannelInputSchema = z.strictObject({
@@ -111,7 +116,8 @@ function webhookTargetIssues(channels: readonly AlertChannelInput[] | undefined,
   const issues: { code: "custom"; path: (string | number)[]; message: string }[] = [];
   channels?.forEach((channel, i) => {
     if (channel.type !== "webhook") return;
-    const problem = outboundTargetProblem(new URL(channel.url), allowed);
+    const url = parseUrl(channel.url);
+    const problem = url && outboundTargetProblem(url, allowed);
     if (problem) issues.push({ code: "custom", path: ["channels", i, "url"], message: problem });
   });
   return issues;

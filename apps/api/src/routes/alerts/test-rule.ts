@@ -29,6 +29,8 @@ export const testAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app,
       },
     },
     async (request, reply) => {
+      // Another company's rule (or none) is a 404 that costs the caller's quota nothing.
+      const rule = await getAlertRule(db, companyOf(request), request.params.id);
       const taken = await quota.take(companyOf(request));
       reply.header("RateLimit-Limit", taken.limit);
       reply.header("RateLimit-Remaining", taken.remaining);
@@ -42,7 +44,6 @@ export const testAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app,
           }),
         );
       }
-      const rule = await getAlertRule(db, companyOf(request), request.params.id);
       const now = new Date();
       const fired = await alerts.fire({
         ruleId: rule.id,
