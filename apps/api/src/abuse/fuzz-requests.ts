@@ -15,6 +15,7 @@ import {
   NASTY_DATES,
   NASTY_NUMBER_TEXTS,
   NASTY_STRINGS,
+  plainEmail,
   RawJson,
   toJsonText,
   validValue,
@@ -131,6 +132,34 @@ export interface ResolvedRequest {
   remoteAddress: string;
 }
 
+/** Which object a request named, and what a 2xx answer tells about the pools. */
+export function learnFrom(
+  world: FuzzWorld,
+  company: "own" | "other",
+  op: Operation,
+  pathIds: string[],
+  answerBody: string,
+  status: number,
+): void {
+  const resource = resourceOf(op.path);
+  if (status < 200 || status >= 300 || resource === null) return;
+  if (op.method === "DELETE") {
+    // A deleted rule stays deleted: aiming at it again only ever gets 404.
+    const pool = world.pools[`${company}${resource}`];
+    world.pools[`${company}${resource}`] = pool.filter((id) => !pathIds.includes(id));
+    return;
+  }
+  if (op.method !== "POST") return;
+  let body: { id?: unknown; data?: { id?: unknown }[] };
+  try {
+    body = JSON.parse(answerBody);
+  } catch {
+    return;
+  }
+  const ids = [body.id, ...(body.data ?? []).map((d) => d.id)].filter((id): id is string => typeof id === "string");
+  world.pools[`${company}${resource}`].push(...ids);
+}
+
 const CREDENTIAL_WEIGHTS: Record<string, number> = {
   admin: 8,
   readOnly: 2,
@@ -183,9 +212,7 @@ const anyId = fc.oneof(
   },
 );
 const keyIds = fc.oneof({ weight: 4, arbitrary: ref("ownKey", "otherKey") }, { weight: 1, arbitrary: anyId });
-const recentDate = fc
-  .integer({ min: -40 * 86_400, max: 3_600 })
-  .map((seconds) => new Date(Math.floor(Date.now() / 60_000) * 60_000 + seconds * 1000).toISOString());
+// Dates are drawn relative to now: a replay later still means "in the future".
 const futureDate = fc
   .integer({ min: 3_600, max: 400 * 86_400 })
   .map((seconds) => new Date(Math.floor(Date.now() / 60_000) * 60_000 + seconds * 1000).toISOString());
@@ -340,20 +367,40 @@ function hintsFor(world: { credentialNames: string[] }): Hints {
     "ipAllowlist[]": cidr,
     url: fc.oneof(
       { weight: 6, arbitrary: fc.webPath().map((p) => `${WEBHOOK_PLACEHOLDER}${p}`) },
-      { weight: 1, arbitrary: fc.webUrl() },
+      // Receivers an attacker would aim at; literal addresses, so no request waits on DNS.
       {
-        weight: 1,
+        weight: 2,
         arbitrary: fc.constantFrom(
           "http://127.0.0.1:1/",
+          "http://127.1/",
           "http://[::1]:1/",
-          "http://169.254.169.254/latest/",
+          "http://[::ffff:127.0.0.1]/",
+          "http://169.254.169.254/latest/meta-data/",
+          "http://10.0.0.1/",
+          "http://2130706433/",
+          "http://0x7f000001/",
+          "http://user:pass@192.0.2.1/",
+          "https://192.0.2.1:8443/hook",
           "file:///etc/passwd",
           "javascript:alert(1)",
-          "http://2130706433/",
+          "gopher://127.0.0.1:6379/_INFO",
         ),
       },
     ),
-    "to[]": fc.emailAddress(),
+    "to[]": fc.oneof({ weight: 4, arbitrary: plainEmail }, { weight: 1, arbitrary: fc.emailAddress() }),
+    // A rule's numbers must suit its kind: mostly present, so whole rules validate.
+    threshold: fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 1000 }) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    ),
+    windowSeconds: fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 86_400 }) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    ),
+    days: fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 365 }) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    ),
     secret: fc.oneof(
       { weight: 4, arbitrary: fc.string({ minLength: 16, maxLength: 64 }) },
       { weight: 1, arbitrary: fc.constant(null) },
@@ -365,14 +412,12 @@ function hintsFor(world: { credentialNames: string[] }): Hints {
     actor: fc.oneof(ref("ownKey", "ownUser", "otherKey", "otherUser"), fc.string({ minLength: 1, maxLength: 40 })),
     hash: fc.oneof(ref("ownHash", "otherHash"), fc.stringMatching(/^[0-9a-f]{64}$/)),
     key: loginKeys,
-    email: fc.oneof({ weight: 3, arbitrary: fc.constant(OWNER_EMAIL) }, { weight: 1, arbitrary: fc.emailAddress() }),
+    email: fc.oneof({ weight: 3, arbitrary: fc.constant(OWNER_EMAIL) }, { weight: 1, arbitrary: plainEmail }),
     password: fc.oneof(
       { weight: 1, arbitrary: fc.constant(OWNER_PASSWORD) },
       { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
     ),
     expiresAt: fc.oneof(futureDate, fc.constant(null)),
-    from: recentDate,
-    to: recentDate,
     ip: fc.oneof(fc.ipV4(), fc.ipV6(), fc.constant("192.0.2.1")),
     limit: fc.integer({ min: 1, max: 100 }),
     token: loginKeys,
@@ -384,11 +429,24 @@ const WEBHOOK_PLACEHOLDER = "<webhook>";
 const OWNER_EMAIL = "<owner email>";
 const OWNER_PASSWORD = "<owner password>";
 
-const pathValue = (param: Parameter): fc.Arbitrary<PathValue> =>
-  fc.oneof(
+/** The kind of object a route's path names, by its path: what its `{id}` is and what it creates. */
+export function resourceOf(path: string): "Key" | "Rule" | "Alert" | null {
+  if (path.endsWith("/test") || path.startsWith("/v1/alerts")) return "Alert";
+  if (path.startsWith("/v1/keys") && path !== "/v1/keys/verify") return "Key";
+  if (path.startsWith("/v1/alert-rules")) return "Rule";
+  return null;
+}
+
+const pathValue = (param: Parameter, path: string): fc.Arbitrary<PathValue> => {
+  // Mostly ids of the kind the route names (ours or the other company's), so handlers are reached.
+  const resource = resourceOf(path.replace(/\/test$/, ""));
+  const ids = resource
+    ? fc.oneof({ weight: 3, arbitrary: ref(`own${resource}`, `other${resource}`) }, { weight: 1, arbitrary: anyId })
+    : anyId;
+  return fc.oneof(
     {
       weight: 10,
-      arbitrary: (isUuidSchema(param.schema) ? anyId : fc.string()).map((v) =>
+      arbitrary: (isUuidSchema(param.schema) ? ids : fc.string()).map((v) =>
         v instanceof Ref ? { kind: "ref" as const, ref: v } : { kind: "encoded" as const, text: v },
       ),
     },
@@ -422,6 +480,7 @@ const pathValue = (param: Parameter): fc.Arbitrary<PathValue> =>
         .map((text) => ({ kind: "raw" as const, text })),
     },
   );
+};
 
 const PATH_MUTATIONS = [
   "//",
@@ -629,9 +688,9 @@ export function requestPlans(operations: Operation[], credentialNames: string[])
 }
 
 function requestPlanFor(op: Operation, hints: Hints, credentialNames: string[]): fc.Arbitrary<RequestPlan> {
-  const pathParams = fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, pathValue(p)]))) as fc.Arbitrary<
-    Record<string, PathValue>
-  >;
+  const pathParams = fc.record(
+    Object.fromEntries(op.pathParams.map((p) => [p.name, pathValue(p, op.path)])),
+  ) as fc.Arbitrary<Record<string, PathValue>>;
   return fc
     .record({
       method: fc.oneof(
@@ -861,7 +920,12 @@ const IPV6_BASE = "2001:db8";
  * The exact request a plan stands for in the world as it is now. `runTag` (4 hex digits) keeps
  * this run's client IPs apart from an earlier run's, whose failures Redis may still count.
  */
-export function resolvePlan(plan: RequestPlan, op: Operation, world: FuzzWorld, runTag: string): ResolvedRequest {
+export function resolvePlan(
+  plan: RequestPlan,
+  op: Operation,
+  world: FuzzWorld,
+  runTag: string,
+): { request: ResolvedRequest; pathIds: string[] } {
   const headers: Record<string, string> = {};
   const query: string[] = [];
   const credential = plan.credential;
@@ -906,11 +970,12 @@ export function resolvePlan(plan: RequestPlan, op: Operation, world: FuzzWorld, 
       : plan.ip.kind === "hot"
         ? `${IPV6_BASE}:${runTag}::1`
         : `${IPV6_BASE}:${runTag}:1::${plan.ip.n.toString(16)}`;
-  return {
+  const request = {
     method: plan.method ?? op.method,
     url,
     headers,
     ...(payload === undefined ? {} : { payload }),
     remoteAddress,
   };
+  return { request, pathIds: Object.values(pathValues) };
 }

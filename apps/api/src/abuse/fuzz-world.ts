@@ -60,7 +60,7 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
     session: own.credentials.session,
     owner: own.credentials.owner,
     viewer: secretOnly("viewer", viewerToken, [...SCOPE_PRESETS["read-only"]]),
-    keysReadWrite: await key("keys read write", ["keys:read", "keys:write"]),
+    keysReadWrite: own.credentials.keysWriter,
     alertsWriter: await key("alerts", ["alerts:*"]),
     usageReader: await key("usage", ["usage:read", "audit:read"]),
     testEnvironment: await key("test environment", ["*"], { environment: "test" }),
@@ -73,6 +73,22 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
     otherAdmin: other.credentials.admin,
     otherSession: other.credentials.session,
   };
+
+  // More rules than the one each tenant has: requests delete some, later ones still find others.
+  for (let i = 0; i < 4; i++) {
+    const rule = await h.app.inject({
+      method: "POST",
+      url: "/v1/alert-rules",
+      headers: own.credentials.admin.headers,
+      remoteAddress: setupIp,
+      payload: {
+        name: `${own.marker} rule ${i}`,
+        kind: "new_ip",
+        channels: [{ type: "webhook", url: `${webhookUrl}/rule-${i}`, secret: `${own.marker}-webhook-secret` }],
+      },
+    });
+    own.ids.alertRule.push(rule.json().id as string);
+  }
 
   const pools = Object.fromEntries(ID_POOLS.map((p) => [p, [] as string[]])) as Record<IdPool, string[]>;
   pools.ownKey.push(own.target.id);
