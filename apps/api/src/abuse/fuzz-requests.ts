@@ -1,10 +1,19 @@
-// The fuzzer's requests. Drawing (pure, from a seed) and sending (against the world's current ids
-// and secrets) are split: a drawn plan names ids and credentials symbolically (`Ref`), resolution
-// turns it into one exact request, which is what a failure prints.
-import { createHmac } from "node:crypto";
-import { asciiCrc32 } from "@keyward/auth-core";
+// The fuzzer's requests. Drawing (from the seed alone, dates relative to now) and sending (against
+// the world's ids and secrets of the moment) are split: a plan names ids and credentials
+// symbolically (fuzz-refs.ts); resolution turns it into one exact request, which a failure prints.
 import fc from "fast-check";
-import { fillPath, isUuidSchema, type Operation, type Parameter } from "./operations";
+import {
+  type CredentialPlan,
+  credentialPlan,
+  headerSafe,
+  jwtOf,
+  placeCredential,
+  scope,
+  secretOf,
+  secretValue,
+} from "./fuzz-credentials";
+import { type FuzzWorld, ID_POOLS, pickFrom, Ref, ref, SecretRef } from "./fuzz-refs";
+import { fillPath, isUuidSchema, type Operation, type Parameter, percentEncode } from "./operations";
 import {
   deepJson,
   type Hints,
@@ -20,92 +29,13 @@ import {
   toJsonText,
   validValue,
 } from "./schema-arbitraries";
-import type { Credential } from "./tenants";
-
-/** Ids of the world a plan can name: ours (the caller's company, when it is A) or the other company's. */
-export const ID_POOLS = [
-  "ownKey",
-  "otherKey",
-  "ownRule",
-  "otherRule",
-  "ownAlert",
-  "otherAlert",
-  "ownEvent",
-  "otherEvent",
-  "ownUser",
-  "otherUser",
-  "ownCompany",
-  "otherCompany",
-  "ownHash",
-  "otherHash",
-] as const;
-export type IdPool = (typeof ID_POOLS)[number];
-
-/** An id of a pool, chosen when the request is sent (pools grow as the fuzzer creates things). */
-export class Ref {
-  constructor(
-    readonly pool: IdPool,
-    readonly pick: number,
-  ) {}
-}
-
-/** A credential's plaintext by name, chosen when sent, possibly altered into a near miss. */
-export class SecretRef {
-  constructor(
-    readonly name: string,
-    readonly alteration: Alteration | null = null,
-  ) {}
-}
-
-/** Near misses of a real key: what a typo, a truncation or a forger produces. */
-export type Alteration =
-  | { kind: "typo"; at: number }
-  | { kind: "reseal"; at: number }
-  | { kind: "other-environment" }
-  | { kind: "other-prefix"; prefix: string }
-  | { kind: "truncate"; at: number }
-  | { kind: "append"; text: string }
-  | { kind: "case" }
-  | { kind: "pad"; text: string };
-
-export interface FuzzWorld {
-  pools: Record<IdPool, string[]>;
-  credentials: Record<string, Credential>;
-  /** KEYWARD_JWT_SECRET of the app: HS256 tokens signed with it are real credentials. */
-  jwtSecret: string;
-  webhookUrl: string;
-  owner: { email: string; password: string };
-  /** An IP the allowlisted credential accepts. */
-  allowlistedIp: string;
-}
-
-type Placement =
-  | "bearer"
-  | "x-api-key"
-  | "cookie"
-  | "query"
-  | "query-encoded-name"
-  | "bearer-lowercase"
-  | "bearer-spaces"
-  | "both";
-
-type CredentialPlan =
-  | { kind: "none" }
-  | { kind: "secret"; secret: SecretRef | string; placement: Placement }
-  | {
-      kind: "jwt";
-      header: unknown;
-      claims: unknown;
-      signature: "hs256" | "wrong-secret" | "none" | "garbage";
-      placement: Placement;
-    }
-  | { kind: "headers"; headers: Record<string, string> };
 
 type IpPlan = { kind: "wide"; n: number } | { kind: "hot" } | { kind: "allowlisted" };
 
 type PathValue = { kind: "ref"; ref: Ref } | { kind: "encoded"; text: string } | { kind: "raw"; text: string };
 
-type QueryPart = { name: string; value: string | Ref | SecretRef; raw: boolean };
+/** A query parameter: its value (maybe a reference) percent-encoded when sent, then `tail` as is. */
+type QueryPart = { name: string; value: unknown; tail: string };
 
 type BodyPlan = { kind: "json"; value: unknown } | { kind: "text"; text: string };
 
@@ -132,77 +62,6 @@ export interface ResolvedRequest {
   remoteAddress: string;
 }
 
-/** Which object a request named, and what a 2xx answer tells about the pools. */
-export function learnFrom(
-  world: FuzzWorld,
-  company: "own" | "other",
-  op: Operation,
-  pathIds: string[],
-  answerBody: string,
-  status: number,
-): void {
-  const resource = resourceOf(op.path);
-  if (status < 200 || status >= 300 || resource === null) return;
-  if (op.method === "DELETE") {
-    // A deleted rule stays deleted: aiming at it again only ever gets 404.
-    const pool = world.pools[`${company}${resource}`];
-    world.pools[`${company}${resource}`] = pool.filter((id) => !pathIds.includes(id));
-    return;
-  }
-  if (op.method !== "POST") return;
-  let body: { id?: unknown; data?: { id?: unknown }[] };
-  try {
-    body = JSON.parse(answerBody);
-  } catch {
-    return;
-  }
-  const ids = [body.id, ...(body.data ?? []).map((d) => d.id)].filter((id): id is string => typeof id === "string");
-  world.pools[`${company}${resource}`].push(...ids);
-}
-
-const CREDENTIAL_WEIGHTS: Record<string, number> = {
-  admin: 8,
-  readOnly: 2,
-  keysReadWrite: 2,
-  alertsWriter: 1,
-  usageReader: 1,
-  verifier: 1,
-  keyToken: 2,
-  session: 2,
-  owner: 2,
-  viewer: 1,
-  hs256: 1,
-  testEnvironment: 1,
-  allowlisted: 1,
-  limited: 1,
-  expired: 1,
-  revoked: 1,
-  otherAdmin: 2,
-  otherSession: 1,
-};
-
-const SCOPES = [
-  "*",
-  "*:read",
-  "*:write",
-  "keys:read",
-  "keys:write",
-  "keys:*",
-  "keys:verify",
-  "audit:read",
-  "usage:read",
-  "alerts:read",
-  "alerts:write",
-  "members:read",
-  "vehicles:read",
-  "vehicles:*",
-];
-
-const scope = fc.constantFrom(...SCOPES);
-const ref = (...pools: IdPool[]) =>
-  fc
-    .tuple(fc.constantFrom(...pools), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }))
-    .map(([p, x]) => new Ref(p, x));
 const anyId = fc.oneof(
   { weight: 6, arbitrary: ref(...ID_POOLS.filter((p) => !p.endsWith("Hash"))) },
   { weight: 1, arbitrary: fc.uuid({ version: 7 }) },
@@ -223,140 +82,6 @@ const cidr = fc.oneof(
   fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([ip, bits]) => `${ip}/${bits}`),
   fc.constantFrom("0.0.0.0/0", "::/0", "192.0.2.1", "::ffff:192.0.2.1"),
 );
-
-function secretValue(names: string[]): fc.Arbitrary<SecretRef | string> {
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...names).map((n) => new SecretRef(n)) },
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...names), alteration).map(([n, a]) => new SecretRef(n, a)) },
-    { weight: 2, arbitrary: garbageCredential },
-  );
-}
-
-const alteration: fc.Arbitrary<Alteration> = fc.oneof(
-  fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map((at) => ({ kind: "typo" as const, at })),
-  fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map((at) => ({ kind: "reseal" as const, at })),
-  fc.constant({ kind: "other-environment" as const }),
-  fc
-    .constantFrom("kw", "sk", "acme", "a", "toolongprefix1")
-    .map((prefix) => ({ kind: "other-prefix" as const, prefix })),
-  fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map((at) => ({ kind: "truncate" as const, at })),
-  fc.constantFrom("0", "=", " ", "\t", "%00", "a".repeat(70)).map((text) => ({ kind: "append" as const, text })),
-  fc.constant({ kind: "case" as const }),
-  fc.constantFrom(" ", "  ", "\t").map((text) => ({ kind: "pad" as const, text })),
-);
-
-/** Credentials that are not one: garbage, lookalikes, absurd sizes. Only characters an HTTP header can carry. */
-const headerSafe = fc.string({
-  unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)),
-  maxLength: 80,
-});
-const garbageCredential: fc.Arbitrary<string> = fc.oneof(
-  headerSafe,
-  fc.constantFrom("kw_live_", "kw_test_", "kw_live_x", "Bearer", "null", "undefined", "a.b.c", "..", "=", "kw_live_🔑"),
-  fc.stringMatching(/^[a-z0-9]{2,10}_(live|test)_[0-9A-Za-z]{43}[0-9A-Za-z]{6}$/),
-  longString(9_000, 30_000).map((s) => `kw_live_${s.replace(/[^\x20-\xff]/g, "a")}`),
-);
-
-const jsonish = fc.jsonValue({ maxDepth: 2 });
-const jwtClaims = fc.record(
-  {
-    sub: fc.oneof(ref("ownUser", "ownKey", "otherUser", "otherKey"), fc.string(), jsonish),
-    company: fc.oneof(ref("ownCompany", "otherCompany"), fc.uuid(), fc.string(), jsonish),
-    kind: fc.oneof(fc.constantFrom("user", "key", "session", "admin"), jsonish),
-    role: fc.oneof(fc.constantFrom("owner", "admin", "viewer", "root"), jsonish),
-    scope: fc.oneof(
-      fc.array(scope, { maxLength: 3 }).map((s) => s.join(" ")),
-      jsonish,
-    ),
-    env: fc.constantFrom("live", "test", "prod"),
-    exp: fc.oneof(
-      fc.integer({ min: -1000, max: 7200 }).map((d) => ({ relative: d })),
-      fc.constantFrom(0, -1, 1e300, 8.64e15, "soon", null),
-    ),
-    iat: fc.integer({ min: -100_000, max: 100_000 }).map((d) => ({ relative: d })),
-    iss: fc.constantFrom("keyward", "evil", ""),
-    aud: fc.constantFrom("keyward-api", "other", ["keyward-api", "x"]),
-  },
-  { requiredKeys: [] },
-);
-const jwtHeader = fc.oneof(
-  fc.constant({ alg: "HS256", typ: "JWT" }),
-  fc.constant({ alg: "none" }),
-  fc.constant({ alg: "ES256", kid: "does-not-exist" }),
-  fc.constant({ alg: "HS256", crit: ["b64"], b64: false }),
-  fc.record({ alg: fc.oneof(fc.string(), jsonish), kid: fc.oneof(fc.string(), jsonish) }, { requiredKeys: [] }),
-);
-
-const placement = (queryToken: boolean): fc.Arbitrary<Placement> =>
-  fc.oneof(
-    { weight: 12, arbitrary: fc.constant("bearer" as const) },
-    { weight: 3, arbitrary: fc.constant("x-api-key" as const) },
-    { weight: queryToken ? 4 : 1, arbitrary: fc.constant("query" as const) },
-    { weight: 1, arbitrary: fc.constant("query-encoded-name" as const) },
-    { weight: 1, arbitrary: fc.constant("cookie" as const) },
-    { weight: 1, arbitrary: fc.constantFrom("bearer-lowercase" as const, "bearer-spaces" as const, "both" as const) },
-  );
-
-function credentialPlan(names: string[], queryToken: boolean): fc.Arbitrary<CredentialPlan> {
-  const weighted = names.map((name) => ({
-    weight: CREDENTIAL_WEIGHTS[name] ?? 1,
-    arbitrary: placement(queryToken).map(
-      (p): CredentialPlan => ({ kind: "secret", secret: new SecretRef(name), placement: p }),
-    ),
-  }));
-  return fc.oneof(
-    { weight: 34, arbitrary: fc.oneof(...weighted) },
-    { weight: 3, arbitrary: fc.constant({ kind: "none" as const }) },
-    {
-      weight: 5,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...names), alteration, placement(queryToken))
-        .map(([name, a, p]): CredentialPlan => ({ kind: "secret", secret: new SecretRef(name, a), placement: p })),
-    },
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(garbageCredential, placement(queryToken))
-        .map(([value, p]): CredentialPlan => ({ kind: "secret", secret: value, placement: p })),
-    },
-    {
-      weight: 4,
-      arbitrary: fc
-        .record({
-          header: jwtHeader,
-          claims: jwtClaims,
-          signature: fc.constantFrom(
-            "hs256" as const,
-            "hs256" as const,
-            "wrong-secret" as const,
-            "none" as const,
-            "garbage" as const,
-          ),
-          placement: placement(queryToken),
-        })
-        .map((j): CredentialPlan => ({ kind: "jwt", ...j })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .oneof(
-          fc.constant({ authorization: "Basic YWRtaW46YWRtaW4=" }),
-          fc.constant({ authorization: "Bearer" }),
-          fc.constant({ authorization: "Bearer " }),
-          fc.constant({ authorization: "" }),
-          fc.constant({ "x-api-key": "" }),
-          fc.constant({ cookie: "kw_session=" }),
-          fc.constant({ cookie: "kw_session=%E0%A4%A; kw_session=a.b.c" }),
-          headerSafe.map((v) => ({ cookie: `kw_session=${v}` })),
-          headerSafe.map((v) => ({ authorization: v })),
-          // Over Node's 16 kB header limit, which app.inject does not enforce: what a proxy with a higher limit passes on.
-          longString(17_000, 30_000).map((v) => ({ authorization: `Bearer ${v.replace(/[^\x21-\x7e]/g, "a")}` })),
-          longString(17_000, 30_000).map((v) => ({ cookie: `a=${v.replace(/[^\x21-\x7e]/g, "b")}` })),
-        )
-        .map((headers): CredentialPlan => ({ kind: "headers", headers })),
-    },
-  );
-}
 
 /** Field names whose values the schema cannot make meaningful. */
 function hintsFor(world: { credentialNames: string[] }): Hints {
@@ -494,42 +219,33 @@ const PATH_MUTATIONS = [
 ] as const;
 
 function queryParts(op: Operation, hints: Hints): fc.Arbitrary<QueryPart[]> {
+  const part = (name: string, value: unknown, tail = ""): QueryPart => ({ name, value, tail });
   const perParam = op.query.map((param) =>
     fc.oneof(
       { weight: 6, arbitrary: fc.constant([] as QueryPart[]) },
-      {
-        weight: 3,
-        arbitrary: validValue(param.schema, hints, param.name).map((v) => [
-          { name: param.name, value: asQueryValue(v), raw: false },
-        ]),
-      },
+      { weight: 3, arbitrary: validValue(param.schema, hints, param.name).map((v) => [part(param.name, v)]) },
       {
         weight: 2,
         arbitrary: fc
-          .oneof(
-            malformedValue(param.schema).map((v) => asQueryValue(v)),
-            fc.constantFrom(...NASTY_DATES),
-            fc.constantFrom(...NASTY_NUMBER_TEXTS),
-          )
-          .map((v) => [{ name: param.name, value: v, raw: false }]),
+          .oneof(malformedValue(param.schema), fc.constantFrom(...NASTY_DATES), fc.constantFrom(...NASTY_NUMBER_TEXTS))
+          .map((v) => [part(param.name, v)]),
       },
       {
+        // A valid value followed by what a query parser may choke on.
         weight: 1,
         arbitrary: fc
           .tuple(
             validValue(param.schema, hints, param.name),
             fc.constantFrom("%00", "%E0%A4%A", "%", "%ZZ", "%2B", "+", "&", "="),
           )
-          .map(([v, tail]) => [{ name: param.name, value: `${percentEncode(asQueryText(v))}${tail}`, raw: true }]),
+          .map(([v, tail]) => [part(param.name, v, tail)]),
       },
       {
+        // The parameter twice.
         weight: 1,
         arbitrary: fc
           .tuple(validValue(param.schema, hints, param.name), validValue(param.schema, hints, param.name))
-          .map(([a, b]) => [
-            { name: param.name, value: asQueryValue(a), raw: false },
-            { name: param.name, value: asQueryValue(b), raw: false },
-          ]),
+          .map(([a, b]) => [part(param.name, a), part(param.name, b)]),
       },
     ),
   );
@@ -542,20 +258,10 @@ function queryParts(op: Operation, hints: Hints): fc.Arbitrary<QueryPart[]> {
           fc.constantFrom("unknown", "__proto__", "constructor", "a[b]", "token", "limit[]", ""),
           fc.string({ maxLength: 10 }),
         )
-        .map(([name, value]) => [{ name, value, raw: false }]),
+        .map(([name, value]) => [part(name, value)]),
     },
   );
   return fc.tuple(fc.tuple(...perParam), extras).map(([params, extra]) => [...params.flat(), ...extra]);
-}
-
-function asQueryValue(v: unknown): string | Ref | SecretRef {
-  return v instanceof Ref || v instanceof SecretRef ? v : asQueryText(v);
-}
-
-function asQueryText(v: unknown): string {
-  if (v instanceof Ref || v instanceof SecretRef) return "";
-  if (v instanceof RawJson) return v.text;
-  return typeof v === "string" ? v : (JSON.stringify(v) ?? "");
 }
 
 const CONTENT_TYPES = [
@@ -734,71 +440,6 @@ function requestPlanFor(op: Operation, hints: Hints, credentialNames: string[]):
 
 // --- Resolution: a plan and the world's current state → one exact request. ---
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/** A key's 6-character checksum (SPEC §2), so a forged key passes the format check and reaches the store. */
-function checksumOf(unchecked: string): string {
-  let n = asciiCrc32(unchecked, unchecked.length);
-  let out = "";
-  for (let i = 0; i < 6; i++) {
-    out = BASE62.charAt(n % 62) + out;
-    n = Math.floor(n / 62);
-  }
-  return out;
-}
-
-function alter(secret: string, a: Alteration): string {
-  const at = (x: number) => Math.floor(x * secret.length);
-  switch (a.kind) {
-    case "typo": {
-      const i = at(a.at);
-      const c = secret.charAt(i);
-      return secret.slice(0, i) + (c === "a" ? "b" : "a") + secret.slice(i + 1);
-    }
-    case "reseal": {
-      // Change one body character and give the result a correct checksum: unknown, but well formed.
-      const body = secret.slice(0, -6);
-      const i = Math.max(body.lastIndexOf("_") + 1, at(a.at) % Math.max(body.length, 1));
-      const c = body.charAt(i);
-      const changed = body.slice(0, i) + (c === "A" ? "B" : "A") + body.slice(i + 1);
-      return changed + checksumOf(changed);
-    }
-    case "other-environment": {
-      const body = secret.slice(0, -6).replace(/_live_|_test_/, (m) => (m === "_live_" ? "_test_" : "_live_"));
-      return body + checksumOf(body);
-    }
-    case "other-prefix": {
-      const body = secret.slice(0, -6).replace(/^[^_]*/, a.prefix);
-      return body + checksumOf(body);
-    }
-    case "truncate":
-      return secret.slice(0, at(a.at));
-    case "append":
-      return secret + a.text;
-    case "case":
-      return secret.toUpperCase();
-    case "pad":
-      return `${a.text}${secret}${a.text}`;
-  }
-}
-
-/**
- * encodeURIComponent, except that a lone surrogate (which it refuses) becomes its three WTF-8
- * bytes: invalid UTF-8 on the wire, which is exactly what the server must survive.
- */
-export function percentEncode(text: string): string {
-  // Well-formed runs go to encodeURIComponent; each lone surrogate is written out by hand.
-  return text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|[^\ud800-\udfff]+/g, (run) => {
-    if (run.length !== 1 || run.charCodeAt(0) < 0xd800 || run.charCodeAt(0) > 0xdfff) return encodeURIComponent(run);
-    const code = run.charCodeAt(0);
-    return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
-      .map((b) => `%${b.toString(16).toUpperCase()}`)
-      .join("");
-  });
-}
-
-const base64url = (text: string) => Buffer.from(text).toString("base64url");
-
 function resolveValue(value: unknown, world: FuzzWorld): unknown {
   if (value instanceof Ref) return pickFrom(world, value);
   if (value instanceof SecretRef) return secretOf(world, value);
@@ -821,74 +462,6 @@ function resolveValue(value: unknown, world: FuzzWorld): unknown {
     return out;
   }
   return value;
-}
-
-function pickFrom(world: FuzzWorld, r: Ref): string {
-  const pool = world.pools[r.pool];
-  if (pool.length === 0) return "00000000-0000-7000-8000-000000000000";
-  return pool[Math.floor(r.pick * pool.length)] as string;
-}
-
-function secretOf(world: FuzzWorld, s: SecretRef): string {
-  const secret = world.credentials[s.name]?.secret ?? "";
-  return s.alteration ? alter(secret, s.alteration) : secret;
-}
-
-/** `header.claims.signature` with an HMAC-SHA256 signature over the first two parts (HS256). */
-export function signedJwt(header: unknown, claims: unknown, secret: string): string {
-  const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
-}
-
-function jwtOf(plan: Extract<CredentialPlan, { kind: "jwt" }>, world: FuzzWorld): string {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = resolveValue(plan.claims, world) as Record<string, unknown>;
-  for (const name of ["exp", "iat"]) {
-    const v = claims[name] as { relative?: number } | undefined;
-    if (v && typeof v === "object" && typeof v.relative === "number") claims[name] = now + v.relative;
-  }
-  switch (plan.signature) {
-    case "hs256":
-      return signedJwt(plan.header, claims, world.jwtSecret);
-    case "wrong-secret":
-      return signedJwt(plan.header, claims, `${world.jwtSecret}x`);
-    case "none":
-      return `${signedJwt(plan.header, claims, "").split(".").slice(0, 2).join(".")}.`;
-    case "garbage":
-      return `${signedJwt(plan.header, claims, "").split(".").slice(0, 2).join(".")}.${base64url("not a signature")}`;
-  }
-}
-
-function placeCredential(value: string, placement: Placement, headers: Record<string, string>, query: string[]): void {
-  switch (placement) {
-    case "bearer":
-      headers.authorization = `Bearer ${value}`;
-      return;
-    case "bearer-lowercase":
-      headers.authorization = `bearer ${value}`;
-      return;
-    case "bearer-spaces":
-      headers.authorization = `Bearer   ${value}  `;
-      return;
-    case "x-api-key":
-      headers["x-api-key"] = value;
-      return;
-    case "cookie":
-      headers.cookie = `kw_session=${percentEncode(value)}`;
-      return;
-    case "both":
-      headers.authorization = `Bearer ${value}`;
-      headers["x-api-key"] = "kw_live_other";
-      return;
-    case "query":
-      // Only the event stream reads ?token=; elsewhere the request simply has no credential.
-      query.push(`token=${percentEncode(value)}`);
-      return;
-    case "query-encoded-name":
-      // The same parameter to the query parser; not to a log mask that looks for "token=".
-      query.push(`%74oken=${percentEncode(value)}`);
-      return;
-  }
 }
 
 function mutatePath(path: string, mutation: string): string {
@@ -940,14 +513,16 @@ export function resolvePlan(
       placeCredential(value, credential.placement, headers, query);
       break;
     }
-    case "jwt":
-      placeCredential(jwtOf(credential, world), credential.placement, headers, query);
+    case "jwt": {
+      const claims = resolveValue(credential.claims, world) as Record<string, unknown>;
+      placeCredential(jwtOf(credential, claims, world.jwtSecret), credential.placement, headers, query);
       break;
+    }
   }
   for (const part of plan.query) {
     const value = resolveValue(part.value, world);
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    query.unshift(`${percentEncode(part.name)}=${part.raw ? text : percentEncode(text)}`);
+    const text = value instanceof RawJson ? value.text : typeof value === "string" ? value : JSON.stringify(value);
+    query.unshift(`${percentEncode(part.name)}=${percentEncode(text ?? "")}${part.tail}`);
   }
   const pathValues: Record<string, string> = {};
   for (const [name, value] of Object.entries(plan.pathParams)) {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../alerts/testing";
 import { testIp } from "../auth/testing";
 import { type Harness, startHarness } from "../test/harness";
-import { learnFrom, type RequestPlan, type ResolvedRequest, requestPlans, resolvePlan } from "./fuzz-requests";
-import { buildFuzzWorld, FUZZ_JWT_SECRET, FUZZ_METRICS_TOKEN, type Fuzzed } from "./fuzz-world";
+import { type RequestPlan, type ResolvedRequest, requestPlans, resolvePlan } from "./fuzz-requests";
+import { buildFuzzWorld, FUZZ_JWT_SECRET, FUZZ_METRICS_TOKEN, type Fuzzed, learnFrom } from "./fuzz-world";
 import { fetchOperations, type Operation } from "./operations";
 import { type Answer, type Finding, judge } from "./response-oracle";
 
