@@ -100,7 +100,7 @@ function planAt(arbitrary: fc.Arbitrary<RequestPlan>, index: number): RequestPla
 const shorten = (value: unknown): unknown =>
   JSON.parse(
     JSON.stringify(value, (_k, v) =>
-      typeof v === "string" && v.length > 300 ? `${v.slice(0, 120)}…(${v.length} chars)` : v,
+      typeof v === "string" && v.length > 2000 ? `${v.slice(0, 200)}…(${v.length} chars; replay prints it whole)` : v,
     ),
   );
 
