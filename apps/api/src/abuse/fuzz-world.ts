@@ -6,7 +6,10 @@ import { hashKey, SCOPE_PRESETS } from "@keyward/auth-core";
 import { createKey } from "@keyward/db";
 import { addMember, loginUser } from "../auth/testing";
 import { bearer, type Harness } from "../test/harness";
-import { type FuzzWorld, ID_POOLS, type IdPool, signedJwt } from "./fuzz-requests";
+import { signedJwt } from "./fuzz-credentials";
+import { type FuzzWorld, ID_POOLS, type IdPool } from "./fuzz-refs";
+import { resourceOf } from "./fuzz-requests";
+import type { Operation } from "./operations";
 import { type Credential, createTenant, type Tenant } from "./tenants";
 
 export const FUZZ_JWT_SECRET = "fuzz-hs256-secret-0123456789abcdef-0123456789";
@@ -60,7 +63,7 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
     session: own.credentials.session,
     owner: own.credentials.owner,
     viewer: secretOnly("viewer", viewerToken, [...SCOPE_PRESETS["read-only"]]),
-    keysReadWrite: await key("keys read write", ["keys:read", "keys:write"]),
+    keysReadWrite: own.credentials.keysWriter,
     alertsWriter: await key("alerts", ["alerts:*"]),
     usageReader: await key("usage", ["usage:read", "audit:read"]),
     testEnvironment: await key("test environment", ["*"], { environment: "test" }),
@@ -73,6 +76,22 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
     otherAdmin: other.credentials.admin,
     otherSession: other.credentials.session,
   };
+
+  // More rules than the one each tenant has: requests delete some, later ones still find others.
+  for (let i = 0; i < 4; i++) {
+    const rule = await h.app.inject({
+      method: "POST",
+      url: "/v1/alert-rules",
+      headers: own.credentials.admin.headers,
+      remoteAddress: setupIp,
+      payload: {
+        name: `${own.marker} rule ${i}`,
+        kind: "new_ip",
+        channels: [{ type: "webhook", url: `${webhookUrl}/rule-${i}`, secret: `${own.marker}-webhook-secret` }],
+      },
+    });
+    own.ids.alertRule.push(rule.json().id as string);
+  }
 
   const pools = Object.fromEntries(ID_POOLS.map((p) => [p, [] as string[]])) as Record<IdPool, string[]>;
   pools.ownKey.push(own.target.id);
@@ -111,4 +130,32 @@ function hs256Token(companyId: string): string {
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: randomUUID(), company: companyId, role: "admin", iat: now, exp: now + 4 * 3600 };
   return signedJwt({ alg: "HS256", typ: "JWT" }, claims, FUZZ_JWT_SECRET);
+}
+
+/** What a 2xx answer tells about the pools: ids a request created, or deleted. */
+export function learnFrom(
+  world: FuzzWorld,
+  company: "own" | "other",
+  op: Operation,
+  pathIds: string[],
+  answerBody: string,
+  status: number,
+): void {
+  const resource = resourceOf(op.path);
+  if (status < 200 || status >= 300 || resource === null) return;
+  if (op.method === "DELETE") {
+    // A deleted rule stays deleted: aiming at it again only ever gets 404.
+    const pool = world.pools[`${company}${resource}`];
+    world.pools[`${company}${resource}`] = pool.filter((id) => !pathIds.includes(id));
+    return;
+  }
+  if (op.method !== "POST") return;
+  let body: { id?: unknown; data?: { id?: unknown }[] };
+  try {
+    body = JSON.parse(answerBody);
+  } catch {
+    return;
+  }
+  const ids = [body.id, ...(body.data ?? []).map((d) => d.id)].filter((id): id is string => typeof id === "string");
+  world.pools[`${company}${resource}`].push(...ids);
 }

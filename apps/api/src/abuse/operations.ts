@@ -89,6 +89,21 @@ export function fillPath(path: string, values: Record<string, string>): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => values[name] ?? "");
 }
 
+/**
+ * encodeURIComponent, except that a lone surrogate (which it refuses) becomes its three WTF-8
+ * bytes: invalid UTF-8 on the wire, which is exactly what the server must survive.
+ */
+export function percentEncode(text: string): string {
+  // Well-formed runs go to encodeURIComponent; each lone surrogate is written out by hand.
+  return text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|[^\ud800-\udfff]+/g, (run) => {
+    if (run.length !== 1 || run.charCodeAt(0) < 0xd800 || run.charCodeAt(0) > 0xdfff) return encodeURIComponent(run);
+    const code = run.charCodeAt(0);
+    return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+      .map((b) => `%${b.toString(16).toUpperCase()}`)
+      .join("");
+  });
+}
+
 /** The schemas a value may take: a plain schema is one alternative, anyOf/oneOf are several. */
 export function alternativesOf(schema: JsonSchema): JsonSchema[] {
   return schema.anyOf ?? schema.oneOf ?? [schema];

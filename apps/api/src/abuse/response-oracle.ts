@@ -79,17 +79,28 @@ function envelopeFindings(answer: Answer): Finding[] {
   return findings;
 }
 
+interface LogEntry {
+  level?: number;
+  reqId?: string;
+  msg?: string;
+  err?: { type?: string; code?: string; message?: string };
+}
+
 /** The error the app logged while answering, in a form that groups equal causes (ids, numbers and quotes elided). */
 export function causeInLogs(logs: string): string {
-  for (const line of logs.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    let entry: { level?: number; msg?: string; err?: { type?: string; code?: string; message?: string } };
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if ((entry.level ?? 0) < 50) continue;
+  const errors = logs
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => {
+      try {
+        return JSON.parse(line) as LogEntry;
+      } catch {
+        return null;
+      }
+    })
+    .filter((entry): entry is LogEntry => entry !== null && (entry.level ?? 0) >= 50);
+  // The request's own error carries its reqId; background jobs (alerts, usage) log without one.
+  for (const entry of [...errors.filter((e) => e.reqId !== undefined), ...errors]) {
     const err = entry.err ?? {};
     const lines = (err.message ?? entry.msg ?? "")
       .split("\n")

@@ -29,6 +29,8 @@ export interface Tenant {
   credentials: {
     admin: Credential;
     readOnly: Credential;
+    /** keys:read and keys:write only: may change keys, but none with wider scopes than its own. */
+    keysWriter: Credential;
     verifier: Credential;
     keyToken: Credential;
     session: Credential;
@@ -123,6 +125,7 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
   };
   const admin = await key("admin", [...SCOPE_PRESETS.admin]);
   const readOnly = await key("read-only", [...SCOPE_PRESETS["read-only"]]);
+  const keysWriter = await key("keys writer", ["keys:read", "keys:write"]);
   const verifier = await key("verifier", ["keys:verify"]);
   const target = await key("target", ["keys:read"]);
   const limited = await key("rate limited", ["keys:read"], {
@@ -147,7 +150,7 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
     marker,
     webhookUrl,
     admin,
-    keyIds: [admin, readOnly, verifier, target, limited].map((k) => k.id),
+    keyIds: [admin, readOnly, keysWriter, verifier, target, limited].map((k) => k.id),
     targetId: target.id,
     ownerId: member.userId,
     call,
@@ -177,6 +180,7 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
     credentials: {
       admin: asKey("admin key", admin),
       readOnly: asKey("read-only key", readOnly),
+      keysWriter: asKey("keys:read+keys:write key", keysWriter),
       verifier: asKey("keys:verify key", verifier),
       keyToken: {
         name: `${label} token of the admin key`,
