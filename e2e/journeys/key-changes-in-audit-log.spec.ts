@@ -92,10 +92,14 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
     expect(download.suggestedFilename()).toBe("audit-events.csv");
     const csv = readFileSync((await download.path()) ?? "", "utf8");
     const lines = csv.trim().split("\r\n");
+    // Every field is quoted (safe in , and ; locales); the first columns never hold a quote or comma.
+    const quoted = (names: string) => `"${names.split(",").join('","')}"`;
     expect(lines[0]).toBe(
-      "id,seq,createdAt,actorType,actorId,action,targetType,targetId,keyId,fingerprint,ip,userAgent,reason,metadata,prevHash,hash",
+      quoted(
+        "id,seq,createdAt,actorType,actorId,action,targetType,targetId,keyId,fingerprint,ip,userAgent,reason,metadata,prevHash,hash",
+      ),
     );
-    const actions = lines.slice(1).map((line) => line.split(",")[5]);
+    const actions = lines.slice(1).map((line) => line.slice(1).split('","')[5]);
     expect(actions).toEqual(["key.revoked", "key.rotated", "key.created"]);
     expect(lines.slice(1).every((line) => line.includes(userId))).toBe(true);
   });
