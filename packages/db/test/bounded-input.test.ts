@@ -1,22 +1,10 @@
 // The bounded primitives agree with PostgreSQL: what they accept, the database stores and compares
 // (checked against a real one), and what they refuse is exactly what it cannot take.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/client";
+import { describe, expect, it } from "vitest";
 import { jsonObject, text, timestamp } from "../src/services/bounded-input";
-import { createTestDatabase, type TestDatabase } from "../src/testing";
+import { useCompanyDatabase } from "./helpers";
 
-let database: TestDatabase;
-let db: Db;
-let companyId: string;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  companyId = (await db.company.create({ data: { name: "Acme" } })).id;
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+const t = useCompanyDatabase("Acme");
 
 const ACCEPTED_TEXT = [
   "plain",
@@ -32,8 +20,8 @@ const REFUSED_TEXT = ["a\u0000b", "\u0000", "lone high \uD800", "lone low \uDC00
 describe("text()", () => {
   it.each(ACCEPTED_TEXT)("accepts %j, and PostgreSQL stores it unchanged", async (value) => {
     expect(text(100).parse(value)).toBe(value);
-    const row = await db.company.create({ data: { name: value } });
-    expect((await db.company.findUniqueOrThrow({ where: { id: row.id } })).name).toBe(value);
+    const row = await t.db.company.create({ data: { name: value } });
+    expect((await t.db.company.findUniqueOrThrow({ where: { id: row.id } })).name).toBe(value);
   });
 
   it.each(REFUSED_TEXT)("refuses %j", (value) => {
@@ -51,7 +39,9 @@ describe("timestamp()", () => {
     "accepts %s, and PostgreSQL compares with it",
     async (value) => {
       const date = timestamp().parse(value);
-      await expect(db.auditEvent.count({ where: { companyId, createdAt: { gte: date } } })).resolves.toBe(0);
+      await expect(
+        t.db.auditEvent.count({ where: { companyId: t.companyId, createdAt: { gte: date } } }),
+      ).resolves.toBe(0);
     },
   );
 
@@ -69,10 +59,17 @@ describe("jsonObject()", () => {
   it("accepts an object within depth and size, which jsonb stores", async () => {
     const value = { a: [{ b: "日本語" }], n: null, t: true };
     expect(bounded.parse(value)).toEqual(value);
-    const key = await db.apiKey.create({
-      data: { companyId, name: "k", hash: "0".repeat(64), start: "kw_live_0000", environment: "live", metadata: value },
+    const key = await t.db.apiKey.create({
+      data: {
+        companyId: t.companyId,
+        name: "k",
+        hash: "0".repeat(64),
+        start: "kw_live_0000",
+        environment: "live",
+        metadata: value,
+      },
     });
-    expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).metadata).toEqual(value);
+    expect((await t.db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).metadata).toEqual(value);
   });
 
   it.each<[string, unknown]>([

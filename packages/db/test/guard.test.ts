@@ -4,8 +4,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/client";
+import { describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../src/services/audit";
 import {
   changeGuardTokenTtl,
@@ -18,23 +17,11 @@ import {
   sealGuardSecret,
   unsealGuardSecret,
 } from "../src/services/guard";
-import { createTestDatabase, type TestDatabase } from "../src/testing";
+import { useCompanyDatabase } from "./helpers";
 
-let database: TestDatabase;
-let db: Db;
-let companyId: string;
 const KEY = randomBytes(32);
 const actor = { type: "system" as const };
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  companyId = (await db.company.create({ data: { name: "Acme" } })).id;
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+const t = useCompanyDatabase("Acme");
 
 describe("sealing and the encryption key", () => {
   it("a sealed secret opens only with its key and for its company", () => {
@@ -77,24 +64,24 @@ describe("sealing and the encryption key", () => {
 
 describe("settings in the database", () => {
   it("no secret at first; generate, regenerate, renew and TTL changes are audited without the secret", async () => {
-    expect(await getGuardSettings(db, companyId)).toEqual({ secretSet: false, tokenTtlSeconds: 86_400 });
-    await expect(renewGuardToken(db, companyId, KEY, actor)).rejects.toThrow(/Set a guard secret first/);
+    expect(await getGuardSettings(t.db, t.companyId)).toEqual({ secretSet: false, tokenTtlSeconds: 86_400 });
+    await expect(renewGuardToken(t.db, t.companyId, KEY, actor)).rejects.toThrow(/Set a guard secret first/);
 
-    const first = await regenerateGuardSecret(db, companyId, KEY, actor);
-    const second = await regenerateGuardSecret(db, companyId, KEY, actor);
+    const first = await regenerateGuardSecret(t.db, t.companyId, KEY, actor);
+    const second = await regenerateGuardSecret(t.db, t.companyId, KEY, actor);
     expect(second).not.toBe(first);
-    expect((await readGuardSecret(db, companyId, KEY)).secret).toBe(second);
-    const row = await db.company.findUniqueOrThrow({ where: { id: companyId } });
+    expect((await readGuardSecret(t.db, t.companyId, KEY)).secret).toBe(second);
+    const row = await t.db.company.findUniqueOrThrow({ where: { id: t.companyId } });
     expect(row.guardSecretEnc).not.toContain(second);
-    expect(await readGuardSecret(db, companyId, randomBytes(32))).toMatchObject({ secret: null, unreadable: true });
+    expect(await readGuardSecret(t.db, t.companyId, randomBytes(32))).toMatchObject({ secret: null, unreadable: true });
 
-    await expect(changeGuardTokenTtl(db, companyId, 10, actor)).rejects.toThrow();
-    expect(await changeGuardTokenTtl(db, companyId, 5400, actor)).toBe(5400);
-    const renewed = await renewGuardToken(db, companyId, KEY, actor);
+    await expect(changeGuardTokenTtl(t.db, t.companyId, 10, actor)).rejects.toThrow();
+    expect(await changeGuardTokenTtl(t.db, t.companyId, 5400, actor)).toBe(5400);
+    const renewed = await renewGuardToken(t.db, t.companyId, KEY, actor);
     expect(renewed.expiresAt.getTime() - Date.now()).toBeGreaterThan(5300_000);
-    await expect(renewGuardToken(db, companyId, randomBytes(32), actor)).rejects.toThrow(/another encryption key/);
+    await expect(renewGuardToken(t.db, t.companyId, randomBytes(32), actor)).rejects.toThrow(/another encryption key/);
 
-    const events = await db.auditEvent.findMany({ where: { companyId }, orderBy: { seq: "asc" } });
+    const events = await t.db.auditEvent.findMany({ where: { companyId: t.companyId }, orderBy: { seq: "asc" } });
     expect(events.map((e) => e.action)).toEqual([
       "guard.secret_set",
       "guard.secret_regenerated",
@@ -103,6 +90,6 @@ describe("settings in the database", () => {
     ]);
     const audited = JSON.stringify(events);
     for (const secret of [first, second, renewed.token]) expect(audited).not.toContain(secret);
-    expect(await verifyAuditChain(db, companyId)).toBeNull();
+    expect(await verifyAuditChain(t.db, t.companyId)).toBeNull();
   });
 });
