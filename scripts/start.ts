@@ -5,7 +5,8 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createDb, defaultDataDir, hasAnyCompany, workspaceRoot } from "@keyward/db";
+import { hasAnyCompany } from "@keyward/core";
+import { createDb, defaultDataDir, workspaceRoot } from "@keyward/db";
 import { startEmbeddedDatabase } from "@keyward/db/embedded";
 import { migrate } from "@keyward/db/migrate";
 

@@ -16,7 +16,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Internal packages ship TypeScript source with extensionless imports.
-  transpilePackages: ["@keyward/db", "@keyward/auth-core"],
+  transpilePackages: ["@keyward/core", "@keyward/db", "@keyward/auth-core"],
   // Native-ish or WASM packages that must be required at run time, not bundled.
   serverExternalPackages: [
     "pg",

@@ -3,7 +3,7 @@
 // production build. Five views: the first page, a page in the middle (cursor), a status filter, an
 // environment filter and a search. The same queries through `listKeys` alone tell the database's
 // share from the rendering's.
-import { listKeys, listKeysQuerySchema } from "@keyward/db";
+import { listKeys, listKeysQuerySchema } from "@keyward/core";
 import { buildDashboard, type Dashboard, dashboardBuildIsFresh, signIn, startDashboard } from "./support/dashboard";
 import { check, type Figure } from "./support/figure";
 import { HttpClient } from "./support/load";

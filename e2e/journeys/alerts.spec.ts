@@ -5,7 +5,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createKey, type Db } from "@keyward/db";
+import { createKey } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import { expect, test } from "@playwright/test";
 import { stackUrl } from "../support/env";
 import { createMember, logIn, openDatabase } from "../support/members";

@@ -1,7 +1,8 @@
 // Journey: after creating, rotating and revoking a key, an admin finds each step in the audit log
 // with the filters (actor, action, key search, time range) and exports the same events as CSV.
 import { readFileSync } from "node:fs";
-import { createKey, type Db } from "@keyward/db";
+import { createKey } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import { expect, test } from "@playwright/test";
 import { stackUrl } from "../support/env";
 import { createMember, logIn, openDatabase } from "../support/members";

@@ -1,5 +1,7 @@
 // Journey: an admin revokes a key after a confirmation that names it; the API refuses it within a second.
-import { createKey, type Db } from "@keyward/db";
+
+import { createKey } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
 import { createMember, logIn, openDatabase } from "../support/members";

@@ -2,7 +2,8 @@
 // keys work; the old key shows as expiring with a countdown. When its grace ends (a key_changes row
 // tells every API replica), the old key is refused within a second and the new one still works.
 import { readFileSync } from "node:fs";
-import { createKey, type Db } from "@keyward/db";
+import { createKey } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
 import { createMember, logIn, openDatabase } from "../support/members";

@@ -1,6 +1,8 @@
 // Journey: a viewer sees a key but has no revoke button, and a revoke forged as the server action's
 // own POST (captured from an admin's browser, replayed with the viewer's session) is refused.
-import { createKey, type Db } from "@keyward/db";
+
+import { createKey } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
 import { createMember, logIn, openDatabase } from "../support/members";

@@ -1,6 +1,7 @@
 // Database helpers for journeys that need a member other than the first-run owner.
 import { hashPassword } from "@keyward/auth-core";
-import { createDb, type Db, setupFirstCompany } from "@keyward/db";
+import { setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 import { stackUrl } from "./env";

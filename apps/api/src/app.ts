@@ -1,6 +1,7 @@
 import fastifyCookie from "@fastify/cookie";
 import type { PasswordHashing } from "@keyward/auth-core";
-import { type Db, PasswordLogins, passwordLoginLimits } from "@keyward/db";
+import { PasswordLogins, passwordLoginLimits } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";

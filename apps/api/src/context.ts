@@ -1,5 +1,6 @@
 import type { KeyVerifier } from "@keyward/auth-core";
-import type { Actor, Db, PasswordLogins } from "@keyward/db";
+import type { Actor, PasswordLogins } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";

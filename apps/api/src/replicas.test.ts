@@ -1,6 +1,8 @@
 // Two API processes on one database: a revocation through one is refused by the other within a
 // second. Without REDIS_URL the database's key-change log carries it; with REDIS_URL, pub/sub.
-import { createDb, type Db, setupFirstCompany } from "@keyward/db";
+
+import { setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiProcess, startApiProcess } from "./test/api-process";

@@ -1,4 +1,4 @@
-import { text } from "@keyward/db";
+import { text } from "@keyward/core";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";

@@ -3,7 +3,8 @@
 // event, would take longer than the whole suite.
 import { randomBytes } from "node:crypto";
 import { type Environment, generateKey, hashPassword, SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey, type Db } from "@keyward/db";
+import { createKey } from "@keyward/core";
+import type { Db } from "@keyward/db";
 
 export interface SeededKey {
   id: string;

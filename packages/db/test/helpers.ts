@@ -5,11 +5,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
-import { createDb, type Db } from "../src/client";
 import { startEmbeddedDatabase } from "../src/embedded";
 import { MIGRATIONS_DIR } from "../src/migrate";
-import { assertLocalDatabase, createTestDatabase, type TestDatabase } from "../src/testing";
+import { assertLocalDatabase, type TestDatabase } from "../src/testing";
 
 /** A fresh database with nothing in it: in-memory embedded, or a new one on TEST_DATABASE_URL's server. */
 export async function createEmptyDatabase(env: NodeJS.ProcessEnv = process.env): Promise<TestDatabase> {
@@ -56,22 +54,4 @@ export function copyMigrations(extra: Record<string, string> = {}): { dir: strin
     writeFileSync(join(dir, name, "migration.sql"), sql);
   }
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
-}
-
-/**
- * A fresh, migrated database with one company for the whole test file (its own beforeAll/afterAll).
- * Read the fields inside tests: they are set once the file's setup ran.
- */
-export function useCompanyDatabase(companyName = "Acme"): { database: TestDatabase; db: Db; companyId: string } {
-  const fixture = {} as { database: TestDatabase; db: Db; companyId: string };
-  beforeAll(async () => {
-    fixture.database = await createTestDatabase();
-    fixture.db = createDb(fixture.database.url);
-    fixture.companyId = (await fixture.db.company.create({ data: { name: companyName } })).id;
-  });
-  afterAll(async () => {
-    await fixture.db?.$disconnect();
-    await fixture.database?.drop();
-  });
-  return fixture;
 }

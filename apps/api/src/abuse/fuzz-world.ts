@@ -3,7 +3,7 @@
 // things. Keys the fuzzer authenticates with are never in a pool, so it cannot lock itself out.
 import { randomUUID } from "node:crypto";
 import { hashKey, SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey } from "@keyward/db";
+import { createKey } from "@keyward/core";
 import { addMember, loginUser } from "../auth/testing";
 import { bearer, type Harness } from "../test/harness";
 import { signedJwt } from "./fuzz-credentials";

@@ -3,7 +3,7 @@
 // listed in `ids`, so a response can be searched for another tenant's data.
 import { randomUUID } from "node:crypto";
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey } from "@keyward/db";
+import { createKey } from "@keyward/core";
 import type { LightMyRequestResponse } from "fastify";
 import { addMember } from "../auth/testing";
 import { bearer, type Harness } from "../test/harness";

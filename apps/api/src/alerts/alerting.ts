@@ -2,14 +2,9 @@
 // cache, detector, `fire`: detection.ts), plus the expiry job and the delivery worker. Every firing
 // goes through `fire`, which claims the incident in the database (so each fires once across
 // replicas and guards) and wakes this replica's worker.
-import {
-  aesSecretBox,
-  type Db,
-  defaultDataDir,
-  type FireAlertInput,
-  type FiredAlert,
-  type SecretBox,
-} from "@keyward/db";
+
+import { aesSecretBox, type FireAlertInput, type FiredAlert, type SecretBox } from "@keyward/core";
+import { type Db, defaultDataDir } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import { resolveEncryptionKey } from "../auth/encryption";
 import type { Env } from "../env";

@@ -7,14 +7,15 @@
 // Fair to companies: up to MAX_IN_FLIGHT attempts run at once, at most PER_COMPANY of them for one
 // company, taken round-robin by company; a finished attempt frees its slot at once (no batch waits
 // for its slowest receiver), so one company's slow webhooks never delay another company's.
+
 import {
   claimDueDeliveries,
-  type Db,
   type DueDelivery,
   recordDeliveryOutcome,
   type SecretBox,
   webhookSecretPurpose,
-} from "@keyward/db";
+} from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { UserUrlClient } from "../outbound/user-url-client";
 import type { AlertMailer } from "./mailer";

@@ -3,7 +3,9 @@
 // API replica and guard. The enforcement pipeline starts it, so a refusal counts toward the rules
 // wherever the key was presented. Delivering the alert is the API's (alerting.ts); a guard's firing
 // is picked up by the API's delivery worker at its next poll.
-import { type Db, type FireAlertInput, type FiredAlert, fireAlert } from "@keyward/db";
+
+import { type FireAlertInput, type FiredAlert, fireAlert } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import type { Env } from "../env";

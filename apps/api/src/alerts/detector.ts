@@ -11,12 +11,12 @@ import type { KeyRecord, VerifyCode } from "@keyward/auth-core";
 import {
   type AlertCount,
   addAlertCounts,
-  type Db,
   type FireAlertInput,
   pruneAlertCounters,
   recordKeyIps,
   sumAlertCounts,
-} from "@keyward/db";
+} from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { AlertRuleCache, CachedRule } from "./rule-cache";
 

@@ -1,7 +1,9 @@
 // The `expiring` kind: not a request-time event, so a periodic job (ALERT_EXPIRY_INTERVAL_MS) asks the
 // database for the keys each enabled rule watches that expire, or end a rotation's grace, within its
 // `days`. Every replica runs it; the claim per (rule, key) lets one alert out per cooldown.
-import { type Db, type FireAlertInput, findExpiringKeys } from "@keyward/db";
+
+import { type FireAlertInput, findExpiringKeys } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { AlertRuleCache } from "./rule-cache";
 

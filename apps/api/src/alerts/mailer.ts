@@ -1,7 +1,7 @@
 // Email alerts over SMTP (SMTP_URL), through nodemailer. Without SMTP_URL there is no mailer:
 // the API refuses email channels when a rule is saved, and an attempt that finds none fails for good.
 
-import type { AlertPayload } from "@keyward/db";
+import type { AlertPayload } from "@keyward/core";
 import nodemailer from "nodemailer";
 
 export interface AlertMailer {

@@ -2,7 +2,9 @@
 // from both replicas add up to one incident that neither saw alone, every kind fires exactly once
 // per incident although both replicas detect it, and each alert is delivered once (signature
 // verified, mail received), never by both delivery workers.
-import { createDb, type Db, setupFirstCompany } from "@keyward/db";
+
+import { setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiProcess, startApiProcess } from "../test/api-process";

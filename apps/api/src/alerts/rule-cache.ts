@@ -2,7 +2,9 @@
 // lookup) and does nothing more for a company without rules. Reloaded at once when a rule is changed
 // through this replica, on a Redis message when another replica changed one, and by a short poll
 // in any case (the poll alone keeps replicas without Redis, and the dashboard's changes, in step).
-import { type ActiveAlertRule, type Db, loadEnabledAlertRules } from "@keyward/db";
+
+import { type ActiveAlertRule, loadEnabledAlertRules } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 

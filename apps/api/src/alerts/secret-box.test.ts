@@ -1,6 +1,6 @@
 // Webhook secrets are sealed by @keyward/db's one secret box, in the dashboard and in the API alike;
 // the sealing is bound to the company, so a sealed value copied to another tenant's rule does not open.
-import { aesSecretBox, webhookSecretPurpose } from "@keyward/db";
+import { aesSecretBox, webhookSecretPurpose } from "@keyward/core";
 import { describe, expect, it } from "vitest";
 
 const key = Buffer.alloc(32, 3);

@@ -3,7 +3,7 @@
 // anyway (stored before this check, or written to the database directly) is refused again at delivery
 // after DNS, recorded as a refused attempt, without a connection ever reaching the local server.
 import { createServer, type Server, type Socket } from "node:net";
-import { webhookSecretPurpose } from "@keyward/db";
+import { webhookSecretPurpose } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "../env";
 import { bearer, type Harness, startHarness } from "../test/harness";

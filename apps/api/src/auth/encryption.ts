@@ -10,7 +10,7 @@ import {
   decodeEncryptionKey,
   ENCRYPTION_KEY_BYTES,
   ENCRYPTION_KEY_FILE,
-} from "@keyward/db";
+} from "@keyward/core";
 import type { FastifyBaseLogger } from "fastify";
 import type { Env } from "../env";
 

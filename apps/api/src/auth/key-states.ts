@@ -4,7 +4,8 @@
 // replica's changes, Redis pub/sub, the key-change log), so a revoked key's tokens stop as fast
 // as the key itself, with no database query per request.
 import { compileAllowlist, fingerprintOf, type IpMatcher, type KeyRecord, KeyVerifier } from "@keyward/auth-core";
-import { type Db, toKeyRecord } from "@keyward/db";
+import { toKeyRecord } from "@keyward/core";
+import type { Db } from "@keyward/db";
 
 /** The verifier, telling listeners which key ids it dropped (null: everything). */
 export class ObservableKeyVerifier extends KeyVerifier {

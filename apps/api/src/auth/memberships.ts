@@ -4,7 +4,9 @@
 // removal ends their reads within that time on every replica. The API has no route that changes
 // members (the dashboard does, and reads the membership on every request itself), so there is no
 // change through this replica to drop entries for; a fresh read after a change refreshes the entry.
-import { type Db, findMembership } from "@keyward/db";
+
+import { findMembership } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { Role } from "./claims";
 
 const MAX_ENTRIES = 10_000;

@@ -1,6 +1,8 @@
 // `keyward audit verify`: recomputes each company's audit hash chain (SPEC §9) straight from the
 // database and names the first event whose content or link does not match.
-import { createDb, verifyAuditChain } from "@keyward/db";
+
+import { verifyAuditChain } from "@keyward/core";
+import { createDb } from "@keyward/db";
 import type { Command } from "commander";
 import { openDatabase } from "./database";
 import { CliError, EXIT } from "./errors";

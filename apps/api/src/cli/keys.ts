@@ -1,9 +1,9 @@
 // `keyward keys list|show|create|rotate|revoke`: the API's /v1/keys endpoints (SPEC §4.3).
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import type { PublicKey } from "@keyward/db";
+import type { PublicKey } from "@keyward/core";
+import { parseDuration } from "@keyward/core";
 import type { Command } from "commander";
 import { loadEnv } from "../env";
-import { parseDuration } from "../guard/duration";
 import { apiClient } from "./api-client";
 import { CliError, EXIT } from "./errors";
 import { printJson, printTable, shortDate } from "./output";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { CompanyExistsError, createDb, setupFirstCompany, setupInputSchema, workspaceRoot } from "@keyward/db";
+import { CompanyExistsError, setupFirstCompany, setupInputSchema } from "@keyward/core";
+import { createDb, workspaceRoot } from "@keyward/db";
 import { migrate } from "@keyward/db/migrate";
 import { openDatabase } from "./database";
 import { upsertEnvFile } from "./env-file";

@@ -4,7 +4,7 @@
 // remembered locally, so well-behaved requests pay nothing for this check.
 // Password logins count here too, before the password is checked (take/giveBack, see @keyward/db's
 // PasswordLogins); keys are cheap to check, so their refusals are recorded after.
-import type { AttemptCounter } from "@keyward/db";
+import type { AttemptCounter } from "@keyward/core";
 import type { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 

@@ -5,7 +5,8 @@
 // milliseconds. The poll stays at 100 ms with Redis too: the dashboard writes changes to the database
 // without publishing them, and a revoke there must reach every replica within a second as well.
 import type { KeyVerifier } from "@keyward/auth-core";
-import { type Db, keyChangesSince } from "@keyward/db";
+import { keyChangesSince } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { OutageLog } from "./outage-log";

@@ -5,7 +5,8 @@
 // it is presented: rate limits share Redis counters (per process without Redis), alert counts share
 // the database's.
 import type { KeyRecord, KeyStore } from "@keyward/auth-core";
-import { type Db, findKeyRecordByHash, findKeyRecordsByHash } from "@keyward/db";
+import { findKeyRecordByHash, findKeyRecordsByHash } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { AlertDetection } from "../alerts/detection";

@@ -2,7 +2,8 @@
 // write per request. A failed flush puts its counts back, and SIGTERM flushes before exit, so no
 // count is lost. Refusals of known keys are folded into one audit event per key, cause, IP and minute.
 import { fingerprintOf, type KeyRecord, type UsageRecorder, type VerifyCode } from "@keyward/auth-core";
-import { type Db, type LastUse, type RefusalSummary, type UsageCount, writeUsageBatch } from "@keyward/db";
+import { type LastUse, type RefusalSummary, type UsageCount, writeUsageBatch } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { AlertObserver } from "../alerts/detector";
 

@@ -3,7 +3,8 @@
 // keep working, others get 503 SERVICE_UNAVAILABLE, never a 500; once the database is back
 // everything works again without restarting the API, and the usage counted meanwhile is written.
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import { createDb, createKey, type Db, setupFirstCompany } from "@keyward/db";
+import { createKey, setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { migrate } from "@keyward/db/migrate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiProcess, startApiProcess } from "../test/api-process";

@@ -2,7 +2,8 @@
 // limits go on per replica (a limited key is still limited), requests succeed, and once Redis is
 // back the API counts limits there and listens for key changes there again, without a restart.
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import { createDb, createKey, type Db, setupFirstCompany } from "@keyward/db";
+import { createKey, setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiProcess, startApiProcess } from "../test/api-process";

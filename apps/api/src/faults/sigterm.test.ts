@@ -1,6 +1,8 @@
 // SIGTERM in the middle of traffic: every request the API answered is counted in the database,
 // allowed and refused alike. Runs on both databases (with Redis in CI's second round).
-import { createDb, type Db, setupFirstCompany } from "@keyward/db";
+
+import { setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startApiProcess } from "../test/api-process";

@@ -9,14 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   changeGuardTokenTtl,
-  createDb,
   createKey,
-  type Db,
   regenerateGuardSecret,
   renewGuardToken,
   resolveGuardEncryptionKey,
   setupFirstCompany,
-} from "@keyward/db";
+} from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";

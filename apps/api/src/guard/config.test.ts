@@ -3,11 +3,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatDuration, parseDuration } from "@keyward/core";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../cli/errors";
 import { loadEnv } from "../env";
 import { resolveGuardConfig } from "./config";
-import { formatDuration, parseDuration } from "./duration";
 import { canonicalTarget } from "./request-path";
 import { matchRoute, parseRouteRule } from "./route-rules";
 

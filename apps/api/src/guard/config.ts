@@ -5,12 +5,11 @@
 // from somewhere the guard refuses to start, and only `authEnabled: false` lets everything through.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { MIN_GUARD_SECRET_LENGTH } from "@keyward/db";
+import { MIN_GUARD_SECRET_LENGTH, parseDuration } from "@keyward/core";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CliError, EXIT } from "../cli/errors";
 import type { Env } from "../env";
-import { parseDuration } from "./duration";
 import { parseRouteRule, type RouteRule, RouteRuleError, type RouteRuleInput } from "./route-rules";
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 3600;

@@ -1,6 +1,8 @@
 // Managed keys through the guard, on a real database: the same pipeline as the API (verifier,
 // rate limiter, usage buffer, key-change feed, refusal auditing), with route rules deciding scopes.
-import { createDb, createKey, type Db, revokeKey, setupFirstCompany } from "@keyward/db";
+
+import { createKey, revokeKey, setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDb, createKey, type Db, setupFirstCompany } from "@keyward/db";
+import { createKey, setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../test/api-process";
 import { type EmbeddedServerProcess, startEmbeddedServerProcess } from "./test/embedded-server";

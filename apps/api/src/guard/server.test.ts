@@ -2,7 +2,7 @@
 // 401 without a valid credential (and nothing reaches the upstream), both headers let through,
 // credentials stripped, streaming both ways, SSE, WebSocket, 502 when the upstream is down.
 import { once } from "node:events";
-import { issueGuardToken } from "@keyward/db";
+import { issueGuardToken } from "@keyward/core";
 import type { FastifyInstance } from "fastify";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -12,7 +12,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import httpProxy, { type FastifyHttpProxyOptions } from "@fastify/http-proxy";
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { GUARD_TOKEN_ISSUER } from "@keyward/db";
+import { GUARD_TOKEN_ISSUER } from "@keyward/core";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { jwtVerify } from "jose";
 import { answerVerdict, tooManyFailures, unauthorized, unavailable } from "../enforcement/authenticate";

@@ -2,7 +2,7 @@
 // is presented. The API and the guard here are separate pipelines on one database (and one Redis),
 // as two processes would be: refusals at the guard feed the same alert rules as the API's, and the
 // requests of one key at both count against its one rate limit.
-import { createKey } from "@keyward/db";
+import { createKey } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, type Harness, startHarness } from "../test/harness";
 import { type ManagedGuard, startManagedGuard } from "./test/managed-guard";

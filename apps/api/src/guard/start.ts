@@ -3,17 +3,15 @@
 // guard never starts a database of its own), take the secret and TTL from the dashboard when nothing
 // else gave them, start the same enforcement pipeline as the API, listen, and print the two headers
 // a caller can use.
+
 import {
-  createDb,
-  type Db,
-  defaultDataDir,
-  findRunningEmbeddedDatabase,
-  followEmbeddedDatabase,
+  formatDuration,
   issueGuardToken,
   readGuardSecret,
   resolveGuardEncryptionKey,
   soleCompanyId,
-} from "@keyward/db";
+} from "@keyward/core";
+import { createDb, type Db, defaultDataDir, findRunningEmbeddedDatabase, followEmbeddedDatabase } from "@keyward/db";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -22,7 +20,6 @@ import { FailedAuthThrottle } from "../enforcement/failed-auth-throttle";
 import { type EnforcementPipeline, startEnforcementPipeline } from "../enforcement/pipeline";
 import { type Env, loadEnv } from "../env";
 import { DEFAULT_TOKEN_TTL_SECONDS, type GuardFlags, resolveGuardConfig } from "./config";
-import { formatDuration } from "./duration";
 import { buildGuard } from "./server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,8 @@
 // named by TEST_DATABASE_URL), the real app, and the keys first-run setup creates. No mocks.
 import { Writable } from "node:stream";
 import { type PasswordHashing, SCOPE_PRESETS } from "@keyward/auth-core";
-import { createDb, createKey, type Db, setupFirstCompany } from "@keyward/db";
+import { createKey, setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";

@@ -1,4 +1,4 @@
-import type { PublicAuditEvent } from "@keyward/db";
+import type { PublicAuditEvent } from "@keyward/core";
 import Link from "next/link";
 import { formatDateTime } from "@/components/format";
 import { card } from "@/components/styles";

@@ -1,4 +1,4 @@
-import type { PublicKey } from "@keyward/db";
+import type { PublicKey } from "@keyward/core";
 
 const STYLES: Record<PublicKey["status"], string> = {
   active: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",

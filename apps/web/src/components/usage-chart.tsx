@@ -1,6 +1,6 @@
 "use client";
 
-import type { UsagePoint } from "@keyward/db";
+import type { UsagePoint } from "@keyward/core";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 const tickFormat: Record<"minute" | "hour" | "day", Intl.DateTimeFormat> = {

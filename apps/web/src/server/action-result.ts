@@ -1,5 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
-import type { SessionUser } from "@keyward/db";
+import type { SessionUser } from "@keyward/core";
 import type { FieldErrors } from "@/server/form-errors";
 import { requestContext } from "@/server/request-context";
 import { currentMember } from "@/server/session";

@@ -1,4 +1,5 @@
-import { type AuditFilters, auditExportQuerySchema, type Db, text } from "@keyward/db";
+import { type AuditFilters, auditExportQuerySchema, text } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import { z } from "zod";
 
 type SearchParams = Record<string, string | string[] | undefined>;

@@ -2,7 +2,7 @@
 // (@keyward/db password-login.ts): each attempt counted before its password is checked, per IP, per
 // account and IP (so a guesser cannot lock the owner out from elsewhere), and per account. With
 // REDIS_URL the counts are the API's own (same keys), so alternating between the two doors gains nothing.
-import { PasswordLogins, passwordLoginLimits } from "@keyward/db";
+import { PasswordLogins, passwordLoginLimits } from "@keyward/core";
 import { Redis } from "ioredis";
 import { env } from "@/env";
 import { getDb } from "@/server/db";

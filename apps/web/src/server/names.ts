@@ -1,4 +1,5 @@
-import type { Db, PublicAuditEvent } from "@keyward/db";
+import type { PublicAuditEvent } from "@keyward/core";
+import type { Db } from "@keyward/db";
 
 /** Display names for the actors and keys that audit events mention: members' emails and keys' names. */
 export async function namesFor(db: Db, companyId: string, events: PublicAuditEvent[]): Promise<Map<string, string>> {

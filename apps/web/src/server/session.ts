@@ -1,4 +1,4 @@
-import { findMembership, type SessionUser } from "@keyward/db";
+import { findMembership, type SessionUser } from "@keyward/core";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";

@@ -1,6 +1,8 @@
 // A guard in this process with managed keys: a fresh test database with one company, the shared
 // enforcement pipeline (Redis when REDIS_URL is set), and the given route rules, in front of `upstream`.
-import { createDb, createKey, type Db, setupFirstCompany } from "@keyward/db";
+
+import { createKey, setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";

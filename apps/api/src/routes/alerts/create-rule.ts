@@ -1,4 +1,4 @@
-import { alertRuleInputSchemas, createAlertRule } from "@keyward/db";
+import { alertRuleInputSchemas, createAlertRule } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
 import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";

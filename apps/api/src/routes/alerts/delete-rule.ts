@@ -1,4 +1,4 @@
-import { alertRuleIdParamsSchema, deleteAlertRule } from "@keyward/db";
+import { alertRuleIdParamsSchema, deleteAlertRule } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";

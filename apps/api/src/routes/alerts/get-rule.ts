@@ -1,4 +1,4 @@
-import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/db";
+import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";
 import { publicAlertRuleSchema } from "./schemas";

@@ -1,4 +1,4 @@
-import { listAlerts, listAlertsQuerySchema } from "@keyward/db";
+import { listAlerts, listAlertsQuerySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

@@ -1,4 +1,4 @@
-import { listAlertRules, listAlertRulesQuerySchema } from "@keyward/db";
+import { listAlertRules, listAlertRulesQuerySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

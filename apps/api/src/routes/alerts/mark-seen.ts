@@ -1,4 +1,4 @@
-import { markAlertsSeen } from "@keyward/db";
+import { markAlertsSeen } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

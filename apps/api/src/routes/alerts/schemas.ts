@@ -1,5 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
-import { ALERT_KINDS, type AlertChannelInput } from "@keyward/db";
+import { ALERT_KINDS, type AlertChannelInput } from "@keyward/core";
 import { z } from "zod";
 import type { Env } from "../../env";
 

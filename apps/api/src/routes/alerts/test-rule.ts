@@ -1,5 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
-import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/db";
+import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

@@ -1,4 +1,4 @@
-import { alertRuleIdParamsSchema, alertRuleInputSchemas, updateAlertRule } from "@keyward/db";
+import { alertRuleIdParamsSchema, alertRuleInputSchemas, updateAlertRule } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
 import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";

@@ -1,4 +1,5 @@
-import { AUDIT_CSV_COLUMNS, AUDIT_EXPORT_PAGE_SIZE, type Db, neutralizeFormula } from "@keyward/db";
+import { AUDIT_CSV_COLUMNS, AUDIT_EXPORT_PAGE_SIZE, neutralizeFormula } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../app";

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { AUDIT_CSV_OPTIONS, auditEventPages, auditExportQuerySchema, type PublicAuditEvent } from "@keyward/db";
+import { AUDIT_CSV_OPTIONS, auditEventPages, auditExportQuerySchema, type PublicAuditEvent } from "@keyward/core";
 import { stringify } from "csv-stringify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";

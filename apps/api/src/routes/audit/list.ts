@@ -1,4 +1,4 @@
-import { auditEventsQuerySchema, listAuditEvents } from "@keyward/db";
+import { auditEventsQuerySchema, listAuditEvents } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

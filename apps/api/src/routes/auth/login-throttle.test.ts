@@ -1,7 +1,7 @@
 // Brute force on POST /v1/auth/login: attempts are counted before the password is checked, per IP,
 // per account and IP, and per account (PasswordLogins in @keyward/db, shared with the dashboard).
 import { PASSWORD_HASHING } from "@keyward/auth-core";
-import { LOGIN_FAILURES_PER_ACCOUNT_AND_IP as PER_PAIR } from "@keyward/db";
+import { LOGIN_FAILURES_PER_ACCOUNT_AND_IP as PER_PAIR } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, testIp } from "../../auth/testing";
 import { type Harness, startHarness } from "../../test/harness";

@@ -1,5 +1,5 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { appendAuditEvent, type LoginOutcome, text } from "@keyward/db";
+import { appendAuditEvent, type LoginOutcome, text } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ROLES, SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";

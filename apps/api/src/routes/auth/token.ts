@@ -1,5 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
-import { appendAuditEvent } from "@keyward/db";
+import { appendAuditEvent } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { KEY_TOKEN_DEFAULT_TTL_SECONDS, KEY_TOKEN_MAX_TTL_SECONDS } from "../../auth/claims";

@@ -4,7 +4,9 @@
 // indexed query, however many streams share it) and hands each stream the events it has not seen.
 // Streams pull: one whose client stopped reading is skipped (its events stay in the database, not
 // in memory) until it has read what it was sent, then it catches up page by page from its position.
-import { type Db, type PublicAuditEvent, toPublicAuditEvent } from "@keyward/db";
+
+import { type PublicAuditEvent, toPublicAuditEvent } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 
 const PAGE_SIZE = 500;

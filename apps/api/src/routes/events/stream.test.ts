@@ -2,7 +2,7 @@
 // EventSource would.
 import { once } from "node:events";
 import { connect } from "node:net";
-import { appendAuditEvents } from "@keyward/db";
+import { appendAuditEvents } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
 import { bearer, type Harness, startHarness } from "../../test/harness";

@@ -1,4 +1,4 @@
-import { createKey, createKeyInputSchema } from "@keyward/db";
+import { createKey, createKeyInputSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";

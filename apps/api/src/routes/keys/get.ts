@@ -1,4 +1,4 @@
-import { getKey, keyIdParamsSchema } from "@keyward/db";
+import { getKey, keyIdParamsSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";

@@ -4,11 +4,10 @@ import {
   appendAuditEvents,
   assertMayManageKeys,
   createKeyInputSchema,
-  type Db,
-  Prisma,
   type PublicKey,
   toPublicKey,
-} from "@keyward/db";
+} from "@keyward/core";
+import { type Db, Prisma } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";

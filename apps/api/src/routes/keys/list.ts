@@ -1,4 +1,4 @@
-import { listKeys, listKeysQuerySchema } from "@keyward/db";
+import { listKeys, listKeysQuerySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

@@ -1,4 +1,4 @@
-import { keyIdParamsSchema, revokeKey, revokeKeyInputSchema } from "@keyward/db";
+import { keyIdParamsSchema, revokeKey, revokeKeyInputSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
 import { publicKeySchema } from "./schemas";

@@ -1,4 +1,4 @@
-import { keyIdParamsSchema, rotateKey, rotateKeyInputSchema } from "@keyward/db";
+import { keyIdParamsSchema, rotateKey, rotateKeyInputSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";

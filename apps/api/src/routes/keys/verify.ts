@@ -1,5 +1,5 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { scopeSchema } from "@keyward/db";
+import { scopeSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

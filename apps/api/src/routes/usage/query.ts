@@ -1,4 +1,4 @@
-import { queryUsage, USAGE_DENIAL_REASONS, usageQuerySchema } from "@keyward/db";
+import { queryUsage, USAGE_DENIAL_REASONS, usageQuerySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";

@@ -1,4 +1,4 @@
-import { countUnseenAlerts } from "@keyward/db";
+import { countUnseenAlerts } from "@keyward/core";
 import type { ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";

@@ -1,4 +1,4 @@
-import { hasAnyCompany } from "@keyward/db";
+import { hasAnyCompany } from "@keyward/core";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthShell } from "@/components/auth-shell";

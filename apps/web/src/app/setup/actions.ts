@@ -1,6 +1,6 @@
 "use server";
 
-import { CompanyExistsError, type PublicKey, setupFirstCompany, setupInputSchema } from "@keyward/db";
+import { CompanyExistsError, type PublicKey, setupFirstCompany, setupInputSchema } from "@keyward/core";
 import { getDb } from "@/server/db";
 import { type FieldErrors, fieldErrors } from "@/server/form-errors";
 

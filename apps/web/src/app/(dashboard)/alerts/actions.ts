@@ -5,13 +5,13 @@ import {
   aesSecretBox,
   alertRuleInputSchemas,
   createAlertRule,
-  defaultDataDir,
   deleteAlertRule,
   fireAlert,
   resolveGuardEncryptionKey,
   type SecretBox,
   updateAlertRule,
-} from "@keyward/db";
+} from "@keyward/core";
+import { defaultDataDir } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { env } from "@/env";

@@ -5,7 +5,7 @@ import {
   markAlertsSeen,
   type PublicAlert,
   type PublicAlertRule,
-} from "@keyward/db";
+} from "@keyward/core";
 import type { Metadata } from "next";
 import { formatDateTime } from "@/components/format";
 import { card } from "@/components/styles";

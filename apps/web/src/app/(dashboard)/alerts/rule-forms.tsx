@@ -1,6 +1,6 @@
 "use client";
 
-import type { PublicAlertRule } from "@keyward/db";
+import type { PublicAlertRule } from "@keyward/core";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState, useTransition } from "react";
 import { Dialog } from "@/components/dialog";

@@ -1,4 +1,4 @@
-import { auditEventsQuerySchema, listAuditEvents } from "@keyward/db";
+import { auditEventsQuerySchema, listAuditEvents } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-import { listKeys, listKeysQuerySchema, type PublicKey } from "@keyward/db";
+import { listKeys, listKeysQuerySchema, type PublicKey } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";

@@ -1,6 +1,6 @@
 "use server";
 
-import { changeMemberRole, createInvite, inviteInputSchema, removeMember, revokeInvite } from "@keyward/db";
+import { changeMemberRole, createInvite, inviteInputSchema, removeMember, revokeInvite } from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";

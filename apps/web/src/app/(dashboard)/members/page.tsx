@@ -1,4 +1,4 @@
-import { listMembers, listPendingInvites } from "@keyward/db";
+import { listMembers, listPendingInvites } from "@keyward/core";
 import type { Metadata } from "next";
 import { formatDate, formatDateTime } from "@/components/format";
 import { card } from "@/components/styles";

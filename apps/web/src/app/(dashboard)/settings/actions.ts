@@ -8,7 +8,7 @@ import {
   removeScopeResource,
   renameCompany,
   scopeResourceInputSchema,
-} from "@keyward/db";
+} from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/server/action-result";

@@ -1,17 +1,17 @@
 "use server";
 
-// Settings → Guard (SPEC §5, §7): the guard's shared secret and token lifetime. Each action re-reads
-// the member's role on the server and is audited by the service; secrets and tokens go back to the
-// browser once, in the action's response, and nowhere else.
 import {
   changeGuardTokenTtl,
-  defaultDataDir,
   formatDuration,
   parseDuration,
   regenerateGuardSecret,
   renewGuardToken,
   resolveGuardEncryptionKey,
-} from "@keyward/db";
+} from "@keyward/core";
+// Settings → Guard (SPEC §5, §7): the guard's shared secret and token lifetime. Each action re-reads
+// the member's role on the server and is audited by the service; secrets and tokens go back to the
+// browser once, in the action's response, and nowhere else.
+import { defaultDataDir } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { env } from "@/env";

@@ -1,5 +1,5 @@
 import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
-import { formatDuration, getCompanySettings, getGuardSettings } from "@keyward/db";
+import { formatDuration, getCompanySettings, getGuardSettings } from "@keyward/core";
 import type { Metadata } from "next";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";

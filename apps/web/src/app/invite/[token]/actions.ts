@@ -1,7 +1,7 @@
 "use server";
 
 import { KeywardError } from "@keyward/auth-core";
-import { acceptInvite, acceptInviteInputSchema } from "@keyward/db";
+import { acceptInvite, acceptInviteInputSchema } from "@keyward/core";
 import { signIn } from "@/auth";
 import { getDb } from "@/server/db";
 import { type FieldErrors, fieldErrors } from "@/server/form-errors";

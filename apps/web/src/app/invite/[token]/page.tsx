@@ -1,4 +1,4 @@
-import { findOpenInvite } from "@keyward/db";
+import { findOpenInvite } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthShell } from "@/components/auth-shell";

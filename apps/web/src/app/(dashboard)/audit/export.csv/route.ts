@@ -1,4 +1,4 @@
-import { auditCsv, auditEventPages } from "@keyward/db";
+import { auditCsv, auditEventPages } from "@keyward/core";
 import { auditQueryString, readAuditFilters } from "@/server/audit-filters";
 import { getDb } from "@/server/db";
 import { currentMember } from "@/server/session";

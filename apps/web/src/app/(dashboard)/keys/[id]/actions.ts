@@ -1,6 +1,6 @@
 "use server";
 
-import { type PublicKey, revokeKey, revokeReasonSchema, rotateKey } from "@keyward/db";
+import { type PublicKey, revokeKey, revokeReasonSchema, rotateKey } from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/server/action-result";

@@ -6,7 +6,7 @@ import {
   type PublicKey,
   queryUsage,
   usageQuerySchema,
-} from "@keyward/db";
+} from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";

@@ -1,7 +1,7 @@
 "use server";
 
 import { isValidScope, SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey, createKeyInputSchema, type PublicKey } from "@keyward/db";
+import { createKey, createKeyInputSchema, type PublicKey } from "@keyward/core";
 import { z } from "zod";
 import { getDb } from "@/server/db";
 import { type FieldErrors, fieldErrors } from "@/server/form-errors";

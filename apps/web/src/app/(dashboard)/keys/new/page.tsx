@@ -1,5 +1,5 @@
 import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
-import { listScopeResourceNames } from "@keyward/db";
+import { listScopeResourceNames } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CurlExample } from "@/components/curl-example";

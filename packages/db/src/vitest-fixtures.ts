@@ -1,0 +1,22 @@
+// Vitest fixtures over testing.ts (a separate module: bench and e2e import testing.ts outside vitest).
+import { afterAll, beforeAll } from "vitest";
+import { createDb, type Db } from "./client";
+import { createTestDatabase, type TestDatabase } from "./testing";
+
+/**
+ * A fresh, migrated database with one company for the whole test file (its own beforeAll/afterAll).
+ * Read the fields inside tests: they are set once the file's setup ran.
+ */
+export function useCompanyDatabase(companyName = "Acme"): { database: TestDatabase; db: Db; companyId: string } {
+  const fixture = {} as { database: TestDatabase; db: Db; companyId: string };
+  beforeAll(async () => {
+    fixture.database = await createTestDatabase();
+    fixture.db = createDb(fixture.database.url);
+    fixture.companyId = (await fixture.db.company.create({ data: { name: companyName } })).id;
+  });
+  afterAll(async () => {
+    await fixture.db?.$disconnect();
+    await fixture.database?.drop();
+  });
+  return fixture;
+}
