@@ -3,10 +3,9 @@
 // API's own rate limiter (in memory, as without REDIS_URL) and usage buffer, every check exercised
 // (an IP allowlist, a required scope, a rate limit, usage counting).
 import { createHash, hash } from "node:crypto";
-import { KeyRateLimiter } from "@keyward/api/src/enforcement/rate-limiter";
-import { UsageBuffer } from "@keyward/api/src/enforcement/usage-buffer";
 import { generateKey, type KeyRecord, KeyVerifier } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
+import { KeyRateLimiter, UsageBuffer } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 import { check, type Figure } from "./support/figure";
 import { formatSpread, spread } from "./support/stats";

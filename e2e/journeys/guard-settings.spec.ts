@@ -39,9 +39,9 @@ async function startGuard(companyId: string): Promise<string> {
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "guard", "--upstream", upstreamUrl, "--port", "0", "--company", companyId],
+    ["--import", "tsx", "src/main.ts", "guard", "--upstream", upstreamUrl, "--port", "0", "--company", companyId],
     {
-      cwd: join(REPO_ROOT, "apps/api"),
+      cwd: join(REPO_ROOT, "apps/cli"),
       env: { ...process.env, DATABASE_URL: stackUrl("E2E_DATABASE_URL"), LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -2,17 +2,21 @@ import fastifyCookie from "@fastify/cookie";
 import type { PasswordHashing } from "@keyward/auth-core";
 import { PasswordLogins, passwordLoginLimits } from "@keyward/core";
 import type { Db } from "@keyward/db";
+import {
+  answerFrameworkError,
+  answerMalformedHttp,
+  registerErrorHandlers,
+  startEnforcementPipeline,
+} from "@keyward/enforcement";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import { Alerting } from "./alerts/alerting";
+import { createAuthenticateHook } from "./auth/authenticate";
 import { Memberships } from "./auth/memberships";
 import { startTokenServices } from "./auth/start";
 import type { ApiContext } from "./context";
-import { createAuthenticateHook } from "./enforcement/authenticate";
-import { startEnforcementPipeline } from "./enforcement/pipeline";
 import type { Env } from "./env";
-import { answerFrameworkError, answerMalformedHttp, registerErrorHandlers } from "./errors";
 import { loggerOptions, registerAccessLog } from "./logging";
 import { registerMetrics } from "./plugins/metrics";
 import { registerOpenApi } from "./plugins/openapi";

@@ -1,17 +1,14 @@
 import type { KeyVerifier } from "@keyward/auth-core";
 import type { Actor, PasswordLogins } from "@keyward/core";
 import type { Db } from "@keyward/db";
+import type { FailedAuthThrottle, KeyChangeFeed, KeyStates, UsageBuffer } from "@keyward/enforcement";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";
+import type { Principal } from "./auth/authenticate";
 import type { CompanyNames } from "./auth/company-names";
-import type { KeyStates } from "./auth/key-states";
 import type { Memberships } from "./auth/memberships";
 import type { TokenService } from "./auth/tokens";
-import type { Principal } from "./enforcement/authenticate";
-import type { FailedAuthThrottle } from "./enforcement/failed-auth-throttle";
-import type { KeyChangeFeed } from "./enforcement/key-changes";
-import type { UsageBuffer } from "./enforcement/usage-buffer";
 import type { Env } from "./env";
 import type { AuditFeed } from "./routes/events/audit-feed";
 

@@ -1,29 +1,20 @@
-// The only place the API and the CLI read process.env; everything else receives an Env.
-import { parseAllowedHosts, parseTrustProxy, type TrustProxy } from "@keyward/auth-core";
+// The only place the API reads process.env; everything else receives an Env.
+import { parseAllowedHosts } from "@keyward/auth-core";
+import { enforcementEnvShape, parseEnv } from "@keyward/enforcement";
 import { z } from "zod";
 import { KEYWARD_ISSUER } from "./auth/claims";
-import { decodeEncryptionKey } from "./auth/encryption";
-import { parseTrustedOrigins } from "./enforcement/csrf";
+import { parseTrustedOrigins } from "./auth/csrf";
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  ...enforcementEnvShape,
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   API_HOST: z.string().default("127.0.0.1"),
-  DATABASE_URL: z.string().url().optional(),
-  KEYWARD_DATA_DIR: z.string().optional(),
-  REDIS_URL: z.string().url().optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** How often counted usage (per key per minute, last use) is written to the database. */
-  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
-  /** Refused credentials from one IP within the window before that IP gets 429. */
-  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
-  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
-   * Password logins (with the dashboard's, @keyward/db password-login.ts): 10 failures per account and
+   * Password logins (with the dashboard's, @keyward/core password-login.ts): 10 failures per account and
    * IP in this window, 100 per account in four windows.
    */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-  /** Origins besides the API's own whose pages may make changes with the kw_session cookie (enforcement/csrf.ts). */
+  /** Origins besides the API's own whose pages may make changes with the kw_session cookie (auth/csrf.ts). */
   KEYWARD_TRUSTED_ORIGINS: z
     .string()
     .optional()
@@ -37,11 +28,6 @@ const envSchema = z.object({
     }),
   /** How long a Keyward user's membership is cached: a removal or a new role applies within this time. */
   MEMBERSHIP_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-  /** 32 bytes, base64 or hex: encrypts the JWT signing keys at rest; when unset see auth/encryption.ts. */
-  KEYWARD_ENCRYPTION_KEY: z
-    .string()
-    .optional()
-    .refine((v) => v === undefined || decodeEncryptionKey(v) !== null, "must be 32 bytes, base64 or hex"),
   /** Accept HS256 JWTs signed with this shared secret. */
   KEYWARD_JWT_SECRET: z.string().min(32).optional(),
   /** Accept JWTs of an external identity provider whose keys are published here (issuer and audience required). */
@@ -61,10 +47,6 @@ const envSchema = z.object({
   /** Alerts (src/alerts): where email alerts (and the dashboard's invites) are sent, e.g. smtp://user:pass@host:587. */
   SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
   ALERT_EMAIL_FROM: z.string().min(3).default("Keyward <alerts@keyward.localhost>"),
-  /** How often each replica adds its alert counts to the shared counters and checks the rules. */
-  ALERT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-  /** How often each replica re-reads the enabled rules (a change made through it applies at once). */
-  ALERT_RULES_POLL_MS: z.coerce.number().int().min(50).max(300_000).default(5000),
   /** How often the expiring-key rules are checked. */
   ALERT_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(50).max(86_400_000).default(3_600_000),
   /** How often the delivery worker looks for due attempts (it is also woken when an alert fires here). */
@@ -90,41 +72,6 @@ const envSchema = z.object({
     (v) => (v === "" ? undefined : v),
     z.string().min(16, "at least 16 characters; generate one with `openssl rand -hex 32`").optional(),
   ),
-  // The guard (`keyward guard`, src/guard/config.ts): each overrides .keyward.yaml and is overridden by its flag.
-  KEYWARD_GUARD_UPSTREAM: z.string().optional(),
-  KEYWARD_GUARD_AUTH_SECRET: z.string().optional(),
-  KEYWARD_GUARD_AUTH_TOKEN_TTL: z.string().optional(),
-  KEYWARD_GUARD_AUTH_ENABLED: z.string().optional(),
-  KEYWARD_GUARD_PORT: z.string().optional(),
-  KEYWARD_GUARD_HOST: z.string().optional(),
-  /** Route rules separated by `;` or new lines, e.g. `GET /vehicles/* -> vehicles:read`. */
-  KEYWARD_GUARD_ROUTES: z.string().optional(),
-  /** The guard's config file (default `.keyward.yaml` in the working directory). */
-  KEYWARD_GUARD_CONFIG: z.string().optional(),
-  /** The company whose managed keys and dashboard settings the guard uses (id or name); default: the only one. */
-  KEYWARD_GUARD_COMPANY: z.string().optional(),
-  // The CLI (src/cli): where `login` keeps its token, and credentials that replace it.
-  /** Directory of the CLI's config.yaml (default `~/.keyward`). */
-  KEYWARD_CONFIG_DIR: z.string().optional(),
-  /** An API key the CLI uses instead of the token `login` stored. */
-  KEYWARD_API_KEY: z.string().optional(),
-  /** The API the CLI talks to when `login --api-url` did not say (default http://127.0.0.1:4000). */
-  KEYWARD_API_URL: z.string().url().optional(),
-  /**
-   * Which peers are proxies whose X-Forwarded-For names the client (auth-core's client-ip.ts, the same
-   * rule as the dashboard's): comma-separated IPs/CIDRs, or a number of hops; unset trusts none.
-   */
-  TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((value, ctx): TrustProxy => {
-      try {
-        return parseTrustProxy(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
 });
 
 // An external token is only safe to accept when it is checked to be meant for this API.
@@ -146,10 +93,5 @@ const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
 export type Env = z.output<typeof envSchema>;
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = checkedEnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
-    throw new Error(`Invalid environment:\n${problems}`);
-  }
-  return parsed.data;
+  return parseEnv(checkedEnvSchema, source);
 }

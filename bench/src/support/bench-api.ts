@@ -6,8 +6,8 @@
 //   GET /bench/keyed   the enforcement hook (SPEC §4.4), scope `bench:read`
 //   GET /bench/prisma  what most Node apps do instead: SHA-256 the bearer key and `findUnique` it, every request
 import { createHash } from "node:crypto";
-import { buildApp } from "@keyward/api/src/app";
-import { loadEnv } from "@keyward/api/src/env";
+import { buildApp } from "@keyward/api/app";
+import { loadEnv } from "@keyward/api/env";
 import { createDb, poolOf } from "@keyward/db";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Redis } from "ioredis";

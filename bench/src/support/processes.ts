@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleNodeProgram } from "@keyward/api/scripts/build";
+import { bundleNodeProgram } from "@keyward/api/build";
 
 const require = createRequire(import.meta.url);
 

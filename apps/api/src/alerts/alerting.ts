@@ -5,16 +5,14 @@
 
 import { aesSecretBox, type FireAlertInput, type FiredAlert, type SecretBox } from "@keyward/core";
 import { type Db, defaultDataDir } from "@keyward/db";
+import type { AlertDetection, AlertDetector, AlertRuleCache } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 import { resolveEncryptionKey } from "../auth/encryption";
 import type { Env } from "../env";
 import { UserUrlClient } from "../outbound/user-url-client";
 import { DeliveryWorker } from "./delivery-worker";
-import type { AlertDetection } from "./detection";
-import type { AlertDetector } from "./detector";
 import { ExpiryJob } from "./expiry-job";
 import { type AlertMailer, createAlertMailer } from "./mailer";
-import type { AlertRuleCache } from "./rule-cache";
 
 export class Alerting {
   readonly rules: AlertRuleCache;

@@ -4,8 +4,8 @@
 
 import { type FireAlertInput, findExpiringKeys } from "@keyward/core";
 import type { Db } from "@keyward/db";
+import type { AlertRuleCache } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
-import type { AlertRuleCache } from "./rule-cache";
 
 export class ExpiryJob {
   readonly #db: Db;

@@ -13,7 +13,6 @@ import { z } from "zod";
 
 export const KEYWARD_ISSUER = "keyward";
 export const KEYWARD_AUDIENCE = "keyward-api";
-export const SESSION_COOKIE = "kw_session";
 
 export const USER_TOKEN_TTL_SECONDS = 3600;
 export const SESSION_TTL_SECONDS = 8 * 3600;

@@ -2,11 +2,11 @@
 // (loaded or created), the token service, the by-id key cache tokens are checked against, and the
 // company names credentials resolve to.
 import { type Db, defaultDataDir } from "@keyward/db";
+import { KeyStates, type ObservableKeyVerifier } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 import type { Env } from "../env";
 import { CompanyNames } from "./company-names";
 import { resolveEncryptionKey } from "./encryption";
-import { KeyStates, type ObservableKeyVerifier } from "./key-states";
 import { SigningKeys } from "./signing-keys";
 import { TokenService } from "./tokens";
 

@@ -4,6 +4,7 @@
 // verification outcomes from a closed set. Nothing here names a key, a secret or a client.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { KeywardError } from "@keyward/auth-core";
+import { sendError, WWW_AUTHENTICATE } from "@keyward/enforcement";
 import type {
   FastifyInstance,
   FastifyPluginAsync,
@@ -14,9 +15,8 @@ import type {
 } from "fastify";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { z } from "zod";
+import { readCredential } from "../auth/authenticate";
 import type { ApiContext } from "../context";
-import { readCredential } from "../enforcement/authenticate";
-import { sendError, WWW_AUTHENTICATE } from "../errors";
 
 /** The `route` label of requests that matched no route: raw URLs would make cardinality unbounded. */
 export const UNMATCHED_ROUTE = "(unmatched)";

@@ -1,10 +1,10 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { appendAuditEvent, type LoginOutcome, text } from "@keyward/core";
+import { answerVerdict, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ROLES, SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
 import type { ApiContext } from "../../context";
-import { answerVerdict, tooManyFailures, unauthorized, unavailable } from "../../enforcement/authenticate";
 import { sessionSummarySchema, summarize } from "./schemas";
 import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie";
 

@@ -1,7 +1,7 @@
 import type { Db } from "@keyward/db";
 import { z } from "zod";
+import type { Principal } from "../../auth/authenticate";
 import { ROLES } from "../../auth/claims";
-import type { Principal } from "../../enforcement/authenticate";
 
 /** Who a session or token is: the body of `GET /v1/auth/check` and of a key login. */
 export const sessionSummarySchema = z.object({

@@ -1,5 +1,5 @@
 import type { CookieSerializeOptions } from "@fastify/cookie";
-import { SESSION_COOKIE } from "../../auth/claims";
+import { SESSION_COOKIE } from "@keyward/enforcement";
 import type { Env } from "../../env";
 
 export { SESSION_COOKIE };

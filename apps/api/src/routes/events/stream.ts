@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import { isReached, KeywardError } from "@keyward/auth-core";
+import type { KeyStates } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { KeyStates } from "../../auth/key-states";
+import type { Principal } from "../../auth/authenticate";
 import type { Memberships } from "../../auth/memberships";
 import { type ApiContext, companyOf, principalOf } from "../../context";
-import type { Principal } from "../../enforcement/authenticate";
 import type { AuditSubscriber } from "./audit-feed";
 
 const RECONNECT_MS = 3000;

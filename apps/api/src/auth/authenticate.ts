@@ -1,0 +1,248 @@
+// The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential (header,
+// X-API-Key, `?token=` on routes that allow it, the kw_session cookie: a change it authenticates
+// must pass the CSRF check of csrf.ts first), then
+//   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
+//   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against the
+//               role its user has now (Memberships, a few seconds' cache), a token exchanged from a
+//               key re-runs that key's checks from KeyStates;
+// and every verdict becomes the SPEC's 401/403/429 with the same bodies and headers whatever the
+// credential. A cache hit touches no database.
+
+import fastifyCookie from "@fastify/cookie";
+import {
+  type Environment,
+  type KeyRecord,
+  type KeyVerifier,
+  KeywardError,
+  missingScopes,
+  scopeGrants,
+  type VerifyResult,
+} from "@keyward/auth-core";
+import type { FailedAuthThrottle, KeyStates, KnownKey } from "@keyward/enforcement";
+import {
+  answerVerdict,
+  forbidden,
+  SESSION_COOKIE,
+  sendError,
+  tooManyFailures,
+  unauthorized,
+  unavailable,
+} from "@keyward/enforcement";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { type Role, scopesOfRole } from "./claims";
+import type { CompanyNames } from "./company-names";
+import { csrfRefusal } from "./csrf";
+import type { Memberships } from "./memberships";
+import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "./tokens";
+
+export interface KeyPrincipal {
+  type: "key";
+  key: KeyRecord;
+  fingerprint: string;
+}
+
+/** A dashboard user (a token from POST /v1/auth/login), or the subject of an HS256 or external token. */
+export interface UserPrincipal {
+  type: "user";
+  userId: string;
+  companyId: string;
+  role: Role | null;
+  scopes: string[];
+  issuer: TokenIssuer;
+  expiresAt: Date;
+}
+
+/** A JWT exchanged from a key (POST /v1/auth/token), or the kw_session cookie of a key login. */
+export interface TokenPrincipal {
+  type: "token";
+  companyId: string;
+  keyId: string;
+  fingerprint: string;
+  /** The token's scopes that the key still has. */
+  scopes: string[];
+  environment: Environment;
+  session: boolean;
+  expiresAt: Date;
+}
+
+export type Principal = KeyPrincipal | UserPrincipal | TokenPrincipal;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Scopes the caller needs; `[]` means any valid credential. Routes without `auth` are public.
+     * `queryToken` also accepts `?token=` (only for EventSource clients, which cannot send headers).
+     */
+    auth?: { scopes: string[]; queryToken?: boolean };
+  }
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_JWT_LENGTH = 8192;
+
+export function isJwt(credential: string): boolean {
+  return credential.length <= MAX_JWT_LENGTH && JWT_SHAPE.test(credential);
+}
+
+/**
+ * The credential a request carries, or null; `sent` tells a missing credential from an unusable one,
+ * `fromCookie` one the browser attached by itself (kw_session) from one the client chose to send.
+ */
+export function readCredential(
+  request: FastifyRequest,
+  opts: { queryToken?: boolean } = {},
+): { credential: string | null; sent: boolean; fromCookie?: boolean } {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    return { credential: match?.[1] ?? null, sent: true };
+  }
+  const apiKey = request.headers["x-api-key"];
+  if (apiKey !== undefined) return { credential: typeof apiKey === "string" ? apiKey.trim() : null, sent: true };
+  if (opts.queryToken) {
+    const token = (request.query as Record<string, unknown> | undefined)?.token;
+    if (token !== undefined)
+      return { credential: typeof token === "string" && token !== "" ? token : null, sent: true };
+  }
+  const cookieHeader = request.headers.cookie;
+  if (cookieHeader?.includes(`${SESSION_COOKIE}=`)) {
+    const session = fastifyCookie.parse(cookieHeader)[SESSION_COOKIE];
+    if (session !== undefined) {
+      return { credential: session !== "" && isJwt(session) ? session : null, sent: true, fromCookie: true };
+    }
+  }
+  return { credential: null, sent: false };
+}
+
+/** Required scopes that change something: for these a user token's membership is read fresh. */
+function changesSomething(required: readonly string[]): boolean {
+  return required.some((s) => s === "*" || s.endsWith(":write") || s.endsWith(":*"));
+}
+
+export interface AuthenticateDeps {
+  verifier: KeyVerifier;
+  throttle: FailedAuthThrottle;
+  tokens: TokenService;
+  keyStates: KeyStates;
+  /** Warmed with the company of every credential that passes, for answers from cache while the database is down. */
+  companies: CompanyNames;
+  memberships: Memberships;
+  /** KEYWARD_TRUSTED_ORIGINS, for the CSRF check of cookie sessions. */
+  trustedOrigins: ReadonlySet<string>;
+}
+
+export function createAuthenticateHook(deps: AuthenticateDeps) {
+  const { verifier, throttle, tokens, keyStates, companies, memberships, trustedOrigins } = deps;
+
+  async function authenticateJwt(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    jwt: string,
+    required: readonly string[],
+  ): Promise<void> {
+    let token: VerifiedToken | null;
+    try {
+      token = await tokens.verify(jwt);
+    } catch (error) {
+      if (error instanceof TokenCheckUnavailable) return void unavailable(request, reply, error);
+      throw error;
+    }
+    if (token === null) {
+      void throttle.recordFailure(request.ip);
+      return void unauthorized(reply, true);
+    }
+
+    if (token.type === "user") {
+      let { role, scopes } = token;
+      // A Keyward user token's role is what it was at login: the membership now decides, reads included
+      // (from a few seconds' cache; a change reads it fresh).
+      if (token.issuer === "keyward") {
+        let current: Role | null;
+        try {
+          current = await memberships.role(token.userId, token.companyId, { fresh: changesSomething(required) });
+        } catch (error) {
+          return void unavailable(request, reply, error);
+        }
+        if (current === null) {
+          void throttle.recordFailure(request.ip);
+          return void unauthorized(reply, true);
+        }
+        role = current;
+        scopes = scopesOfRole(current);
+      }
+      if (missingScopes(scopes, required).length > 0) return void forbidden(reply, required, scopes);
+      request.principal = { ...token, role, scopes };
+      return;
+    }
+
+    let known: KnownKey | null;
+    try {
+      known = await keyStates.get(token.keyId);
+    } catch (error) {
+      return void unavailable(request, reply, error);
+    }
+    if (known === null || known.key.companyId !== token.companyId) {
+      void throttle.recordFailure(request.ip);
+      return void unauthorized(reply, true);
+    }
+    // A token never grants more than its key has now: narrowing the key narrows its tokens.
+    const current = known.key.scopes;
+    const scopes = token.scopes.filter((s) => scopeGrants(current, s));
+    let result: VerifyResult;
+    try {
+      // The verifier's own checks after its cache step, on the key behind the token and its granted scopes.
+      result = await verifier.check(known, { requiredScopes: required, ip: request.ip, scopes });
+    } catch (error) {
+      return void unavailable(request, reply, error);
+    }
+    if (!answerVerdict(throttle, request, reply, result, required, scopes)) return;
+    request.principal = {
+      type: "token",
+      companyId: token.companyId,
+      keyId: token.keyId,
+      fingerprint: known.fingerprint,
+      scopes,
+      environment: known.key.environment,
+      session: token.session,
+      expiresAt: token.expiresAt,
+    };
+  }
+
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const auth = request.routeOptions.config.auth;
+    if (auth === undefined) return;
+    const required = auth.scopes;
+
+    const { credential, sent, fromCookie } = readCredential(request, { queryToken: auth.queryToken === true });
+    if (sent) {
+      const wait = throttle.blockedFor(request.ip);
+      if (wait > 0) return void tooManyFailures(reply, wait);
+    }
+    const csrf = fromCookie ? csrfRefusal(request, trustedOrigins) : null;
+    if (csrf !== null) return void sendError(reply, new KeywardError("FORBIDDEN", csrf));
+    if (!credential) {
+      if (sent) void throttle.recordFailure(request.ip);
+      return void unauthorized(reply, sent);
+    }
+    if (isJwt(credential)) {
+      await authenticateJwt(request, reply, credential, required);
+      if (request.principal !== undefined && request.principal.type !== "key")
+        companies.warm(request.principal.companyId);
+      return;
+    }
+
+    let result: VerifyResult;
+    try {
+      result = await verifier.verify(credential, { requiredScopes: required, ip: request.ip });
+    } catch (error) {
+      return void unavailable(request, reply, error);
+    }
+    if (!answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? [])) return;
+    if (!result.valid) return;
+    request.principal = { type: "key", key: result.key, fingerprint: result.fingerprint };
+    companies.warm(result.key.companyId);
+  };
+}

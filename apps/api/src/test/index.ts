@@ -1,0 +1,3 @@
+// What other packages' tests need of the API: the app in-process (harness) or as a real child process.
+export * from "./api-process";
+export * from "./harness";

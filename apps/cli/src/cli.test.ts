@@ -1,0 +1,307 @@
+// The CLI as a subprocess against a real API process on a fresh database: login/logout and the
+// 0600 config file, keys list|show|create|rotate|revoke (tables and --json), KEYWARD_API_KEY,
+// exit codes (0 ok, 1 refused, 2 usage), --help everywhere, and audit verify naming a broken link.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ApiProcess, freePort, startApiProcess } from "@keyward/api/testing";
+import { setupFirstCompany } from "@keyward/core";
+import { createDb, type Db } from "@keyward/db";
+import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { parse } from "yaml";
+
+// Every CLI run is a Node process with tsx: seconds each on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
+
+const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+const EMAIL = "owner@acme.test";
+const PASSWORD = "correct horse battery";
+
+let database: TestDatabase;
+let db: Db;
+let api: ApiProcess;
+let companyId: string;
+let adminKey: string;
+let readOnlyKey: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One CLI run with its own config dir (so no real ~/.keyward is touched). */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      KEYWARD_API_KEY: undefined,
+      KEYWARD_API_URL: undefined,
+      DATABASE_URL: database.url,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  const setup = await setupFirstCompany(db, { company: "Acme", email: EMAIL, password: PASSWORD });
+  companyId = setup.companyId;
+  adminKey = setup.adminKey.secret;
+  readOnlyKey = setup.readOnlyKey.secret;
+  api = await startApiProcess({ DATABASE_URL: database.url, NODE_ENV: "test" });
+}, 90_000);
+
+afterAll(async () => {
+  await api?.stop();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+describe("login and logout", () => {
+  it("login stores {apiUrl, token} in config.yaml with mode 0600; logout forgets it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kw-cli-"));
+    const env = { KEYWARD_CONFIG_DIR: dir };
+    const login = await cli(["login", "--email", EMAIL, "--password", PASSWORD, "--api-url", api.url], env);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain(`as ${EMAIL} (owner)`);
+    const file = join(dir, "config.yaml");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const stored = parse(readFileSync(file, "utf8"));
+    expect(stored.apiUrl).toBe(api.url);
+    expect(stored.token.split(".")).toHaveLength(3);
+    expect(login.stdout).not.toContain(stored.token);
+
+    const list = await cli(["keys", "list"], env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain("Admin");
+
+    const logout = await cli(["logout"], env);
+    expect(logout.code).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    const after = await cli(["keys", "list"], env);
+    expect(after.code).toBe(2);
+    expect(after.stderr).toMatch(/not logged in: run `pnpm keyward login --email .* or set KEYWARD_API_KEY/);
+  });
+
+  it("HOME decides where config.yaml goes when KEYWARD_CONFIG_DIR is unset", async () => {
+    const home = mkdtempSync(join(tmpdir(), "kw-home-"));
+    const run = await cli(["login", "--email", EMAIL, "--password", PASSWORD, "--api-url", api.url], {
+      HOME: home,
+      KEYWARD_CONFIG_DIR: undefined,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(statSync(join(home, ".keyward", "config.yaml")).mode & 0o777).toBe(0o600);
+  });
+
+  it("exit 1 for a wrong password (the API refused), exit 2 without --password", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kw-cli-"));
+    const wrong = await cli(["login", "--email", EMAIL, "--password", "wrong password!!", "--api-url", api.url], {
+      KEYWARD_CONFIG_DIR: dir,
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/401 UNAUTHORIZED.*check the email and password/);
+    expect(existsSync(join(dir, "config.yaml"))).toBe(false);
+    const missing = await cli(["login", "--email", EMAIL], { KEYWARD_CONFIG_DIR: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--password");
+  });
+
+  it("exit 1 with what to do when the API is not reachable", async () => {
+    const port = await freePort();
+    const run = await cli(["keys", "list"], { KEYWARD_API_KEY: adminKey, KEYWARD_API_URL: `http://127.0.0.1:${port}` });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot reach the API at http:\/\/127\.0\.0\.1:\d+: is it running/);
+  });
+});
+
+describe("keys with KEYWARD_API_KEY", () => {
+  const asAdmin = () => ({ KEYWARD_API_KEY: adminKey, KEYWARD_API_URL: api.url });
+
+  it("create prints the secret once; list, show (table and --json); rotate with grace; revoke", async () => {
+    const created = await cli(
+      [
+        "keys",
+        "create",
+        "--name",
+        "ci reader",
+        "--preset",
+        "read-only",
+        "--environment",
+        "test",
+        "--rate-limit",
+        "100/60s",
+      ],
+      asAdmin(),
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const secret = /^(kw_test_\S+)$/m.exec(created.stdout)?.[1];
+    expect(secret).toBeDefined();
+    expect(created.stdout.split(secret ?? "").length).toBe(2);
+    expect(created.stdout).toContain("will not be shown again");
+    const id = /│ id\s+│ (\S+)/.exec(created.stdout)?.[1] ?? "";
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const listed = await cli(["keys", "list", "--environment", "test", "--json"], asAdmin());
+    expect(listed.code).toBe(0);
+    const page = JSON.parse(listed.stdout);
+    expect(page.data.map((k: { id: string }) => k.id)).toContain(id);
+    expect(listed.stdout).not.toContain(secret);
+    const table = await cli(["keys", "list", "--q", "ci reader"], asAdmin());
+    expect(table.stdout).toMatch(/ci reader.*kw_test_/);
+
+    const shown = await cli(["keys", "show", id, "--json"], asAdmin());
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id, name: "ci reader", scopes: ["*:read"], environment: "test" });
+    const shownTable = await cli(["keys", "show", id], asAdmin());
+    expect(shownTable.stdout).toMatch(/rate limit\s+│ 100 per 60s/);
+
+    const rotated = await cli(["keys", "rotate", id, "--grace", "1h", "--json"], asAdmin());
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const answer = JSON.parse(rotated.stdout);
+    expect(answer.rotatedFrom).toBe(id);
+    expect(answer.key).toMatch(/^kw_test_/);
+    expect(new Date(answer.oldKeyExpiresAt).getTime() - Date.now()).toBeGreaterThan(3500_000);
+    const old = await cli(["keys", "show", id, "--json"], asAdmin());
+    expect(JSON.parse(old.stdout).status).toBe("expiring");
+
+    const revoked = await cli(["keys", "revoke", answer.id, "--reason", "test over"], asAdmin());
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`Revoked ci reader (${answer.id})`);
+    const after = await cli(["keys", "show", answer.id, "--json"], asAdmin());
+    expect(JSON.parse(after.stdout)).toMatchObject({ status: "revoked", revokedReason: "test over" });
+  });
+
+  it("create with --scopes, --ip-allowlist and --expires-at; list pages with --limit and --cursor, filters by --status", async () => {
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const created = await cli(
+      [
+        "keys",
+        "create",
+        "--name",
+        "office fleet",
+        "--scopes",
+        "vehicles:read,keys:read",
+        "--ip-allowlist",
+        "10.0.0.0/8,192.168.1.7",
+        "--expires-at",
+        expiresAt,
+        "--json",
+      ],
+      asAdmin(),
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      scopes: ["keys:read", "vehicles:read"],
+      ipAllowlist: ["10.0.0.0/8", "192.168.1.7"],
+      expiresAt,
+      environment: "live",
+    });
+    const first = JSON.parse((await cli(["keys", "list", "--limit", "1", "--json"], asAdmin())).stdout);
+    expect(first.data).toHaveLength(1);
+    expect(first.nextCursor).toBeTruthy();
+    const second = JSON.parse(
+      (await cli(["keys", "list", "--limit", "1", "--cursor", first.nextCursor, "--json"], asAdmin())).stdout,
+    );
+    expect(second.data[0].id).not.toBe(first.data[0].id);
+    const revoked = JSON.parse((await cli(["keys", "list", "--status", "revoked", "--json"], asAdmin())).stdout);
+    expect(revoked.data.every((k: { status: string }) => k.status === "revoked")).toBe(true);
+  });
+
+  it("exit 1 for refusals: 404 unknown id, 403 read-only key creating, 400 bad scope", async () => {
+    const unknown = await cli(["keys", "show", "00000000-0000-7000-8000-000000000000"], asAdmin());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/404 NOT_FOUND/);
+    const readOnly = await cli(["keys", "create", "--name", "x", "--scopes", "keys:read"], {
+      KEYWARD_API_KEY: readOnlyKey,
+      KEYWARD_API_URL: api.url,
+    });
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toMatch(/403 FORBIDDEN.*lacks a scope/);
+    const badScope = await cli(["keys", "create", "--name", "x", "--scopes", "nope"], asAdmin());
+    expect(badScope.code).toBe(1);
+    expect(badScope.stderr).toMatch(/400 VALIDATION_FAILED/);
+    const badKey = await cli(["keys", "list"], { KEYWARD_API_KEY: "kw_live_nope", KEYWARD_API_URL: api.url });
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toMatch(/401.*KEYWARD_API_KEY was refused/);
+  });
+
+  it("exit 2 for usage errors, each saying what to write", async () => {
+    const cases: [string[], RegExp][] = [
+      [["keys", "create", "--name", "x"], /either --scopes .* or --preset/],
+      [["keys", "create", "--name", "x", "--preset", "root"], /admin or read-only/],
+      [["keys", "create", "--name", "x", "--scopes", "a:read", "--environment", "prod"], /live or test/],
+      [["keys", "create", "--name", "x", "--scopes", "a:read", "--rate-limit", "lots"], /100\/60s/],
+      [["keys", "rotate", "some-id", "--grace", "soon"], /1h, 24h or 7d/],
+      [["keys", "show"], /missing required argument/],
+      [["keys", "frobnicate"], /unknown command/],
+      [["nope"], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(args, asAdmin());
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toMatch(message);
+    }
+  }, 180_000);
+});
+
+describe("--help on every command", () => {
+  it("exit 0 with usage for each", async () => {
+    const commands = [
+      [],
+      ["setup"],
+      ["migrate"],
+      ["guard"],
+      ["login"],
+      ["logout"],
+      ["keys"],
+      ["keys", "list"],
+      ["keys", "show"],
+      ["keys", "create"],
+      ["keys", "rotate"],
+      ["keys", "revoke"],
+      ["audit"],
+      ["audit", "verify"],
+    ];
+    // Four at a time: each run is a Node process with tsx.
+    for (let i = 0; i < commands.length; i += 4) {
+      const batch = commands.slice(i, i + 4);
+      const runs = await Promise.all(batch.map((c) => cli([...c, "--help"])));
+      runs.forEach((run, j) => {
+        expect(run.code, batch[j]?.join(" ")).toBe(0);
+        expect(run.stdout).toMatch(/^Usage: keyward/);
+      });
+    }
+  }, 180_000);
+});
+
+describe("audit verify", () => {
+  it("OK with the count, then exit 1 naming the first broken link (seq and id) after tampering", async () => {
+    const ok = await cli(["audit", "verify"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const count = await db.auditEvent.count({ where: { companyId } });
+    expect(ok.stdout).toContain(`OK Acme: ${count} events, the hash chain is intact.`);
+
+    const target = await db.auditEvent.findFirstOrThrow({ where: { companyId, seq: 2 } });
+    await db.$executeRaw`UPDATE audit_events SET reason = 'tampered' WHERE id = ${target.id}::uuid`;
+    const broken = await cli(["audit", "verify", "--company", "Acme"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`BROKEN Acme: first broken link at seq 2 (event ${target.id})`);
+    const json = await cli(["audit", "verify", "--json"]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, companies: [{ brokenAt: { seq: 2, id: target.id } }] });
+    const unknown = await cli(["audit", "verify", "--company", "Nope"]);
+    expect(unknown.code).toBe(2);
+  }, 120_000);
+});

@@ -1,0 +1,203 @@
+// `keyward guard`: resolve the settings (config.ts), connect to the database when one is configured
+// (DATABASE_URL, or the embedded one `pnpm start` serves, followed when a restart moves its port: the
+// guard never starts a database of its own), take the secret and TTL from the dashboard when nothing
+// else gave them, start the same enforcement pipeline as the API, listen, and print the two headers
+// a caller can use.
+
+import {
+  formatDuration,
+  issueGuardToken,
+  readGuardSecret,
+  resolveGuardEncryptionKey,
+  soleCompanyId,
+} from "@keyward/core";
+import { createDb, type Db, defaultDataDir, findRunningEmbeddedDatabase, followEmbeddedDatabase } from "@keyward/db";
+import { type EnforcementPipeline, FailedAuthThrottle, startEnforcementPipeline } from "@keyward/enforcement";
+import type { FastifyInstance } from "fastify";
+import { Redis } from "ioredis";
+import pino from "pino";
+import { DEFAULT_TOKEN_TTL_SECONDS, type GuardFlags, resolveGuardConfig } from "./config";
+import { type GuardEnv, loadGuardEnv } from "./env";
+import { GuardStartError } from "./errors";
+import { buildGuard } from "./server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How often a guard using the dashboard's secret looks for a new one (a regenerated secret stops old tokens). */
+const DASHBOARD_POLL_MS = 5000;
+
+/** DATABASE_URL, or the embedded database's address, followed across restarts of `pnpm start` (new port). */
+async function configuredDatabase(env: GuardEnv): Promise<string | (() => string) | null> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const dataDir = env.KEYWARD_DATA_DIR ?? defaultDataDir();
+  const running = await findRunningEmbeddedDatabase(dataDir);
+  return running ? followEmbeddedDatabase(dataDir, running.url) : null;
+}
+
+/** The company the guard serves: the named one (id or name), or the only one. */
+async function resolveCompany(db: Db, named: string | undefined): Promise<string> {
+  if (named !== undefined) {
+    const companies = await db.company.findMany({
+      where: UUID.test(named) ? { id: named } : { name: named },
+      select: { id: true },
+      take: 2,
+    });
+    if (companies.length > 1) throw new GuardStartError("usage", `several companies are named "${named}": pass its id`);
+    const company = companies[0];
+    if (!company)
+      throw new GuardStartError("usage", `no company "${named}" in the database (--company takes an id or a name)`);
+    return company.id;
+  }
+  const only = await soleCompanyId(db);
+  if (only === null) {
+    const count = await db.company.count();
+    throw new GuardStartError(
+      "usage",
+      count === 0
+        ? "the database has no company yet: run `pnpm keyward setup --company NAME --email EMAIL` first"
+        : "the database has several companies: name the guard's with --company (id or name) or KEYWARD_GUARD_COMPANY",
+    );
+  }
+  return only;
+}
+
+export interface RunningGuard {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv()): Promise<RunningGuard> {
+  const config = resolveGuardConfig(flags, env);
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+
+  // With authentication off nothing is checked, so no database is needed either.
+  const database = config.authEnabled ? await configuredDatabase(env) : null;
+  const db = database ? createDb(database, { maxConnections: 4 }) : null;
+  let secret = config.authSecret;
+  let ttlSeconds = config.tokenTtlSeconds;
+  let companyId: string | null = null;
+  let encryptionKey: Buffer | null = null;
+  const fromDashboard = secret === undefined;
+  try {
+    if (db) {
+      companyId = await resolveCompany(db, config.company);
+      if (secret === undefined || ttlSeconds === undefined) {
+        encryptionKey = resolveGuardEncryptionKey({
+          encryptionKey: env.KEYWARD_ENCRYPTION_KEY,
+          nodeEnv: env.NODE_ENV,
+          dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+        });
+        const stored = await readGuardSecret(db, companyId, encryptionKey);
+        if (stored.unreadable && secret === undefined) {
+          throw new GuardStartError(
+            "refused",
+            "the dashboard's guard secret was sealed with another KEYWARD_ENCRYPTION_KEY: set the API's key, or generate a new secret in Settings → Guard",
+          );
+        }
+        secret ??= stored.secret ?? undefined;
+        ttlSeconds ??= stored.tokenTtlSeconds;
+      }
+    }
+  } catch (error) {
+    await db?.$disconnect();
+    throw error;
+  }
+  if (secret === undefined && config.authEnabled) {
+    await db?.$disconnect();
+    throw new GuardStartError(
+      "usage",
+      "no guard secret: pass --auth-secret (e.g. `--auth-secret $(openssl rand -hex 32)`), set KEYWARD_GUARD_AUTH_SECRET, add authSecret to .keyward.yaml" +
+        (db ? ", or set one in the dashboard (Settings → Guard)" : "") +
+        ". To let every request through, say so: --auth-enabled=false",
+    );
+  }
+  ttlSeconds ??= DEFAULT_TOKEN_TTL_SECONDS;
+  const secretHolder = { value: secret ?? "" };
+
+  const redis = db && env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null;
+  let pipeline: EnforcementPipeline | null = null;
+  let app: FastifyInstance;
+  try {
+    // Without a database there are no managed keys, but wrong secrets are still throttled per IP.
+    const throttleOnly = new FailedAuthThrottle({
+      redis: null,
+      limit: env.AUTH_FAILURE_LIMIT,
+      windowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+    });
+    const log = pino({ level: env.LOG_LEVEL }, process.stderr);
+    if (db && companyId) pipeline = await startEnforcementPipeline({ db, env, redis, log, companyId });
+    app = await buildGuard({
+      upstream: config.upstream,
+      authEnabled: config.authEnabled,
+      secret: { current: () => secretHolder.value },
+      routes: config.routes,
+      pipeline,
+      throttle: pipeline?.throttle ?? throttleOnly,
+      env,
+      logStream: process.stderr,
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await pipeline?.stop();
+    redis?.disconnect();
+    await db?.$disconnect();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new GuardStartError("refused", `port ${config.port} is in use: pass --port with a free one`);
+    }
+    throw error;
+  }
+
+  // A secret regenerated in the dashboard takes effect without a restart (tokens of the old one stop).
+  let poll: NodeJS.Timeout | undefined;
+  if (fromDashboard && db && companyId && encryptionKey) {
+    const [pollDb, pollCompany, pollKey] = [db, companyId, encryptionKey];
+    poll = setInterval(() => {
+      readGuardSecret(pollDb, pollCompany, pollKey)
+        .then((stored) => {
+          if (stored.secret !== null) secretHolder.value = stored.secret;
+        })
+        .catch(() => {});
+    }, DASHBOARD_POLL_MS);
+    poll.unref();
+  }
+
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  out(`Keyward guard on ${url} -> ${config.upstream.href}`);
+  if (config.configFile) out(`Settings from ${config.configFile} (flags and KEYWARD_GUARD_* override it)`);
+  if (!config.authEnabled) {
+    out("WARNING: authentication is DISABLED (--auth-enabled=false): every request reaches the upstream.");
+  } else {
+    const issued = issueGuardToken(secretHolder.value, ttlSeconds);
+    out("Callers send one of these headers:");
+    out(`keyward-auth-key: ${secretHolder.value}`);
+    out(`keyward-auth-token: ${issued.token}`);
+    out(
+      `(the token expires after ${formatDuration(ttlSeconds)}, at ${issued.expiresAt.toISOString()}; each start issues a fresh one)`,
+    );
+    out(
+      pipeline
+        ? `Managed API keys (Authorization: Bearer or X-API-Key) are accepted on ${config.routes.length} route rule(s):`
+        : "Managed API keys are not accepted: no database is configured (DATABASE_URL, or `pnpm start`).",
+    );
+    if (pipeline) for (const rule of config.routes) out(`  ${rule.text}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(poll);
+        setInterval(() => app.server.closeIdleConnections(), 100).unref();
+        await app.close();
+        await pipeline?.stop();
+        redis?.disconnect();
+        await db?.$disconnect();
+      })();
+      return stopping;
+    },
+  };
+}
