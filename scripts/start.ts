@@ -6,14 +6,14 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasAnyCompany } from "@keyward/core";
-import { createDb, defaultDataDir, workspaceRoot } from "@keyward/db";
+import { createDb, resolveDataDir, workspaceRoot } from "@keyward/db";
 import { startEmbeddedDatabase } from "@keyward/db/embedded";
 import { migrate } from "@keyward/db/migrate";
 
 const root = workspaceRoot();
 const env = {
   databaseUrl: process.env.DATABASE_URL,
-  dataDir: defaultDataDir(),
+  dataDir: resolveDataDir(process.env.KEYWARD_DATA_DIR),
   apiPort: process.env.API_PORT ?? "4000",
   webPort: process.env.WEB_PORT ?? "3000",
   webHost: process.env.WEB_HOST ?? "127.0.0.1",

@@ -11,7 +11,7 @@ import {
   type SecretBox,
   updateAlertRule,
 } from "@keyward/core";
-import { defaultDataDir } from "@keyward/db";
+import { resolveDataDir } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { env } from "@/env";
@@ -52,7 +52,7 @@ function secretBox(): { box: SecretBox; refusal: null } | { box: null; refusal: 
     const key = resolveGuardEncryptionKey({
       encryptionKey: env.KEYWARD_ENCRYPTION_KEY,
       nodeEnv: env.NODE_ENV,
-      dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+      dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
     });
     return { box: aesSecretBox(key), refusal: null };
   } catch (error) {

@@ -11,7 +11,7 @@ import {
 // Settings → Guard (SPEC §5, §7): the guard's shared secret and token lifetime. Each action re-reads
 // the member's role on the server and is audited by the service; secrets and tokens go back to the
 // browser once, in the action's response, and nowhere else.
-import { defaultDataDir } from "@keyward/db";
+import { resolveDataDir } from "@keyward/db";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { env } from "@/env";
@@ -31,7 +31,7 @@ function encryptionKey(): { key: Buffer; refusal: null } | { key: null; refusal:
     const key = resolveGuardEncryptionKey({
       encryptionKey: env.KEYWARD_ENCRYPTION_KEY,
       nodeEnv: env.NODE_ENV,
-      dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+      dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
     });
     return { key, refusal: null };
   } catch (error) {
