@@ -74,7 +74,7 @@ export function RuleCreateForm({
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     startTransition(async () => {
-      const answer = await saveRuleAction(rule?.id ?? null, values);
+      const answer = await saveRuleAction({ ...values, ruleId: rule?.id ?? null });
       setResult(answer);
       if (answer.ok) {
         if (!rule) setValues(EMPTY);
@@ -236,7 +236,7 @@ export function RuleActions({
         type="button"
         disabled={pending}
         className={buttonSecondary}
-        onClick={() => run(() => sendTestAlertAction(id))}
+        onClick={() => run(() => sendTestAlertAction({ id }))}
         data-testid="rule-test"
       >
         Send test alert
@@ -245,7 +245,7 @@ export function RuleActions({
         type="button"
         disabled={pending}
         className={buttonSecondary}
-        onClick={() => run(() => setRuleEnabledAction(id, !enabled))}
+        onClick={() => run(() => setRuleEnabledAction({ id, enabled: !enabled }))}
         data-testid="rule-toggle"
       >
         {enabled ? "Disable" : "Enable"}
@@ -291,7 +291,7 @@ export function RuleActions({
             data-testid="rule-delete-confirm"
             onClick={() => {
               setConfirming(false);
-              run(() => deleteRuleAction(id));
+              run(() => deleteRuleAction({ id }));
             }}
           >
             Delete rule

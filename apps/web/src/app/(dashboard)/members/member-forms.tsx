@@ -1,5 +1,6 @@
 "use client";
 
+import type { Role } from "@keyward/db";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState, useTransition } from "react";
 import { Dialog } from "@/components/dialog";
@@ -121,7 +122,7 @@ export function InviteForm() {
   );
 }
 
-export function RoleForm({ userId, email, role }: { userId: string; email: string; role: string }) {
+export function RoleForm({ userId, email, role }: { userId: string; email: string; role: Role }) {
   const id = useId();
   const router = useRouter();
   const [value, setValue] = useState(role);
@@ -145,7 +146,7 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
       <select
         id={`${id}-role`}
         value={value}
-        onChange={(e) => setValue(e.target.value)}
+        onChange={(e) => setValue(e.target.value as Role)}
         className={`${inputBase} py-1.5 pr-8`}
       >
         {ROLES.map((r) => (
