@@ -3,8 +3,10 @@
 import type { Role } from "@keyward/db";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState, useTransition } from "react";
+import { ActionButton } from "@/components/action-button";
 import { Dialog } from "@/components/dialog";
-import { buttonPrimary, buttonSecondary, fieldError, input, inputBase, label } from "@/components/styles";
+import { Field, FormError } from "@/components/field";
+import { buttonPrimary, buttonSecondary, input, inputBase } from "@/components/styles";
 import {
   changeRoleAction,
   type InviteResult,
@@ -43,43 +45,40 @@ export function InviteForm() {
   return (
     <div className="space-y-4">
       <form onSubmit={submit} noValidate className="flex flex-wrap items-start gap-3" data-testid="invite-form">
-        <div className="min-w-56 flex-1">
-          <label htmlFor={`${id}-email`} className={label}>
-            Email
-          </label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            value={values.email}
-            onChange={(e) => setValues({ ...values, email: e.target.value })}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={errors.email ? `${id}-email-error` : undefined}
-            placeholder="grace@example.com"
-            className={`${input} mt-1.5`}
-          />
-          {errors.email ? (
-            <p id={`${id}-email-error`} className={fieldError} data-testid="error-email">
-              {errors.email}
-            </p>
-          ) : null}
-        </div>
-        <div>
-          <label htmlFor={`${id}-role`} className={label}>
-            Role
-          </label>
-          <select
-            id={`${id}-role`}
-            value={values.role}
-            onChange={(e) => setValues({ ...values, role: e.target.value })}
-            className={`${inputBase} mt-1.5 pr-8`}
-          >
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}: {r.hint}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field
+          id={`${id}-email`}
+          label="Email"
+          error={errors.email}
+          errorTestId="error-email"
+          className="min-w-56 flex-1"
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              value={values.email}
+              onChange={(e) => setValues({ ...values, email: e.target.value })}
+              placeholder="grace@example.com"
+              className={`${input} mt-1.5`}
+            />
+          )}
+        </Field>
+        <Field id={`${id}-role`} label="Role">
+          {(control) => (
+            <select
+              {...control}
+              value={values.role}
+              onChange={(e) => setValues({ ...values, role: e.target.value })}
+              className={`${inputBase} mt-1.5 pr-8`}
+            >
+              {ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}: {r.hint}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="pt-7">
           <button type="submit" disabled={pending} className={buttonPrimary} data-testid="invite-submit">
             {pending ? "Inviting…" : "Invite"}
@@ -87,9 +86,7 @@ export function InviteForm() {
         </div>
       </form>
       {result && !result.ok && Object.keys(result.fieldErrors).length === 0 ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {result.error}
-        </p>
+        <FormError error={result.error} testId="form-error" />
       ) : null}
       {result?.ok ? (
         <div
@@ -105,17 +102,18 @@ export function InviteForm() {
             )}
             it works once, for 7 days, and is not shown again.
           </p>
-          <label htmlFor={`${id}-link`} className="sr-only">
-            Invite link
-          </label>
-          <input
-            id={`${id}-link`}
-            readOnly
-            value={result.inviteUrl}
-            onFocus={(e) => e.currentTarget.select()}
-            className={`${input} font-mono text-xs`}
-            data-testid="invite-link"
-          />
+          <Field id={`${id}-link`} label="Invite link" hideLabel>
+            {(control) => (
+              <input
+                {...control}
+                readOnly
+                value={result.inviteUrl}
+                onFocus={(e) => e.currentTarget.select()}
+                className={`${input} font-mono text-xs`}
+                data-testid="invite-link"
+              />
+            )}
+          </Field>
         </div>
       ) : null}
     </div>
@@ -140,21 +138,22 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
 
   return (
     <form onSubmit={submit} className="flex flex-wrap items-center gap-2" data-testid="role-form">
-      <label htmlFor={`${id}-role`} className="sr-only">
-        Role of {email}
-      </label>
-      <select
-        id={`${id}-role`}
-        value={value}
-        onChange={(e) => setValue(e.target.value as Role)}
-        className={`${inputBase} py-1.5 pr-8`}
-      >
-        {ROLES.map((r) => (
-          <option key={r.value} value={r.value}>
-            {r.label}
-          </option>
-        ))}
-      </select>
+      <Field id={`${id}-role`} label={`Role of ${email}`} hideLabel>
+        {(control) => (
+          <select
+            {...control}
+            value={value}
+            onChange={(e) => setValue(e.target.value as Role)}
+            className={`${inputBase} py-1.5 pr-8`}
+          >
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <button type="submit" disabled={pending || value === role} className={`${buttonSecondary} py-1.5`}>
         {pending ? "Saving…" : "Save role"}
       </button>
@@ -204,11 +203,7 @@ export function RemoveMemberButton({ userId, email }: { userId: string; email: s
         description="They lose access to this company at once. Their past actions stay in the audit log."
       >
         <form onSubmit={confirm} className="space-y-4">
-          {result && !result.ok ? (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {result.error}
-            </p>
-          ) : null}
+          {result && !result.ok ? <FormError error={result.error} /> : null}
           <div className="flex justify-end gap-3">
             <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
               Cancel
@@ -224,31 +219,13 @@ export function RemoveMemberButton({ userId, email }: { userId: string; email: s
 }
 
 export function RevokeInviteButton({ inviteId, email }: { inviteId: string; email: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
   return (
-    <span className="inline-flex items-center gap-2">
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const answer = await revokeInviteAction({ inviteId });
-            if (answer.ok) router.refresh();
-            else setError(answer.error);
-          })
-        }
-        className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
-      >
-        {pending ? "Withdrawing…" : "Withdraw"}
-        <span className="sr-only"> the invite for {email}</span>
-      </button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-600">
-          {error}
-        </span>
-      ) : null}
-    </span>
+    <ActionButton
+      change={() => revokeInviteAction({ inviteId })}
+      label="Withdraw"
+      pendingLabel="Withdrawing…"
+      srDetail={`the invite for ${email}`}
+      className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+    />
   );
 }

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
 import { Dialog } from "@/components/dialog";
+import { Field, FormError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, buttonSecondary, fieldError, input, label } from "@/components/styles";
+import { buttonPrimary, buttonSecondary, input, label } from "@/components/styles";
 import { type RevokeKeyResult, type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
 
 type Grace = "now" | "1h" | "24h" | "7d";
@@ -134,11 +135,7 @@ function RotateForm({
 
   return (
     <form onSubmit={submit} className="space-y-5" data-testid="rotate-form">
-      {result && !result.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {result.error}
-        </p>
-      ) : null}
+      {result && !result.ok ? <FormError error={result.error} testId="form-error" /> : null}
       <fieldset>
         <legend className={label}>The old key stops working</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
@@ -200,31 +197,19 @@ function RevokeForm({ keyId, keyName, onCancel }: { keyId: string; keyName: stri
   const refusal = result && !result.ok ? result : null;
   return (
     <form onSubmit={submit} className="space-y-5" data-testid="revoke-form">
-      {refusal ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {refusal.error}
-        </p>
-      ) : null}
-      <div>
-        <label htmlFor={`${id}-reason`} className={label}>
-          Reason (optional)
-        </label>
-        <input
-          id={`${id}-reason`}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={500}
-          placeholder="Leaked in a CI log"
-          aria-invalid={refusal?.fieldErrors.reason ? true : undefined}
-          aria-describedby={refusal?.fieldErrors.reason ? `${id}-reason-error` : undefined}
-          className={`${input} mt-1.5`}
-        />
-        {refusal?.fieldErrors.reason ? (
-          <p id={`${id}-reason-error`} className={fieldError}>
-            {refusal.fieldErrors.reason}
-          </p>
-        ) : null}
-      </div>
+      {refusal ? <FormError error={refusal.error} testId="form-error" /> : null}
+      <Field id={`${id}-reason`} label="Reason (optional)" error={refusal?.fieldErrors.reason}>
+        {(control) => (
+          <input
+            {...control}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={500}
+            placeholder="Leaked in a CI log"
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
       <div className="flex justify-end gap-3">
         <button type="button" className={buttonSecondary} onClick={onCancel}>
           Cancel
