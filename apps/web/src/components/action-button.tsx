@@ -1,7 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useAction } from "@/components/use-action";
 import type { Refusal } from "@/server/member-action";
 
 /**
@@ -22,29 +21,16 @@ export function ActionButton({
   srDetail: string;
   className: string;
 }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, run } = useAction(change);
   return (
     <span className="inline-flex items-center gap-2">
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const answer = await change();
-            if (answer.ok) router.refresh();
-            else setError(answer.error);
-          })
-        }
-        className={className}
-      >
+      <button type="button" disabled={pending} onClick={() => run(undefined)} className={className}>
         {pending ? pendingLabel : label}
         <span className="sr-only"> {srDetail}</span>
       </button>
-      {error ? (
+      {result && !result.ok ? (
         <span role="alert" className="text-xs text-red-600">
-          {error}
+          {result.error}
         </span>
       ) : null}
     </span>

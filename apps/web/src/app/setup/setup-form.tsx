@@ -1,23 +1,17 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, useState, useTransition } from "react";
+import { useState } from "react";
 import { Field } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
 import { buttonPrimary, input } from "@/components/styles";
-import { type SetupResult, setupCompany } from "./actions";
+import { useAction } from "@/components/use-action";
+import { setupCompany } from "./actions";
 
 export function SetupForm() {
   const [fields, setFields] = useState({ company: "", email: "", password: "" });
-  const [result, setResult] = useState<SetupResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      setResult(await setupCompany(fields));
-    });
-  }
+  // No refresh: the answer carries the keys' secrets, shown once by this component.
+  const { result, pending, submit } = useAction(setupCompany, { refresh: false });
 
   if (result?.ok) {
     return (
@@ -48,7 +42,7 @@ export function SetupForm() {
     setFields((f) => ({ ...f, [name]: e.target.value }));
 
   return (
-    <form onSubmit={submit} className="space-y-5" noValidate>
+    <form onSubmit={submit(fields)} className="space-y-5" noValidate>
       {result && !result.ok && result.error ? (
         <div
           role="alert"

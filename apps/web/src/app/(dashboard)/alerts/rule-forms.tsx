@@ -1,16 +1,15 @@
 "use client";
 
 import type { PublicAlertRule } from "@keyward/db";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
 import { buttonPrimary, buttonSecondary, hint, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
 import {
   deleteRuleAction,
   type RuleChangeResult,
   type RuleForm,
-  type RuleFormResult,
   saveRuleAction,
   sendTestAlertAction,
   setRuleEnabledAction,
@@ -65,25 +64,15 @@ export function RuleCreateForm({
   onSaved?: () => void;
 }) {
   const id = useId();
-  const router = useRouter();
   const [values, setValues] = useState<RuleForm>(rule ? valuesOf(rule) : EMPTY);
-  const [result, setResult] = useState<RuleFormResult | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, submit } = useAction(saveRuleAction, {
+    onDone: () => {
+      if (!rule) setValues(EMPTY);
+      onSaved?.();
+    },
+  });
   const set = (field: keyof RuleForm) => (e: { target: { value: string } }) =>
     setValues({ ...values, [field]: e.target.value });
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await saveRuleAction({ ...values, ruleId: rule?.id ?? null });
-      setResult(answer);
-      if (answer.ok) {
-        if (!rule) setValues(EMPTY);
-        router.refresh();
-        onSaved?.();
-      }
-    });
-  }
 
   const errors = result && !result.ok ? result.fieldErrors : {};
   const field = (
@@ -108,7 +97,12 @@ export function RuleCreateForm({
   const kind = KINDS.find((k) => k.value === values.kind);
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4" data-testid="rule-form">
+    <form
+      onSubmit={submit({ ...values, ruleId: rule?.id ?? null })}
+      noValidate
+      className="space-y-4"
+      data-testid="rule-form"
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         {field("name", "Name", { placeholder: "Bursts of refused requests" })}
         <Field id={`${id}-kind`} label="Kind" hint={kind?.hint}>
@@ -202,17 +196,9 @@ export function RuleActions({
   emailEnabled: boolean;
 }) {
   const { id, name, enabled } = rule;
-  const router = useRouter();
-  const [result, setResult] = useState<RuleChangeResult | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [pending, startTransition] = useTransition();
-  const run = (action: () => Promise<RuleChangeResult>) =>
-    startTransition(async () => {
-      const answer = await action();
-      setResult(answer);
-      if (answer.ok) router.refresh();
-    });
+  const { result, pending, run } = useAction((change: () => Promise<RuleChangeResult>) => change());
 
   return (
     <div className="flex flex-wrap items-center gap-2">

@@ -1,20 +1,13 @@
 "use client";
 
 import type { Role } from "@keyward/db";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
 import { ActionButton } from "@/components/action-button";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
 import { buttonPrimary, buttonSecondary, input, inputBase } from "@/components/styles";
-import {
-  changeRoleAction,
-  type InviteResult,
-  inviteMemberAction,
-  type MemberChangeResult,
-  removeMemberAction,
-  revokeInviteAction,
-} from "./actions";
+import { useAction } from "@/components/use-action";
+import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "./actions";
 
 const ROLES = [
   { value: "viewer", label: "Viewer", hint: "Sees everything, changes nothing" },
@@ -24,27 +17,15 @@ const ROLES = [
 
 export function InviteForm() {
   const id = useId();
-  const router = useRouter();
   const [values, setValues] = useState({ email: "", role: "viewer" });
-  const [result, setResult] = useState<InviteResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await inviteMemberAction(values);
-      setResult(answer);
-      if (answer.ok) {
-        setValues({ email: "", role: values.role });
-        router.refresh();
-      }
-    });
-  }
+  const { result, pending, submit } = useAction(inviteMemberAction, {
+    onDone: () => setValues((v) => ({ email: "", role: v.role })),
+  });
 
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
     <div className="space-y-4">
-      <form onSubmit={submit} noValidate className="flex flex-wrap items-start gap-3" data-testid="invite-form">
+      <form onSubmit={submit(values)} noValidate className="flex flex-wrap items-start gap-3" data-testid="invite-form">
         <Field
           id={`${id}-email`}
           label="Email"
@@ -122,22 +103,15 @@ export function InviteForm() {
 
 export function RoleForm({ userId, email, role }: { userId: string; email: string; role: Role }) {
   const id = useId();
-  const router = useRouter();
   const [value, setValue] = useState(role);
-  const [result, setResult] = useState<MemberChangeResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await changeRoleAction({ userId, role: value });
-      setResult(answer);
-      if (answer.ok) router.refresh();
-    });
-  }
+  const { result, pending, submit } = useAction(changeRoleAction);
 
   return (
-    <form onSubmit={submit} className="flex flex-wrap items-center gap-2" data-testid="role-form">
+    <form
+      onSubmit={submit({ userId, role: value })}
+      className="flex flex-wrap items-center gap-2"
+      data-testid="role-form"
+    >
       <Field id={`${id}-role`} label={`Role of ${email}`} hideLabel>
         {(control) => (
           <select
@@ -167,22 +141,8 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
 }
 
 export function RemoveMemberButton({ userId, email }: { userId: string; email: string }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [result, setResult] = useState<MemberChangeResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function confirm(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await removeMemberAction({ userId });
-      setResult(answer);
-      if (answer.ok) {
-        setOpen(false);
-        router.refresh();
-      }
-    });
-  }
+  const { result, setResult, pending, submit } = useAction(removeMemberAction, { onDone: () => setOpen(false) });
 
   return (
     <>
@@ -202,7 +162,7 @@ export function RemoveMemberButton({ userId, email }: { userId: string; email: s
         title={`Remove ${email}?`}
         description="They lose access to this company at once. Their past actions stay in the audit log."
       >
-        <form onSubmit={confirm} className="space-y-4">
+        <form onSubmit={submit({ userId })} className="space-y-4">
           {result && !result.ok ? <FormError error={result.error} /> : null}
           <div className="flex justify-end gap-3">
             <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>

@@ -1,10 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
 import { ActionButton } from "@/components/action-button";
 import { Field } from "@/components/field";
 import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
 import {
   addScopeResourceAction,
   changeKeyPrefixAction,
@@ -45,25 +45,13 @@ export function SingleFieldForm({
   mono?: boolean;
 }) {
   const id = useId();
-  const router = useRouter();
   const [value, setValue] = useState(initial);
-  const [result, setResult] = useState<SettingsResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer =
-        field === "name"
-          ? await renameCompanyAction({ name: value })
-          : await changeKeyPrefixAction({ keyPrefix: value });
-      setResult(answer);
-      if (answer.ok) router.refresh();
-    });
-  }
+  const { result, pending, submit } = useAction((text: string) =>
+    field === "name" ? renameCompanyAction({ name: text }) : changeKeyPrefixAction({ keyPrefix: text }),
+  );
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-2" data-testid={`${field}-form`}>
+    <form onSubmit={submit(value)} noValidate className="space-y-2" data-testid={`${field}-form`}>
       <Field
         id={`${id}-${field}`}
         label={title}
@@ -93,26 +81,14 @@ export function SingleFieldForm({
 
 export function AddResourceForm() {
   const id = useId();
-  const router = useRouter();
   const [values, setValues] = useState({ name: "", description: "" });
-  const [result, setResult] = useState<SettingsResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await addScopeResourceAction(values);
-      setResult(answer);
-      if (answer.ok) {
-        setValues({ name: "", description: "" });
-        router.refresh();
-      }
-    });
-  }
+  const { result, pending, submit } = useAction(addScopeResourceAction, {
+    onDone: () => setValues({ name: "", description: "" }),
+  });
 
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
-    <form onSubmit={submit} noValidate className="space-y-2" data-testid="add-resource-form">
+    <form onSubmit={submit(values)} noValidate className="space-y-2" data-testid="add-resource-form">
       <div className="flex flex-wrap items-start gap-3">
         <Field id={`${id}-name`} label="Resource" error={errors.name} errorTestId="error-resource">
           {(control) => (

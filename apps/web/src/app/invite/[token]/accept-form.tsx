@@ -1,25 +1,19 @@
 "use client";
 
-import { type FormEvent, useState, useTransition } from "react";
+import { useState } from "react";
 import { Field, FormError } from "@/components/field";
 import { buttonPrimary, input } from "@/components/styles";
-import { type AcceptInviteResult, acceptInviteAction } from "./actions";
+import { useAction } from "@/components/use-action";
+import { acceptInviteAction } from "./actions";
 
 export function AcceptInviteForm({ token, email }: { token: string; email: string }) {
   const [password, setPassword] = useState("");
-  const [result, setResult] = useState<AcceptInviteResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      setResult(await acceptInviteAction({ token, password }));
-    });
-  }
+  // Accepting signs the newcomer in and redirects; only a refusal comes back.
+  const { result, pending, submit } = useAction(acceptInviteAction, { refresh: false });
 
   const errors = result?.fieldErrors ?? {};
   return (
-    <form onSubmit={submit} className="space-y-5" noValidate data-testid="accept-invite-form">
+    <form onSubmit={submit({ token, password })} className="space-y-5" noValidate data-testid="accept-invite-form">
       {result?.error ? <FormError error={result.error} testId="form-error" /> : null}
       <Field id="invite-email" label="Email">
         {(control) => (

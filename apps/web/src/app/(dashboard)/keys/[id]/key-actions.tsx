@@ -1,12 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
+import { type ReactNode, useEffect, useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
 import { buttonPrimary, buttonSecondary, input, label } from "@/components/styles";
-import { type RevokeKeyResult, type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
+import { useAction } from "@/components/use-action";
+import { type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
 
 type Grace = "now" | "1h" | "24h" | "7d";
 
@@ -121,20 +121,11 @@ function RotateForm({
   onRotated: (result: Extract<RotateKeyResult, { ok: true }>) => void;
 }) {
   const [grace, setGrace] = useState<Grace>("1h");
-  const [result, setResult] = useState<RotateKeyResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await rotateKeyAction({ keyId, grace });
-      if (answer.ok) onRotated(answer);
-      else setResult(answer);
-    });
-  }
+  // No refresh: the page must not re-render before the new secret is shown (see rotateKeyAction).
+  const { result, pending, submit } = useAction(rotateKeyAction, { onDone: onRotated, refresh: false });
 
   return (
-    <form onSubmit={submit} className="space-y-5" data-testid="rotate-form">
+    <form onSubmit={submit({ keyId, grace })} className="space-y-5" data-testid="rotate-form">
       {result && !result.ok ? <FormError error={result.error} testId="form-error" /> : null}
       <fieldset>
         <legend className={label}>The old key stops working</legend>
@@ -176,27 +167,13 @@ function RotateForm({
 }
 
 function RevokeForm({ keyId, keyName, onCancel }: { keyId: string; keyName: string; onCancel: () => void }) {
-  const router = useRouter();
   const id = useId();
   const [reason, setReason] = useState("");
-  const [result, setResult] = useState<RevokeKeyResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await revokeKeyAction({ keyId, reason });
-      setResult(answer);
-      if (answer.ok) {
-        onCancel();
-        router.refresh();
-      }
-    });
-  }
+  const { result, pending, submit } = useAction(revokeKeyAction, { onDone: onCancel });
 
   const refusal = result && !result.ok ? result : null;
   return (
-    <form onSubmit={submit} className="space-y-5" data-testid="revoke-form">
+    <form onSubmit={submit({ keyId, reason })} className="space-y-5" data-testid="revoke-form">
       {refusal ? <FormError error={refusal.error} testId="form-error" /> : null}
       <Field id={`${id}-reason`} label="Reason (optional)" error={refusal?.fieldErrors.reason}>
         {(control) => (

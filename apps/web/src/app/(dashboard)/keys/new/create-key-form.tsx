@@ -1,12 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
 import { describedBy, Field, FieldError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card, input, inputBase, label } from "@/components/styles";
-import { type CreateKeyResult, createKeyAction, type CreateKeyForm as FormValues } from "./actions";
+import { useAction } from "@/components/use-action";
+import { createKeyAction, type CreateKeyForm as FormValues } from "./actions";
 
 type Preset = FormValues["preset"];
 
@@ -65,8 +66,8 @@ export function CreateKeyForm({
 }) {
   const [values, setValues] = useState<FormValues>({ ...INITIAL, environment: defaultEnvironment });
   const [extraScopes, setExtraScopes] = useState("");
-  const [result, setResult] = useState<CreateKeyResult | null>(null);
-  const [pending, startTransition] = useTransition();
+  // No refresh: the new key's secret is shown by this component, from the action's answer.
+  const { result, setResult, pending, run } = useAction(createKeyAction, { refresh: false });
   const ids = useId();
 
   const created = result?.ok ? result : null;
@@ -127,9 +128,7 @@ export function CreateKeyForm({
       ...values,
       customScopes: values.preset === "custom" ? [...values.customScopes, ...extra] : [],
     };
-    startTransition(async () => {
-      setResult(await createKeyAction(payload));
-    });
+    run(payload);
   }
 
   // Errors are named after the key's fields; one that no single control owns is shown for its group.
