@@ -1,4 +1,4 @@
-// The one polling loop of the runtime: the key-change feed, the usage buffer, the alert detector
+// How the runtime polls: the key-change feed, the usage buffer, the alert detector
 // and rule cache, the API's expiry job, delivery worker and audit feed each run an async function
 // every so often, and some also want it run at once (a revoke announced, a rule changed, an alert
 // fired, a test that cannot wait), or once more at shutdown (counts still in memory).
