@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { hashKey, SCOPE_PRESETS } from "@keyward/auth-core";
 import { createKey } from "@keyward/core";
-import { addMember, loginUser } from "../auth/testing";
+import { addMember, loginUser } from "../test/credentials";
 import { bearer, type Harness } from "../test/harness";
 import { signedJwt } from "./fuzz-credentials";
 import { type FuzzWorld, ID_POOLS, type IdPool } from "./fuzz-refs";

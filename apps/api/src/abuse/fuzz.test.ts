@@ -5,8 +5,8 @@
 import type { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWebhookReceiver, type WebhookReceiver } from "../alerts/testing";
-import { testIp } from "../auth/testing";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
+import { testIp } from "../test/credentials";
 import { type Harness, startHarness } from "../test/harness";
 import { type RequestPlan, type ResolvedRequest, requestPlans, resolvePlan } from "./fuzz-requests";
 import { buildFuzzWorld, FUZZ_JWT_SECRET, FUZZ_METRICS_TOKEN, type Fuzzed, learnFrom } from "./fuzz-world";

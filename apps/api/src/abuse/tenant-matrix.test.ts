@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { generateKey, hashKey, missingScopes } from "@keyward/auth-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startWebhookReceiver, type WebhookReceiver } from "../alerts/testing";
-import { addMember, loginUser, testIp } from "../auth/testing";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
+import { addMember, loginUser, testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
 import { fetchOperations, fillPath, isUuidSchema, type Operation } from "./operations";
 import {

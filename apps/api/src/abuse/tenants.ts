@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { SCOPE_PRESETS } from "@keyward/auth-core";
 import { createKey } from "@keyward/core";
 import type { LightMyRequestResponse } from "fastify";
-import { addMember } from "../auth/testing";
+import { addMember } from "../test/credentials";
 import { bearer, type Harness } from "../test/harness";
 
 export interface Credential {

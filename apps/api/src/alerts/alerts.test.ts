@@ -3,8 +3,8 @@
 // reaches the webhook with a signature the receiver verifies with node:crypto, and the mailbox; a
 // failing receiver gets retries with exponential backoff, each attempt a row; no secret anywhere.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "./testing";
 
 const SECRET = "whsec_alerts_test_0123456789";
 const COOLDOWN_SECONDS = 2;

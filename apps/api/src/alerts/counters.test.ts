@@ -2,8 +2,8 @@
 // not stop other companies' rules from firing, and a batch the database keeps refusing is dropped
 // after a few tries (with a log line) instead of being carried forever.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SmtpSink, startSmtpSink } from "../test/alert-receivers";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { type SmtpSink, startSmtpSink } from "./testing";
 
 let h: Harness;
 let smtp: SmtpSink;

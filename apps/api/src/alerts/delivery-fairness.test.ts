@@ -3,8 +3,8 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { startWebhookReceiver, type WebhookReceiver } from "./testing";
 
 const SECRET = "whsec_fairness_0123456789";
 const SLOW_ALERTS = 30;

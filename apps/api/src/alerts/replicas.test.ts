@@ -7,8 +7,8 @@ import { setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
 import { type ApiProcess, startApiProcess } from "../test/api-process";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "./testing";
 
 const SECRET = "whsec_replicas_0123456789";
 const COOLDOWN_SECONDS = 3;

@@ -2,8 +2,8 @@
 // failed-credential throttle and for audit events alike. One rule with the dashboard: auth-core's client-ip.ts.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../env";
+import { testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { testIp } from "./testing";
 
 const PROXY = "192.0.2.1"; // in TRUST_PROXY below
 const LIMIT = 3;

@@ -2,8 +2,8 @@
 // when an Origin is sent, this API's own origin or one in KEYWARD_TRUSTED_ORIGINS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "../env";
+import { testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { testIp } from "./testing";
 
 const DASHBOARD = "https://dashboard.example.test";
 const HOST = "api.example.test";

@@ -6,8 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMember, INVALID_TOKEN, loginUser, testIp, UNAUTHORIZED_BODY } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { addMember, INVALID_TOKEN, loginUser, testIp, UNAUTHORIZED_BODY } from "./testing";
 
 const SECRET = "an HS256 secret of at least thirty-two characters";
 const ISSUER = "https://idp.example.test/";

@@ -1,8 +1,8 @@
 // A removed or demoted member loses access within MEMBERSHIP_CACHE_MS, though their token lasts an hour:
 // reads, what /v1/me says, and an event stream they have open.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { addMember, loginUser, testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { addMember, loginUser, testIp } from "./testing";
 
 const CACHE_MS = 300;
 

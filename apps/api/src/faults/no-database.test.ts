@@ -6,8 +6,8 @@ import { generateKey } from "@keyward/auth-core";
 import { createDb } from "@keyward/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app";
-import { loginUser, testIp } from "../auth/testing";
 import { loadEnv } from "../env";
+import { loginUser, testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
 
 const UNAVAILABLE = {

@@ -8,8 +8,8 @@ import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import { buildApp } from "../app";
-import { TEST_PASSWORD_HASHING } from "../auth/testing";
 import { loadEnv } from "../env";
+import { TEST_PASSWORD_HASHING } from "./credentials";
 
 export interface Harness {
   app: FastifyInstance;

@@ -1,6 +1,6 @@
 // POST /v1/alerts/seen changes what every member's badge counts: a viewer changes nothing, this included.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, loginUser, testIp } from "../../auth/testing";
+import { addMember, loginUser, testIp } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, INVALID_TOKEN, loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
+import { addMember, INVALID_TOKEN, loginUser, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loginUser, testIp } from "../../auth/testing";
+import { loginUser, testIp } from "../../test/credentials";
 import { type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;

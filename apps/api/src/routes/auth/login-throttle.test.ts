@@ -3,7 +3,7 @@
 import { PASSWORD_HASHING } from "@keyward/auth-core";
 import { LOGIN_FAILURES_PER_ACCOUNT_AND_IP as PER_PAIR } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, testIp } from "../../auth/testing";
+import { addMember, testIp } from "../../test/credentials";
 import { type Harness, startHarness } from "../../test/harness";
 
 const PER_IP = 30; // AUTH_FAILURE_LIMIT's default

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
+import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testIp } from "../../auth/testing";
+import { testIp } from "../../test/credentials";
 import { type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;

@@ -1,8 +1,8 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../../app";
-import { INVALID_TOKEN, loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
 import { loadEnv } from "../../env";
+import { INVALID_TOKEN, loginUser, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;

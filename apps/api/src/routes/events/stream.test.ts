@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import { appendAuditEvents } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
+import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 import { REPLAY_MAX_EVENTS, STREAM_BUFFER_BYTES } from "./stream";
 
