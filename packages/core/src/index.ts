@@ -1,6 +1,16 @@
 // Keyward's domain: one folder per resource. Every function takes the database client and a company id
 // (or an actor of one company): nothing here reads another company's rows.
-export * from "./alerts/alerts";
+export * from "./alerts/active-rules";
+export * from "./alerts/channels";
+export * from "./alerts/counters";
+export * from "./alerts/deliveries";
+export * from "./alerts/expiring-keys";
+export * from "./alerts/fire";
+export * from "./alerts/fired-alerts";
+export * from "./alerts/key-ips";
+export * from "./alerts/public-alert";
+export * from "./alerts/public-rule";
+export * from "./alerts/rules";
 export * from "./alerts/schemas";
 export * from "./audit/append";
 export * from "./audit/csv";
