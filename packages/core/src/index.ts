@@ -14,6 +14,7 @@ export * from "./alerts/rules";
 export * from "./alerts/schemas";
 export * from "./audit/append";
 export * from "./audit/csv";
+export * from "./audit/public-event";
 export * from "./audit/query";
 export * from "./bounded-input";
 export * from "./companies/settings";

@@ -1,61 +1,73 @@
 // A fired alert as the API and the dashboard show it: its payload (the webhook body) and every
-// delivery attempt, with the delivery status they add up to.
-import type { AlertKindName } from "./schemas";
+// delivery attempt, with the delivery status they add up to. The schemas are the one declaration
+// of these shapes: the types are inferred from them, and the API documents its answers with them.
+import { z } from "zod";
+import { environmentSchema } from "../keys/schemas";
+import { alertKindSchema } from "./schemas";
 
-/** The body of every alert's webhook, and what the dashboard and `GET /v1/alerts` show. Never a secret. */
-export interface AlertPayload {
-  id: string;
-  type: "alert.fired";
-  test: boolean;
-  firedAt: string;
-  summary: string;
-  company: { id: string };
-  rule: {
-    id: string;
-    name: string;
-    kind: AlertKindName;
-    threshold: number | null;
-    windowSeconds: number | null;
-    days: number | null;
-    environment: "live" | "test" | null;
-    cooldownSeconds: number;
-  };
-  key: { id: string; fingerprint: string; name: string; environment: "live" | "test" } | null;
-  count: number;
-  window: { start: string; end: string; seconds: number };
-  ip?: string;
-  expiresAt?: string;
-}
+/** The body of every alert's webhook (SPEC §6), and what the dashboard and `GET /v1/alerts` show. Never a secret. */
+export const alertPayloadSchema = z.object({
+  id: z.string(),
+  type: z.literal("alert.fired"),
+  test: z.boolean(),
+  firedAt: z.string(),
+  summary: z.string(),
+  company: z.object({ id: z.string() }),
+  rule: z.object({
+    id: z.string(),
+    name: z.string(),
+    kind: alertKindSchema,
+    threshold: z.number().nullable(),
+    windowSeconds: z.number().nullable(),
+    days: z.number().nullable(),
+    environment: environmentSchema.nullable(),
+    cooldownSeconds: z.number(),
+  }),
+  key: z
+    .object({ id: z.string(), fingerprint: z.string(), name: z.string(), environment: environmentSchema })
+    .nullable(),
+  count: z.number(),
+  window: z.object({ start: z.string(), end: z.string(), seconds: z.number() }),
+  ip: z.string().optional(),
+  expiresAt: z.string().optional(),
+});
 
-export type DeliveryStatus = "pending" | "sending" | "succeeded" | "failed";
+export type AlertPayload = z.output<typeof alertPayloadSchema>;
 
-export interface PublicAlertDelivery {
-  id: string;
-  channelType: string;
-  target: string;
-  attempt: number;
-  status: DeliveryStatus;
-  responseStatus: number | null;
-  error: string | null;
-  attemptedAt: string;
-  nextAttemptAt: string | null;
-}
+export const deliveryStatusSchema = z.enum(["pending", "sending", "succeeded", "failed"]);
+export type DeliveryStatus = z.output<typeof deliveryStatusSchema>;
 
-export interface PublicAlert {
-  id: string;
-  ruleId: string;
-  kind: AlertKindName;
-  keyId: string | null;
-  count: number;
-  windowStart: string;
-  windowEnd: string;
-  firedAt: string;
-  seenAt: string | null;
+export const publicAlertDeliverySchema = z.object({
+  id: z.string(),
+  channelType: z.string(),
+  target: z.string(),
+  attempt: z.number(),
+  status: deliveryStatusSchema,
+  responseStatus: z.number().nullable(),
+  error: z.string().nullable(),
+  attemptedAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+});
+
+export type PublicAlertDelivery = z.output<typeof publicAlertDeliverySchema>;
+
+export const publicAlertSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  kind: alertKindSchema,
+  keyId: z.string().nullable(),
+  count: z.number(),
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  firedAt: z.string(),
+  seenAt: z.string().nullable(),
   /** Each channel's latest attempt decides: all succeeded → delivered; any still to try → pending; else failed. */
-  deliveryStatus: "delivered" | "pending" | "failed" | "none";
-  payload: AlertPayload;
-  deliveries: PublicAlertDelivery[];
-}
+  deliveryStatus: z.enum(["delivered", "pending", "failed", "none"]),
+  payload: alertPayloadSchema,
+  deliveries: z.array(publicAlertDeliverySchema),
+});
+
+export type PublicAlert = z.output<typeof publicAlertSchema>;
 
 export function deliveryStatusOf(deliveries: readonly PublicAlertDelivery[]): PublicAlert["deliveryStatus"] {
   if (deliveries.length === 0) return "none";

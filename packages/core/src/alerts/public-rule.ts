@@ -1,30 +1,43 @@
 // An alert rule as the API and the dashboard show it: its channels without their secrets.
 import type { AlertRule } from "@keyward/db";
+import { z } from "zod";
+import { environmentSchema } from "../keys/schemas";
 import { isoOrNull } from "../public-time";
 import { storedChannels } from "./channels";
-import type { AlertKindName } from "./schemas";
+import { alertKindSchema } from "./schemas";
 
 /** A channel as the API and the dashboard show it: the webhook secret is write-only. */
-export type PublicChannel =
-  | { type: "webhook"; url: string; secret: null; secretSet: boolean }
-  | { type: "email"; to: string[] };
+export const publicChannelSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("webhook"),
+    url: z.string(),
+    secret: z.null().describe("Write-only: never returned"),
+    secretSet: z.boolean(),
+  }),
+  z.object({ type: z.literal("email"), to: z.array(z.string()) }),
+]);
 
-export interface PublicAlertRule {
-  id: string;
-  name: string;
-  kind: AlertKindName;
-  threshold: number | null;
-  windowSeconds: number | null;
-  days: number | null;
-  keyId: string | null;
-  environment: "live" | "test" | null;
-  cooldownSeconds: number;
-  enabled: boolean;
-  channels: PublicChannel[];
-  lastFiredAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type PublicChannel = z.output<typeof publicChannelSchema>;
+
+/** The one declaration of a rule as shown; the API validates its answers and documents them with it. */
+export const publicAlertRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: alertKindSchema,
+  threshold: z.number().nullable(),
+  windowSeconds: z.number().nullable(),
+  days: z.number().nullable(),
+  keyId: z.string().nullable(),
+  environment: environmentSchema.nullable(),
+  cooldownSeconds: z.number(),
+  enabled: z.boolean(),
+  channels: z.array(publicChannelSchema),
+  lastFiredAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type PublicAlertRule = z.output<typeof publicAlertRuleSchema>;
 
 export function toPublicAlertRule(row: AlertRule): PublicAlertRule {
   return {

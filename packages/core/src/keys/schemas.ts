@@ -5,6 +5,9 @@ import { jsonObject, text, timestamp } from "../bounded-input";
 
 const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
 
+/** A key's environment, the second part of its secret (`kw_live_…`, `kw_test_…`). */
+export const environmentSchema = z.enum(["live", "test"]);
+
 export const scopeSchema = z.string().max(100).refine(isValidScope, {
   message: "Not a scope: use resource:read, resource:write, resource:*, *:read, *:write or *",
 });
@@ -24,7 +27,7 @@ export const metadataSchema = jsonObject({ maxKeyLength: 100, maxDepth: 10, maxB
 export const createKeyInputSchema = z.strictObject({
   name: text(120).trim().min(1),
   scopes: z.array(scopeSchema).min(1).max(100),
-  environment: z.enum(["live", "test"]),
+  environment: environmentSchema,
   expiresAt: timestamp()
     .refine((d) => d.getTime() > Date.now(), { message: "Must be in the future" })
     .nullish(),
@@ -39,7 +42,7 @@ export const keyStatusSchema = z.enum(["active", "expiring", "expired", "revoked
 
 export const listKeysQuerySchema = z
   .strictObject({
-    environment: z.enum(["live", "test"]).optional(),
+    environment: environmentSchema.optional(),
     status: keyStatusSchema.optional(),
     q: text(120).trim().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -5,13 +5,13 @@ import {
   assertMayManageKeys,
   createKeyInputSchema,
   type PublicKey,
+  publicKeySchema,
   toPublicKey,
 } from "@keyward/core";
 import { type Db, Prisma } from "@keyward/db";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 export const MAX_IMPORT_KEYS = 1000;
 /** 1,000 keys with names, scopes and some metadata: far more than the 64 KB other routes accept. */
