@@ -31,6 +31,7 @@ export * from "./keys/rotate";
 export * from "./keys/schemas";
 export * from "./keys/update";
 export * from "./members/members";
+export * from "./members/roles";
 export * from "./secret-box";
 export * from "./usage/query";
 export * from "./usage/write";

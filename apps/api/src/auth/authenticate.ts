@@ -18,6 +18,7 @@ import {
   scopeGrants,
   type VerifyResult,
 } from "@keyward/auth-core";
+import type { Role } from "@keyward/core";
 import type { FailedAuthThrottle, KeyStates, KnownKey } from "@keyward/enforcement";
 import {
   answerVerdict,
@@ -29,7 +30,7 @@ import {
   unavailable,
 } from "@keyward/enforcement";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type Role, scopesOfRole } from "./claims";
+import { scopesOfRole } from "./claims";
 import type { CompanyNames } from "./company-names";
 import { csrfRefusal } from "./csrf";
 import type { Memberships } from "./memberships";

@@ -5,9 +5,9 @@
 // members (the dashboard does, and reads the membership on every request itself), so there is no
 // change through this replica to drop entries for; a fresh read after a change refreshes the entry.
 
+import type { Role } from "@keyward/core";
 import { findMembership } from "@keyward/core";
 import type { Db } from "@keyward/db";
-import type { Role } from "./claims";
 
 const MAX_ENTRIES = 10_000;
 

@@ -3,20 +3,19 @@
 // at least one owner. Each change writes its audit event in the same transaction.
 import { createHash, randomBytes } from "node:crypto";
 import { hashPassword, KeywardError } from "@keyward/auth-core";
-import type { Db, Role } from "@keyward/db";
+import type { Db } from "@keyward/db";
 import { z } from "zod";
 import { type Actor, appendAuditEvent, type Tx } from "../audit/append";
+import { type Role, roleSchema } from "./roles";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
-
-const role = z.enum(["owner", "admin", "viewer"], { error: "Choose owner, admin or viewer" });
 
 export const inviteInputSchema = z.strictObject({
   email: z
     .email("Enter an email address")
     .max(254)
     .transform((e) => e.toLowerCase()),
-  role,
+  role: roleSchema,
 });
 
 export const acceptInviteInputSchema = z.strictObject({
@@ -26,20 +25,26 @@ export const acceptInviteInputSchema = z.strictObject({
 
 export type InviteInput = z.input<typeof inviteInputSchema>;
 
-export interface PublicMember {
-  userId: string;
-  email: string;
-  role: Role;
-  joinedAt: string;
-}
+/** A member as the dashboard shows them. */
+export const publicMemberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  joinedAt: z.string(),
+});
 
-export interface PublicInvite {
-  id: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-  createdAt: string;
-}
+export type PublicMember = z.output<typeof publicMemberSchema>;
+
+/** A pending invite as the dashboard shows it; its token is never shown again. */
+export const publicInviteSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+
+export type PublicInvite = z.output<typeof publicInviteSchema>;
 
 /** The invite token travels only in the link; the database keeps its SHA-256. */
 export function hashInviteToken(token: string): string {
@@ -223,7 +228,7 @@ export async function changeMemberRole(
   nextRole: Role,
   actor: Actor,
 ): Promise<PublicMember> {
-  const parsedRole = role.parse(nextRole);
+  const parsedRole = roleSchema.parse(nextRole);
   return db.$transaction(async (tx) => {
     const target = await lockForChange(tx, companyId, userId, parsedRole);
     if (target.role === parsedRole) {
