@@ -20,6 +20,7 @@ export * from "./bounded-input";
 export * from "./companies/settings";
 export * from "./companies/setup";
 export * from "./guard/guard";
+export * from "./ids";
 export * from "./keys/changes";
 export * from "./keys/create";
 export * from "./keys/grant";

@@ -1,14 +1,13 @@
 // Reading a company's keys: one by id, or a page filtered by environment, status or text.
+import { EXPIRING_WITHIN_MS } from "@keyward/auth-core";
 import type { Db, Prisma } from "@keyward/db";
 import { type PublicKey, toPublicKey } from "./public-key";
 import { findOwnKey } from "./rows";
 import type { ListKeysQuery } from "./schemas";
 
-const EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
-
 /** Status is derived from timestamps, so a status filter is a condition on them at `now`. */
 function statusWhere(status: PublicKey["status"], now: Date): Prisma.ApiKeyWhereInput {
-  const soon = new Date(now.getTime() + EXPIRING_WINDOW_MS);
+  const soon = new Date(now.getTime() + EXPIRING_WITHIN_MS);
   const notExpired: Prisma.ApiKeyWhereInput = {
     AND: [
       { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },

@@ -1,12 +1,12 @@
 // The shapes of key requests, shared by the API (validation and OpenAPI) and the dashboard's forms.
-import { isValidAllowlistEntry, isValidScope } from "@keyward/auth-core";
+import { ENVIRONMENTS, isValidAllowlistEntry, isValidScope, KEY_STATUSES } from "@keyward/auth-core";
 import { z } from "zod";
 import { jsonObject, text, timestamp } from "../bounded-input";
 
 const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
 
 /** A key's environment, the second part of its secret (`kw_live_…`, `kw_test_…`). */
-export const environmentSchema = z.enum(["live", "test"]);
+export const environmentSchema = z.enum(ENVIRONMENTS);
 
 export const scopeSchema = z.string().max(100).refine(isValidScope, {
   message: "Not a scope: use resource:read, resource:write, resource:*, *:read, *:write or *",
@@ -38,7 +38,7 @@ export const createKeyInputSchema = z.strictObject({
 
 export type CreateKeyInput = z.output<typeof createKeyInputSchema>;
 
-export const keyStatusSchema = z.enum(["active", "expiring", "expired", "revoked"]);
+export const keyStatusSchema = z.enum(KEY_STATUSES);
 
 export const listKeysQuerySchema = z
   .strictObject({
