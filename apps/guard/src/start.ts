@@ -169,7 +169,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
   if (!config.authEnabled) {
     out("WARNING: authentication is DISABLED (--auth-enabled=false): every request reaches the upstream.");
   } else {
-    const issued = issueGuardToken(secretHolder.value, ttlSeconds);
+    const issued = await issueGuardToken(secretHolder.value, ttlSeconds);
     out("Callers send one of these headers:");
     out(`keyward-auth-key: ${secretHolder.value}`);
     out(`keyward-auth-token: ${issued.token}`);
