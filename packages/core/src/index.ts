@@ -27,6 +27,7 @@ export * from "./ids";
 export * from "./keys/changes";
 export * from "./keys/create";
 export * from "./keys/grant";
+export * from "./keys/import";
 export * from "./keys/public-key";
 export * from "./keys/read";
 export * from "./keys/records";

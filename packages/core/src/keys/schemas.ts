@@ -1,5 +1,5 @@
 // The shapes of key requests, shared by the API (validation and OpenAPI) and the dashboard's forms.
-import { ENVIRONMENTS, isValidAllowlistEntry, isValidScope, KEY_STATUSES } from "@keyward/auth-core";
+import { ENVIRONMENTS, hashKey, isValidAllowlistEntry, isValidScope, KEY_STATUSES } from "@keyward/auth-core";
 import { z } from "zod";
 import { jsonObject, text, timestamp } from "../bounded-input";
 
@@ -85,3 +85,34 @@ export const revokeKeyInputSchema = z.strictObject({
 });
 
 export const keyIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+/** Keys one import may bring. */
+export const MAX_IMPORT_KEYS = 1000;
+/** `start` of an imported key whose caller did not give one: the plaintext was never seen. */
+export const IMPORTED_START_PLACEHOLDER = "imported";
+
+export const importedKeySchema = createKeyInputSchema
+  .extend({
+    hash: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: "Must be the SHA-256 of the key, as 64 hex characters" })
+      // Stored hashes are lowercase: an uppercase hash would never match a presented key.
+      .transform((s) => s.toLowerCase()),
+    start: z
+      .string()
+      .max(20)
+      .regex(/^[\x21-\x7e]+$/, { message: "Printable ASCII without spaces" })
+      .optional()
+      .describe(`The key's first characters, for display; "${IMPORTED_START_PLACEHOLDER}" when absent`),
+  })
+  // A plaintext pasted as `start` would be stored; a secret is only ever stored as its hash.
+  .refine((k) => k.start === undefined || hashKey(k.start) !== k.hash, {
+    path: ["start"],
+    message: "start must be the beginning of the key, not the key itself",
+  });
+
+export const importKeysInputSchema = z.strictObject({
+  keys: z.array(importedKeySchema).min(1).max(MAX_IMPORT_KEYS),
+});
+
+export type ImportedKeyInput = z.output<typeof importedKeySchema>;
