@@ -35,6 +35,7 @@ export * from "./keys/revoke";
 export * from "./keys/rotate";
 export * from "./keys/schemas";
 export * from "./keys/update";
+export * from "./members/invites";
 export * from "./members/members";
 export * from "./members/roles";
 export * from "./secret-box";
