@@ -6,19 +6,20 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasAnyCompany } from "@keyward/core";
-import { createDb, defaultDataDir, workspaceRoot } from "@keyward/db";
+import { createDb, resolveDataDir, workspaceRoot } from "@keyward/db";
 import { startEmbeddedDatabase } from "@keyward/db/embedded";
 import { migrate } from "@keyward/db/migrate";
+import { inheritedEnv, startEnv } from "./env";
 
 const root = workspaceRoot();
 const env = {
-  databaseUrl: process.env.DATABASE_URL,
-  dataDir: defaultDataDir(),
-  apiPort: process.env.API_PORT ?? "4000",
-  webPort: process.env.WEB_PORT ?? "3000",
-  webHost: process.env.WEB_HOST ?? "127.0.0.1",
-  authSecret: process.env.AUTH_SECRET,
-  skipBuild: process.env.KEYWARD_SKIP_BUILD === "1",
+  databaseUrl: startEnv.DATABASE_URL,
+  dataDir: resolveDataDir(startEnv.KEYWARD_DATA_DIR),
+  apiPort: startEnv.API_PORT,
+  webPort: startEnv.WEB_PORT,
+  webHost: startEnv.WEB_HOST,
+  authSecret: startEnv.AUTH_SECRET,
+  skipBuild: startEnv.KEYWARD_SKIP_BUILD === "1",
 };
 
 function log(message: string): void {
@@ -47,11 +48,11 @@ log(applied.length ? `migrations applied: ${applied.join(", ")}` : "database sch
 
 const children: ChildProcess[] = [];
 const childEnv = {
-  ...process.env,
+  ...inheritedEnv,
   DATABASE_URL: databaseUrl,
   API_PORT: env.apiPort,
   AUTH_SECRET: authSecret(),
-  KEYWARD_API_URL: process.env.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
+  KEYWARD_API_URL: startEnv.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
   WEB_PORT: env.webPort,
   WEB_HOST: env.webHost,
   NODE_ENV: "production",

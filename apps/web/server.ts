@@ -10,7 +10,9 @@ import { createServer } from "node:http";
 import { parseTrustProxy } from "@keyward/auth-core";
 
 const dev = process.argv.includes("--dev");
-// What `next start` and `next dev` set before anything reads it.
+// What `next start` and `next dev` set before anything reads it: a write for Next.js, which reads
+// process.env itself, not a read of configuration (that is src/env.ts).
+// biome-ignore lint/style/noProcessEnv: setting NODE_ENV for Next.js before it loads
 (process.env as Record<string, string | undefined>).NODE_ENV ??= dev ? "development" : "production";
 
 const { env } = await import("./src/env");

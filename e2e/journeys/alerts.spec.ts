@@ -6,11 +6,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createKey } from "@keyward/core";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
 import { stackUrl } from "../support/env";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors, within } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible, within } from "../support/page-checks";
 
 const EMAIL = "alerts-admin@acme.test";
 const PASSWORD = "alert me when it burns";
@@ -32,13 +31,11 @@ function verify(header: string | undefined, body: string): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-let db: Db;
 let server: Server;
 let receiverUrl: string;
 const received: Received[] = [];
 
 test.beforeAll(async () => {
-  db = openDatabase();
   server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -57,17 +54,16 @@ test.beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keyward`;
 });
 test.afterAll(async () => {
-  await db.$disconnect();
   await new Promise((resolve) => server.close(resolve));
 });
 
-const screenshot = screenshots("alerts");
-
 test("an auth-failure rule made in the dashboard fires once on a burst, verified by the receiver and shown delivered", async ({
   page,
+  db,
+  screenshotStep,
+  browserErrors,
 }) => {
   test.setTimeout(180_000);
-  const browserErrors = watchBrowserErrors(page);
   const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
   const { key, secret } = await createKey(
     db,
@@ -87,7 +83,7 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     await page.getByTestId("rule-submit").click();
     await expect(page.getByTestId("error-webhookUrl")).toBeVisible();
     await expectAccessible(page, "rule form with errors");
-    await screenshot(page, "form-errors");
+    await screenshotStep(page, "form-errors");
   });
 
   await test.step("create the rule: 5 refusals of the key in 60 s, webhook with a signing secret", async () => {
@@ -101,7 +97,7 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     await expect(page.getByTestId("rule-created")).toBeVisible();
     await expect(page.getByTestId("rule-row").filter({ hasText: RULE })).toContainText("Enabled");
     await expect(page.getByTestId("rules-list")).not.toContainText(SECRET);
-    await screenshot(page, "rule-created");
+    await screenshotStep(page, "rule-created");
   });
 
   await test.step("a burst of refused requests fires it once; the receiver verifies the signature", async () => {
@@ -120,6 +116,7 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     });
     expect(took).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < 10; i++) await refused();
+    // What is checked is that no second alert comes: give one the time it would take to arrive.
     await new Promise((r) => setTimeout(r, 3000));
     expect(received).toHaveLength(1);
     const [alert] = received;
@@ -138,7 +135,7 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     await expect(page.getByRole("navigation", { name: "Main", exact: true }).getByTestId("alerts-badge")).toHaveText(
       /1/,
     );
-    await screenshot(page, "badge");
+    await screenshotStep(page, "badge");
     await page.goto("/alerts");
     const row = page.getByTestId("alert-row").filter({ hasText: RULE });
     await expect(row).toHaveCount(1);
@@ -146,7 +143,7 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     await row.getByText("Deliveries and payload").click();
     await expect(row.getByTestId("alert-payload")).toContainText(received[0]?.json.id ?? "missing");
     await expectAccessible(page, "alerts page");
-    await screenshot(page, "alert-delivered");
+    await screenshotStep(page, "alert-delivered");
     await page.goto("/keys");
     await expect(page.getByTestId("alerts-badge")).toHaveCount(0);
   });

@@ -1,47 +1,34 @@
 // Journey: an admin sets up Keyward, creates a read-only test key for CI, sees its secret once,
 // and the API honours exactly the scopes the key was given.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
 import { stackUrl } from "../support/env";
-import { ARTIFACTS_DIR, logFile } from "../support/stack";
+import { expect, test } from "../support/fixtures";
+import { logFile } from "../support/stack";
 
 const COMPANY = "Acme Logistics";
 const EMAIL = "ada@acme.test";
 const PASSWORD = "correct horse battery staple";
 
-let step = 0;
-async function screenshot(page: Page, name: string): Promise<void> {
-  step += 1;
-  await page.screenshot({
-    path: join(ARTIFACTS_DIR, `create-key-${String(step).padStart(2, "0")}-${name}.png`),
-    fullPage: true,
-  });
-}
-
-test("create a read-only test key, use it against the API, and never see its secret again", async ({ page }) => {
+test("create a read-only test key, use it against the API, and never see its secret again", async ({
+  page,
+  screenshotStep,
+  browserErrors,
+}) => {
   const apiUrl = stackUrl("E2E_API_URL");
   let secret = "";
-  // The nonce-based CSP must not block any of the dashboard's own scripts or styles.
-  const browserErrors: string[] = [];
-  page.on("pageerror", (error) => browserErrors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && /Content.Security.Policy/i.test(message.text()))
-      browserErrors.push(message.text());
-  });
 
   await test.step("first run: /login sends to /setup, which creates the company", async () => {
     await page.goto("/login");
     await expect(page).toHaveURL(/\/setup$/);
     await expect(page.getByRole("heading", { name: "Welcome to Keyward" })).toBeVisible();
-    await screenshot(page, "setup-form");
+    await screenshotStep(page, "setup-form");
 
     await page.getByLabel("Company name").fill(COMPANY);
     await page.getByLabel("Your email").fill(EMAIL);
     await page.getByLabel("Password").fill("short");
     await page.getByRole("button", { name: "Create company" }).click();
     await expect(page.locator("#password-error")).toContainText("12 characters");
-    await screenshot(page, "setup-field-error");
+    await screenshotStep(page, "setup-field-error");
 
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create company" }).click();
@@ -49,7 +36,7 @@ test("create a read-only test key, use it against the API, and never see its sec
     await expect(page.getByTestId("admin-secret-value")).toHaveValue(/^kw_live_/);
     await expect(page.getByTestId("readonly-secret-value")).toHaveValue(/^kw_test_/);
     await expect(page.getByText("Copy this key now. You will not see it again.").first()).toBeVisible();
-    await screenshot(page, "setup-keys-revealed");
+    await screenshotStep(page, "setup-keys-revealed");
     await page.getByTestId("continue-to-login").click();
   });
 
@@ -59,7 +46,7 @@ test("create a read-only test key, use it against the API, and never see its sec
     await page.getByLabel("Password").fill("wrong password!");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("login-error")).toHaveText("Incorrect email or password.");
-    await screenshot(page, "login-refused");
+    await screenshotStep(page, "login-refused");
 
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -67,7 +54,7 @@ test("create a read-only test key, use it against the API, and never see its sec
     await expect(page.getByTestId("user-email")).toHaveText(EMAIL);
     // The two keys made by setup are listed, without their secrets.
     await expect(page.getByTestId("key-row")).toHaveCount(2);
-    await screenshot(page, "keys-after-setup");
+    await screenshotStep(page, "keys-after-setup");
   });
 
   await test.step("create a read-only test key", async () => {
@@ -75,14 +62,14 @@ test("create a read-only test key, use it against the API, and never see its sec
     await expect(page).toHaveURL(/\/keys\/new$/);
     await page.getByRole("button", { name: "Create key" }).click();
     await expect(page.getByTestId("error-name")).toBeVisible();
-    await screenshot(page, "create-key-field-error");
+    await screenshotStep(page, "create-key-field-error");
 
     await page.getByLabel("Name").fill("CI pipeline (read-only)");
     await page.getByText("Read-only", { exact: true }).click();
     await expect(page.getByTestId("preset-read-only")).toBeChecked();
     await page.getByText("Test", { exact: true }).click();
     await expect(page.getByTestId("environment-test")).toBeChecked();
-    await screenshot(page, "create-key-form");
+    await screenshotStep(page, "create-key-form");
     await page.getByRole("button", { name: "Create key" }).click();
   });
 
@@ -93,7 +80,7 @@ test("create a read-only test key, use it against the API, and never see its sec
     expect(secret).toMatch(/^kw_test_[0-9A-Za-z]{49}$/);
     await expect(page.getByText("Copy this key now. You will not see it again.")).toBeVisible();
     await expect(page.getByTestId("secret-copy")).toBeVisible();
-    await screenshot(page, "key-revealed");
+    await screenshotStep(page, "key-revealed");
   });
 
   await test.step("the API accepts the key for reads and refuses writes", async () => {
@@ -128,7 +115,7 @@ test("create a read-only test key, use it against the API, and never see its sec
     const html = await (await page.request.get(page.url())).text();
     expect(html).not.toContain(secret);
     expect(html).toContain("CI pipeline (read-only)");
-    await screenshot(page, "keys-after-reload");
+    await screenshotStep(page, "keys-after-reload");
   });
 
   await test.step("log out", async () => {
@@ -136,10 +123,11 @@ test("create a read-only test key, use it against the API, and never see its sec
     await expect(page).toHaveURL(/\/login$/);
     await page.goto("/keys");
     await expect(page).toHaveURL(/\/login\?next=%2Fkeys$/);
-    await screenshot(page, "logged-out");
+    await screenshotStep(page, "logged-out");
   });
 
   await test.step("no script error and no CSP violation in the browser", async () => {
+    // The nonce-based CSP must not block any of the dashboard's own scripts or styles.
     expect(browserErrors).toEqual([]);
   });
 

@@ -1,33 +1,17 @@
 // Journey: an admin creates a live key with custom scopes (a built-in one ticked, one of the
 // company's own typed in), an expiry and a rate limit, then finds it again with the list's filters.
-import { join } from "node:path";
-import type { Db } from "@keyward/db";
-import { expect, type Page, test } from "@playwright/test";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { ARTIFACTS_DIR } from "../support/stack";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
 
 const EMAIL = "linus@acme.test";
 const PASSWORD = "another long password";
 const NAME = "fleet-service";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-let step = 0;
-async function screenshot(page: Page, name: string): Promise<void> {
-  step += 1;
-  await page.screenshot({
-    path: join(ARTIFACTS_DIR, `custom-scopes-${String(step).padStart(2, "0")}-${name}.png`),
-    fullPage: true,
-  });
-}
-
-test("create a key with custom scopes, expiry and rate limit, then filter the list down to it", async ({ page }) => {
+test("create a key with custom scopes, expiry and rate limit, then filter the list down to it", async ({
+  page,
+  db,
+  screenshotStep,
+}) => {
   await createMember(db, EMAIL, PASSWORD, "admin");
   await logIn(page, EMAIL, PASSWORD);
 
@@ -43,20 +27,20 @@ test("create a key with custom scopes, expiry and rate limit, then filter the li
     await page.getByLabel("IP allowlist").fill("10.0.0.0/8 not-an-ip");
     await page.getByRole("button", { name: "Create key" }).click();
     await expect(page.getByTestId("error-scopes")).toContainText('"vehicles:fly" is not a scope');
-    await screenshot(page, "scope-refused");
+    await screenshotStep(page, "scope-refused");
 
     await page.getByLabel("Other scopes").fill("vehicles:read");
     await page.getByRole("button", { name: "Create key" }).click();
     await expect(page.getByTestId("error-ipAllowlist")).toContainText("Not an IP address or CIDR range");
     await page.getByLabel("IP allowlist").fill("10.0.0.0/8, 2001:db8::/32");
-    await screenshot(page, "form-filled");
+    await screenshotStep(page, "form-filled");
     await page.getByRole("button", { name: "Create key" }).click();
   });
 
   const keyId = await test.step("the key is created with exactly those settings", async () => {
     await expect(page.getByTestId("key-created")).toContainText("keys:read vehicles:read");
     await expect(page.getByTestId("secret-value")).toHaveValue(/^kw_live_/);
-    await screenshot(page, "revealed");
+    await screenshotStep(page, "revealed");
     const row = await db.apiKey.findFirstOrThrow({ where: { name: NAME } });
     expect(row.scopes).toEqual(["keys:read", "vehicles:read"]);
     expect(row.environment).toBe("live");
@@ -82,11 +66,11 @@ test("create a key with custom scopes, expiry and rate limit, then filter the li
     await expect(page).toHaveURL(/environment=live/);
     await expect(page.getByTestId("key-row")).toHaveCount(1);
     await expect(page.getByTestId("key-row")).toContainText(NAME);
-    await screenshot(page, "filtered");
+    await screenshotStep(page, "filtered");
 
     await page.getByLabel("Environment").selectOption("test");
     await page.getByRole("button", { name: "Filter" }).click();
     await expect(page.getByTestId("keys-empty")).toContainText("No keys match these filters");
-    await screenshot(page, "no-match");
+    await screenshotStep(page, "no-match");
   });
 });

@@ -2,65 +2,65 @@
 // with no --auth-secret takes it from the dashboard and lets the secret through, "Renew token" shows
 // a fresh token once that the same guard accepts, the token lifetime is changed (a bad one refused),
 // every change is in the audit log without the secret, and a viewer sees the state but no buttons.
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
+import { type Spawned, spawnLogged } from "@keyward/child-servers";
 import { stackUrl } from "../support/env";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 import { REPO_ROOT } from "../support/stack";
 
 const EMAIL = "gina@acme.test";
 const PASSWORD = "guarding the gate";
 const VIEWER = "vic@acme.test";
 
-let db: Db;
 let upstream: Server;
-let guard: ChildProcess | null = null;
+let guard: Spawned | null = null;
 
 test.beforeAll(async () => {
-  db = openDatabase();
   upstream = createServer((_req, res) => res.end("upstream says hi"));
   await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
 });
 test.afterAll(async () => {
-  guard?.kill("SIGTERM");
+  await guard?.stop();
   upstream?.close();
-  await db.$disconnect();
 });
-
-const screenshot = screenshots("guard-settings");
 
 /** `keyward guard` with no secret flag: it reads the dashboard's secret and TTL. */
 async function startGuard(companyId: string): Promise<string> {
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  const child = spawn(
+  const started = spawnLogged(
     process.execPath,
     ["--import", "tsx", "src/main.ts", "guard", "--upstream", upstreamUrl, "--port", "0", "--company", companyId],
     {
+      name: "guard",
       cwd: join(REPO_ROOT, "apps/cli"),
       env: { ...process.env, DATABASE_URL: stackUrl("E2E_DATABASE_URL"), LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
+      forceKillAfterMs: 10_000,
     },
   );
-  guard = child;
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const deadline = Date.now() + 60_000;
-  while (!/Managed API keys/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`guard did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return /Keyward guard on (\S+)/.exec(output)?.[1] ?? "";
+  guard = started;
+  await expect
+    .poll(
+      () => {
+        if (started.child.exitCode !== null) throw new Error(`guard exited:\n${started.output()}`);
+        return started.output();
+      },
+      { message: "guard started", timeout: 60_000, intervals: [100] },
+    )
+    .toMatch(/Managed API keys/);
+  return /Keyward guard on (\S+)/.exec(started.output())?.[1] ?? "";
 }
 
-test("generate the guard secret, use it through a guard, renew the token, change the TTL", async ({ page }) => {
+test("generate the guard secret, use it through a guard, renew the token, change the TTL", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   test.setTimeout(180_000);
-  const browserErrors = watchBrowserErrors(page);
   const { companyId } = await createMember(db, EMAIL, PASSWORD, "admin");
   await logIn(page, EMAIL, PASSWORD);
   await page.getByRole("link", { name: "Settings" }).click();
@@ -78,7 +78,7 @@ test("generate the guard secret, use it through a guard, renew the token, change
     secrets.push(secret);
     await expect(section.getByTestId("guard-secret-state")).toHaveText("Set");
     await expectAccessible(page, "guard settings");
-    await screenshot(page, "secret-shown");
+    await screenshotStep(page, "secret-shown");
     await page.reload();
     await expect(page.getByText(secret)).toHaveCount(0);
   });
@@ -98,7 +98,7 @@ test("generate the guard secret, use it through a guard, renew the token, change
     const token = await section.getByTestId("guard-token-value").inputValue();
     expect(token.split(".")).toHaveLength(3);
     expect((await fetch(`${guardUrl}/`, { headers: { "keyward-auth-token": token } })).status).toBe(200);
-    await screenshot(page, "token-shown");
+    await screenshotStep(page, "token-shown");
   });
 
   await test.step("the token lifetime is changed; a bad one is refused", async () => {
@@ -147,7 +147,7 @@ test("generate the guard secret, use it through a guard, renew the token, change
   expect(browserErrors).toEqual([]);
 });
 
-test("a viewer sees the guard state but cannot change it", async ({ page }) => {
+test("a viewer sees the guard state but cannot change it", async ({ page, db }) => {
   await createMember(db, VIEWER, PASSWORD, "viewer");
   await logIn(page, VIEWER, PASSWORD);
   await page.getByRole("link", { name: "Settings" }).click();

@@ -2,28 +2,21 @@
 // with the filters (actor, action, key search, time range) and exports the same events as CSV.
 import { readFileSync } from "node:fs";
 import { createKey } from "@keyward/core";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
 import { stackUrl } from "../support/env";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 
 const EMAIL = "auditor@acme.test";
 const PASSWORD = "who did what and when";
 const NAME = "payments-gateway";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("audit-log");
-
-test("the audit log shows a key's steps, filters them and exports them as CSV", async ({ page }) => {
-  const browserErrors = watchBrowserErrors(page);
+test("the audit log shows a key's steps, filters them and exports them as CSV", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
   const { key } = await createKey(
     db,
@@ -52,7 +45,7 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
     await expect(page.locator('[data-testid="audit-row"][data-action="key.revoked"]').first()).toBeVisible();
     await expect(page.locator('[data-testid="audit-row"][data-action="key.revoked"]').first()).toContainText(EMAIL);
     await expectAccessible(page, "audit log");
-    await screenshot(page, "all-events");
+    await screenshotStep(page, "all-events");
   });
 
   await test.step("search by key name, then filter by action, actor and time range", async () => {
@@ -60,12 +53,12 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
     await page.getByRole("button", { name: "Apply filters" }).click();
     // Two keys share the name (the rotated one and its successor): the search asks which.
     await expect(page.getByTestId("key-matches")).toContainText("Several keys match");
-    await screenshot(page, "key-search-choices");
+    await screenshotStep(page, "key-search-choices");
     await page.getByTestId("key-matches").getByRole("link").last().click();
     await expect(page.getByTestId("audit-row")).toHaveCount(2);
     await expect(page.getByTestId("audit-row").nth(0)).toHaveAttribute("data-action", "key.rotated");
     await expect(page.getByTestId("audit-row").nth(1)).toHaveAttribute("data-action", "key.created");
-    await screenshot(page, "one-key");
+    await screenshotStep(page, "one-key");
 
     await page.goto("/audit");
     await page.getByLabel("Action").selectOption("key.rotated");
@@ -76,7 +69,7 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
     await expect(page).toHaveURL(/action=key.rotated/);
     await expect(page.getByTestId("audit-row")).toHaveCount(1);
     await expect(page.getByTestId("audit-row")).toContainText(NAME);
-    await screenshot(page, "filtered");
+    await screenshotStep(page, "filtered");
 
     const to = new Date(Date.now() - 7_200_000).toISOString().slice(0, 16);
     await page.getByLabel("To (UTC)").fill(to);
@@ -84,7 +77,7 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
     await page.getByRole("button", { name: "Apply filters" }).click();
     await expect(page.getByTestId("audit-empty")).toContainText("No events match these filters");
     await expectAccessible(page, "audit log, no match");
-    await screenshot(page, "no-match");
+    await screenshotStep(page, "no-match");
   });
 
   await test.step("export the filtered log as CSV", async () => {

@@ -1,28 +1,20 @@
 // Journey: an admin revokes a key after a confirmation that names it; the API refuses it within a second.
-
 import { createKey } from "@keyward/core";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors, within } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible, within } from "../support/page-checks";
 
 const EMAIL = "revoker@acme.test";
 const PASSWORD = "revoke it right now";
 const NAME = "leaked-in-ci";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("key-revoke");
-
-test("revoke a key: confirm in a dialog naming it, and the API answers 401 within a second", async ({ page }) => {
-  const browserErrors = watchBrowserErrors(page);
+test("revoke a key: confirm in a dialog naming it, and the API answers 401 within a second", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
   const { key, secret } = await createKey(
     db,
@@ -34,7 +26,7 @@ test("revoke a key: confirm in a dialog naming it, and the API answers 401 withi
 
   await logIn(page, EMAIL, PASSWORD);
   await page.goto(`/keys/${key.id}`);
-  await screenshot(page, "key-detail");
+  await screenshotStep(page, "key-detail");
 
   await test.step("cancelling the dialog changes nothing", async () => {
     await page.getByTestId("revoke-open").click();
@@ -42,7 +34,7 @@ test("revoke a key: confirm in a dialog naming it, and the API answers 401 withi
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText("stops working at once");
     await expectAccessible(page, "revoke dialog");
-    await screenshot(page, "confirm-dialog");
+    await screenshotStep(page, "confirm-dialog");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
     expect(await meStatus(secret)).toBe(200);
@@ -61,13 +53,13 @@ test("revoke a key: confirm in a dialog naming it, and the API answers 401 withi
     // Usage flushes may add request.refused rows at any moment: find the row by its action.
     await expect(page.locator('[data-testid="audit-row"][data-action="key.revoked"]').first()).toBeVisible();
     await expectAccessible(page, "revoked key");
-    await screenshot(page, "revoked");
+    await screenshotStep(page, "revoked");
   });
 
   await test.step("the list shows it revoked", async () => {
     await page.goto("/keys?status=revoked");
     await expect(page.locator(`[data-key-id="${key.id}"]`).getByTestId("key-status")).toHaveText("Revoked");
-    await screenshot(page, "list-revoked");
+    await screenshotStep(page, "list-revoked");
   });
 
   await test.step("on a phone-sized screen the key page and its navigation still work", async () => {
@@ -76,7 +68,7 @@ test("revoke a key: confirm in a dialog naming it, and the API answers 401 withi
     await expect(page.getByRole("navigation", { name: "Main (small screens)" })).toBeVisible();
     await expect(page.getByTestId("key-name")).toBeVisible();
     await expectAccessible(page, "key detail, small screen");
-    await screenshot(page, "small-screen");
+    await screenshotStep(page, "small-screen");
     expect(browserErrors).toEqual([]);
   });
 });

@@ -3,29 +3,22 @@
 // tells every API replica), the old key is refused within a second and the new one still works.
 import { readFileSync } from "node:fs";
 import { createKey } from "@keyward/core";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors, within } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible, within } from "../support/page-checks";
 import { logFile } from "../support/stack";
 
 const EMAIL = "rotator@acme.test";
 const PASSWORD = "rotate me carefully";
 const NAME = "billing-service";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("key-rotate");
-
-test("rotate with a grace period: both keys work, then the old one stops within a second", async ({ page }) => {
-  const browserErrors = watchBrowserErrors(page);
+test("rotate with a grace period: both keys work, then the old one stops within a second", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
   const old = await createKey(
     db,
@@ -44,7 +37,7 @@ test("rotate with a grace period: both keys work, then the old one stops within 
     // Usage flushes may add request.refused rows at any moment: find the row by its action.
     await expect(page.locator('[data-testid="audit-row"][data-action="key.created"]').first()).toBeVisible();
     await expectAccessible(page, "key detail");
-    await screenshot(page, "key-detail");
+    await screenshotStep(page, "key-detail");
   });
 
   await test.step("the rotate dialog opens and closes from the keyboard", async () => {
@@ -53,7 +46,7 @@ test("rotate with a grace period: both keys work, then the old one stops within 
     const dialog = page.getByRole("dialog", { name: `Rotate “${NAME}”` });
     await expect(dialog).toBeVisible();
     await expectAccessible(page, "rotate dialog");
-    await screenshot(page, "rotate-dialog");
+    await screenshotStep(page, "rotate-dialog");
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
   });
@@ -68,7 +61,7 @@ test("rotate with a grace period: both keys work, then the old one stops within 
     expect(secret).not.toBe(old.secret);
     await expect(page.getByText("Copy this key now. You will not see it again.")).toBeVisible();
     await expect(page.getByTestId("key-rotated")).toContainText("The old key keeps working until");
-    await screenshot(page, "new-secret");
+    await screenshotStep(page, "new-secret");
   });
 
   await test.step("both keys work during the grace period", async () => {
@@ -95,10 +88,10 @@ test("rotate with a grace period: both keys work, then the old one stops within 
     // Usage flushes may add request.refused rows at any moment: find the row by its action.
     await expect(page.locator('[data-testid="audit-row"][data-action="key.rotated"]').first()).toBeVisible();
     await expectAccessible(page, "expiring key");
-    await screenshot(page, "old-key-expiring");
+    await screenshotStep(page, "old-key-expiring");
     await page.goto("/keys");
     await expect(page.locator(`[data-key-id="${old.key.id}"]`).getByTestId("key-status")).toHaveText("Expiring");
-    await screenshot(page, "keys-list");
+    await screenshotStep(page, "keys-list");
   });
 
   await test.step("when the grace period ends, the old key is refused within a second", async () => {
@@ -110,7 +103,7 @@ test("rotate with a grace period: both keys work, then the old one stops within 
     await page.goto(`/keys/${old.key.id}`);
     await expect(page.getByTestId("key-status")).toHaveText("Expired");
     await expect(page.getByTestId("rotate-open")).toHaveCount(0);
-    await screenshot(page, "old-key-expired");
+    await screenshotStep(page, "old-key-expired");
   });
 
   await test.step("no script error or CSP violation, and the secret was never logged", async () => {

@@ -1,24 +1,16 @@
 // Journey: a viewer sees a key but has no revoke button, and a revoke forged as the server action's
 // own POST (captured from an admin's browser, replayed with the viewer's session) is refused.
-
 import { createKey } from "@keyward/core";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("viewer-cannot-revoke");
-
-test("a viewer cannot revoke: no button, and a forged server-action POST is refused", async ({ browser }) => {
+test("a viewer cannot revoke: no button, and a forged server-action POST is refused", async ({
+  browser,
+  db,
+  screenshotStep,
+}) => {
   const { companyId, userId } = await createMember(db, "keeper@acme.test", "an admin who keeps keys", "admin");
   await createMember(db, "watcher@acme.test", "a viewer who only looks", "viewer");
   const { key, secret } = await createKey(
@@ -59,7 +51,7 @@ test("a viewer cannot revoke: no button, and a forged server-action POST is refu
     await expect(page.getByTestId("rotate-open")).toHaveCount(0);
     await expect(page.getByTestId("viewer-note")).toContainText("viewer");
     await expectAccessible(page, "key detail as viewer");
-    await screenshot(page, "viewer-key-page");
+    await screenshotStep(page, "viewer-key-page");
   });
 
   await test.step("the forged POST with the viewer's session is refused and the key still works", async () => {

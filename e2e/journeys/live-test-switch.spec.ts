@@ -2,28 +2,21 @@
 // keys (the URL says which, so it survives a reload), other filters are kept, and "Create key" opens
 // the form already set to that environment.
 import { randomBytes } from "node:crypto";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 
 const EMAIL = "margaret@acme.test";
 const PASSWORD = "margaret's password";
 // A word only this journey's keys contain, so keys made by other journeys do not change the counts.
 const TAG = "switchboard";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("live-test-switch");
-
-test("the Live/Test switch filters the table and presets the new key's environment", async ({ page }) => {
-  const errors = watchBrowserErrors(page);
+test("the Live/Test switch filters the table and presets the new key's environment", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   const { companyId } = await createMember(db, EMAIL, PASSWORD, "admin");
   // Rows straight into the database: random hashes stand in for keys nobody will ever use.
   await db.apiKey.createMany({
@@ -41,7 +34,7 @@ test("the Live/Test switch filters the table and presets the new key's environme
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByTestId("key-row")).toHaveCount(3);
   await expect(page.getByTestId("mode-all")).toHaveAttribute("aria-current", "page");
-  await screenshot(page, "all");
+  await screenshotStep(page, "all");
 
   await test.step("Test shows only test keys and keeps the search", async () => {
     await page.getByTestId("mode-test").click();
@@ -53,7 +46,7 @@ test("the Live/Test switch filters the table and presets the new key's environme
     await expect(page.getByTestId("test-mode-banner")).toBeVisible();
     await expect(page.getByLabel("Environment")).toHaveValue("test");
     await expectAccessible(page, "keys in test mode");
-    await screenshot(page, "test-mode");
+    await screenshotStep(page, "test-mode");
   });
 
   await test.step("Live shows only live keys, also after a reload", async () => {
@@ -63,14 +56,14 @@ test("the Live/Test switch filters the table and presets the new key's environme
     await expect(page.getByTestId("key-row")).toHaveCount(2);
     for (const row of await page.getByTestId("key-row").all()) await expect(row).toContainText(`${TAG}-live-`);
     await expect(page.getByTestId("test-mode-banner")).toHaveCount(0);
-    await screenshot(page, "live-mode");
+    await screenshotStep(page, "live-mode");
   });
 
   await test.step("Create key in live mode opens the form set to Live", async () => {
     await page.getByTestId("create-key-link").click();
     await expect(page).toHaveURL(/\/keys\/new\?environment=live$/);
     await expect(page.getByTestId("environment-live")).toBeChecked();
-    await screenshot(page, "create-live");
+    await screenshotStep(page, "create-live");
   });
 
   await test.step("in test mode it opens set to Test", async () => {
@@ -87,5 +80,5 @@ test("the Live/Test switch filters the table and presets the new key's environme
     await expect(page.getByTestId("key-row")).toHaveCount(3);
   });
 
-  expect(errors).toEqual([]);
+  expect(browserErrors).toEqual([]);
 });

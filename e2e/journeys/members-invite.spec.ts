@@ -1,27 +1,21 @@
 // Journey: an owner invites someone by email and passes on the link; they set a password and join
 // as a viewer; the owner makes them an admin. A viewer or admin sees the members but manages none.
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 
 const OWNER = "olivia@acme.test";
 const OWNER_PASSWORD = "the owner of everything";
 const NEWCOMER = "nina@acme.test";
 const NEWCOMER_PASSWORD = "nina's brand new password";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("members");
-
-test("invite → accept → role change, and only owners manage members", async ({ page, browser }) => {
-  const browserErrors = watchBrowserErrors(page);
+test("invite → accept → role change, and only owners manage members", async ({
+  page,
+  browser,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   const { companyId } = await createMember(db, OWNER, OWNER_PASSWORD, "owner");
   await logIn(page, OWNER, OWNER_PASSWORD);
 
@@ -29,11 +23,11 @@ test("invite → accept → role change, and only owners manage members", async 
     await page.getByRole("link", { name: "Members" }).click();
     await expect(page.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
     await expectAccessible(page, "members");
-    await screenshot(page, "members");
+    await screenshotStep(page, "members");
     await page.getByLabel("Email").fill("not an email");
     await page.getByTestId("invite-submit").click();
     await expect(page.getByTestId("error-email")).toBeVisible();
-    await screenshot(page, "invite-field-error");
+    await screenshotStep(page, "invite-field-error");
     await page.getByLabel("Email").fill(NEWCOMER);
     await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByTestId("invite-submit").click();
@@ -41,7 +35,7 @@ test("invite → accept → role change, and only owners manage members", async 
     const url = await page.getByTestId("invite-link").inputValue();
     expect(url).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
     await expect(page.getByTestId("invite-row")).toContainText(NEWCOMER);
-    await screenshot(page, "invite-link");
+    await screenshotStep(page, "invite-link");
     // Only the token's hash is stored.
     const token = url.split("/").at(-1) ?? "";
     const invite = await db.invite.findFirstOrThrow({ where: { companyId, email: NEWCOMER } });
@@ -56,7 +50,7 @@ test("invite → accept → role change, and only owners manage members", async 
     await expect(newPage.getByRole("heading", { name: /^Join / })).toBeVisible();
     await expect(newPage.getByLabel("Email")).toHaveValue(NEWCOMER);
     await expectAccessible(newPage, "accept invite");
-    await screenshot(newPage, "accept-invite");
+    await screenshotStep(newPage, "accept-invite");
     await newPage.getByLabel("Choose a password").fill("short");
     await newPage.getByRole("button", { name: "Join and sign in" }).click();
     await expect(newPage.getByTestId("error-password")).toContainText("12 characters");
@@ -64,11 +58,11 @@ test("invite → accept → role change, and only owners manage members", async 
     await newPage.getByRole("button", { name: "Join and sign in" }).click();
     await expect(newPage).toHaveURL(/\/keys$/);
     await expect(newPage.getByTestId("user-role")).toHaveText("Viewer");
-    await screenshot(newPage, "joined-as-viewer");
+    await screenshotStep(newPage, "joined-as-viewer");
     await newPage.goto("/members");
     await expect(newPage.getByTestId("invite-form")).toHaveCount(0);
     await expect(newPage.getByTestId("role-form")).toHaveCount(0);
-    await screenshot(newPage, "viewer-sees-members");
+    await screenshotStep(newPage, "viewer-sees-members");
   });
 
   await test.step("the link works once", async () => {
@@ -85,7 +79,7 @@ test("invite → accept → role change, and only owners manage members", async 
     await row.getByLabel(`Role of ${NEWCOMER}`).selectOption("admin");
     await row.getByRole("button", { name: "Save role" }).click();
     await expect(row.getByRole("button", { name: "Save role" })).toBeDisabled();
-    await screenshot(page, "role-changed");
+    await screenshotStep(page, "role-changed");
     await newPage.reload();
     await expect(newPage.getByTestId("user-role")).toHaveText("Admin");
     // Admins manage keys, not members.
@@ -97,7 +91,7 @@ test("invite → accept → role change, and only owners manage members", async 
     await row.getByRole("button", { name: `Remove ${NEWCOMER}` }).click();
     const dialog = page.getByRole("dialog", { name: `Remove ${NEWCOMER}?` });
     await expect(dialog).toBeVisible();
-    await screenshot(page, "remove-dialog");
+    await screenshotStep(page, "remove-dialog");
     await dialog.getByRole("button", { name: "Remove member" }).click();
     await expect(page.getByTestId("member-row").filter({ hasText: NEWCOMER })).toHaveCount(0);
     await newPage.goto("/keys");

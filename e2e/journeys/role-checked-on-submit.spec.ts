@@ -1,24 +1,17 @@
 // Journey: an admin opens the create-key form, is demoted to viewer meanwhile, and submits.
 // The server re-reads the role, refuses with a clear message, and creates nothing: the session's
 // role (still "admin" in the signed token) is never trusted for a mutation.
-import { join } from "node:path";
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { ARTIFACTS_DIR } from "../support/stack";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
 
 const EMAIL = "grace@acme.test";
 const PASSWORD = "a long enough password";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-test("a member demoted to viewer cannot create a key with the form they already opened", async ({ page }) => {
+test("a member demoted to viewer cannot create a key with the form they already opened", async ({
+  page,
+  db,
+  screenshotStep,
+}) => {
   const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
   await logIn(page, EMAIL, PASSWORD);
   await expect(page.getByTestId("user-role")).toHaveText("Admin");
@@ -30,7 +23,7 @@ test("a member demoted to viewer cannot create a key with the form they already 
 
   await expect(page.getByTestId("form-error")).toContainText("Your role (viewer) can view keys but not create them");
   await expect(page.getByTestId("key-created")).toHaveCount(0);
-  await page.screenshot({ path: join(ARTIFACTS_DIR, "role-checked-on-submit-01-refused.png"), fullPage: true });
+  await screenshotStep(page, "refused");
   expect(await db.apiKey.count({ where: { companyId, name: "made by a viewer" } })).toBe(0);
 
   // Pages follow the fresh role too: no create button, and the form is replaced by an explanation.
@@ -39,5 +32,5 @@ test("a member demoted to viewer cannot create a key with the form they already 
   await expect(page.getByTestId("create-key-link")).toHaveCount(0);
   await page.goto("/keys/new");
   await expect(page.getByRole("alert").filter({ hasText: "can view keys but not create them" })).toBeVisible();
-  await page.screenshot({ path: join(ARTIFACTS_DIR, "role-checked-on-submit-02-viewer-page.png"), fullPage: true });
+  await screenshotStep(page, "viewer-page");
 });

@@ -1,26 +1,19 @@
 // Journey: an admin adds `vehicles` to the scope catalogue in Settings, then creates a key with
 // `vehicles:read` picked from the form's scope list, and the API accepts it.
-import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
 import { meStatus } from "../support/api";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 
 const EMAIL = "sam@acme.test";
 const PASSWORD = "settings are my thing";
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("settings");
-
-test("add a resource to the scope catalogue, then create a key with vehicles:read", async ({ page }) => {
-  const browserErrors = watchBrowserErrors(page);
+test("add a resource to the scope catalogue, then create a key with vehicles:read", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
   const { companyId } = await createMember(db, EMAIL, PASSWORD, "admin");
   await logIn(page, EMAIL, PASSWORD);
 
@@ -28,14 +21,14 @@ test("add a resource to the scope catalogue, then create a key with vehicles:rea
     await page.getByRole("link", { name: "Settings" }).click();
     await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
     await expectAccessible(page, "settings");
-    await screenshot(page, "settings");
+    await screenshotStep(page, "settings");
     await page.getByLabel("Resource", { exact: true }).fill("Vehicles!");
     await page.getByTestId("add-resource-submit").click();
     await expect(page.getByTestId("error-resource")).toContainText("Start with a letter");
     await page.getByLabel("Resource", { exact: true }).fill("keys");
     await page.getByTestId("add-resource-submit").click();
     await expect(page.getByTestId("error-resource")).toContainText("built-in");
-    await screenshot(page, "resource-refused");
+    await screenshotStep(page, "resource-refused");
   });
 
   await test.step("vehicles is added", async () => {
@@ -46,7 +39,7 @@ test("add a resource to the scope catalogue, then create a key with vehicles:rea
     await expect(page.getByTestId("resource-row").filter({ hasText: "vehicles" })).toContainText(
       "Fleet <b>service</b>",
     );
-    await screenshot(page, "resource-added");
+    await screenshotStep(page, "resource-added");
   });
 
   await test.step("the company name and prefix are validated", async () => {
@@ -54,7 +47,7 @@ test("add a resource to the scope catalogue, then create a key with vehicles:rea
     await page.getByTestId("keyPrefix-form").getByRole("button", { name: "Save" }).click();
     await expect(page.getByTestId("error-keyPrefix")).toContainText("2–10 characters");
     await page.getByLabel("Key prefix").fill("kw");
-    await screenshot(page, "prefix-refused");
+    await screenshotStep(page, "prefix-refused");
   });
 
   const secret = await test.step("create a key with vehicles:read from the picker", async () => {
@@ -62,10 +55,10 @@ test("add a resource to the scope catalogue, then create a key with vehicles:rea
     await page.getByLabel("Name").fill("fleet-reader");
     await page.getByText("Custom", { exact: true }).click();
     await page.getByRole("checkbox", { name: "vehicles:read" }).check();
-    await screenshot(page, "create-key-with-vehicles");
+    await screenshotStep(page, "create-key-with-vehicles");
     await page.getByRole("button", { name: "Create key" }).click();
     await expect(page.getByTestId("key-created")).toContainText("vehicles:read");
-    await screenshot(page, "key-created");
+    await screenshotStep(page, "key-created");
     return page.getByTestId("secret-value").inputValue();
   });
 

@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
-import { expect, test } from "@playwright/test";
-import { logIn, openDatabase } from "../support/members";
-import { expectAccessible, screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { logIn } from "../support/members";
+import { expectAccessible } from "../support/page-checks";
 
 const EMAIL = "hopper@globex.test";
 const PASSWORD = "hopper's long password";
@@ -16,17 +16,7 @@ const PAGES_TO_WALK = 5;
 // Chunks keep each INSERT well under PostgreSQL's 65,535 bind parameters.
 const CHUNK = 2_000;
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("ten-thousand-keys");
-
-async function seedCompany(): Promise<void> {
+async function seedCompany(db: Db): Promise<void> {
   const company = await db.company.create({ data: { name: "Globex" } });
   const user = await db.user.create({ data: { email: EMAIL, passwordHash: await hashPassword(PASSWORD) } });
   await db.membership.create({ data: { companyId: company.id, userId: user.id, role: "owner" } });
@@ -49,16 +39,20 @@ async function seedCompany(): Promise<void> {
   expect(await db.apiKey.count({ where: { companyId: company.id } })).toBe(KEY_COUNT);
 }
 
-test("the keys page holds 10,000 keys: first page, several next pages, search", async ({ page }) => {
-  const errors = watchBrowserErrors(page);
-  await seedCompany();
+test("the keys page holds 10,000 keys: first page, several next pages, search", async ({
+  page,
+  db,
+  screenshotStep,
+  browserErrors,
+}) => {
+  await seedCompany(db);
 
   await test.step("the first page renders a full page", async () => {
     await logIn(page, EMAIL, PASSWORD);
     await expect(page.getByTestId("key-row")).toHaveCount(PAGE_SIZE);
     await expect(page.getByTestId("next-page")).toBeVisible();
     await expectAccessible(page, "keys page with 10,000 keys");
-    await screenshot(page, "page-1");
+    await screenshotStep(page, "page-1");
   });
 
   await test.step(`Next page walks ${PAGES_TO_WALK} pages with no key twice`, async () => {
@@ -77,7 +71,7 @@ test("the keys page holds 10,000 keys: first page, several next pages, search", 
       await page.getByTestId("next-page").click();
       await expect(page).not.toHaveURL(url);
       await expect(page).toHaveURL(/cursor=/);
-      await screenshot(page, `page-${p + 1}`);
+      await screenshotStep(page, `page-${p + 1}`);
     }
     expect(seen.size).toBe(PAGE_SIZE * PAGES_TO_WALK);
   });
@@ -103,7 +97,7 @@ test("the keys page holds 10,000 keys: first page, several next pages, search", 
     }
     await expect(page.getByTestId("previous-page")).toHaveCount(0);
     expect(await rowIds()).toHaveLength(PAGE_SIZE);
-    await screenshot(page, "back-to-page-1");
+    await screenshotStep(page, "back-to-page-1");
   });
 
   await test.step("search finds one key among 10,000", async () => {
@@ -115,8 +109,8 @@ test("the keys page holds 10,000 keys: first page, several next pages, search", 
     await expect(page.getByTestId("key-row")).toHaveCount(1);
     await expect(page.getByTestId("key-link")).toHaveText(target);
     await expect(page.getByTestId("next-page")).toHaveCount(0);
-    await screenshot(page, "search");
+    await screenshotStep(page, "search");
   });
 
-  expect(errors).toEqual([]);
+  expect(browserErrors).toEqual([]);
 });

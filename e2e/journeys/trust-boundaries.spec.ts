@@ -2,36 +2,18 @@
 // unset), so the header names nobody: audit events record the socket's address, and a guesser who
 // changes the header on every attempt is throttled all the same. And a viewer who opens the alerts
 // page leaves the alerts unseen for those who act on them.
-import type { Db } from "@keyward/db";
-import { expect, type Page, test } from "@playwright/test";
-import { createMember, logIn, openDatabase } from "../support/members";
-import { screenshots, watchBrowserErrors } from "../support/page-checks";
+import { expect, test } from "../support/fixtures";
+import { createMember, logIn, submitLogin } from "../support/members";
+import { watchBrowserErrors } from "../support/page-checks";
 
 const FORGED = "203.0.113.66";
 const MAX_FAILURES = 10; // per account and IP (@keyward/db password-login.ts)
 
-let db: Db;
-test.beforeAll(() => {
-  db = openDatabase();
-});
-test.afterAll(async () => {
-  await db.$disconnect();
-});
-
-const screenshot = screenshots("trust-boundaries");
-
-/** Submits the login form and waits for the server's answer. */
-async function attempt(page: Page, email: string, password: string): Promise<void> {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await expect(page.getByLabel("Password")).toHaveValue(password);
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
-    page.getByRole("button", { name: "Sign in" }).click(),
-  ]);
-}
-
-test("a forged X-Forwarded-For chooses neither the audit IP nor the throttle's key", async ({ browser }) => {
+test("a forged X-Forwarded-For chooses neither the audit IP nor the throttle's key", async ({
+  browser,
+  db,
+  screenshotStep,
+}) => {
   const email = "forger@acme.test";
   const password = "an admin with a forged header";
   await createMember(db, email, password, "admin");
@@ -51,7 +33,7 @@ test("a forged X-Forwarded-For chooses neither the audit IP nor the throttle's k
     });
     expect(event.metadata).toMatchObject({ name: "gadgets" });
     expect(event.ip).toBe("127.0.0.1");
-    await screenshot(page, "audited");
+    await screenshotStep(page, "audited");
   });
   await context.close();
 
@@ -62,19 +44,19 @@ test("a forged X-Forwarded-For chooses neither the audit IP nor the throttle's k
     await login.waitForLoadState("networkidle");
     for (let i = 1; i <= MAX_FAILURES; i += 1) {
       await login.setExtraHTTPHeaders({ "x-forwarded-for": `203.0.113.${i}` });
-      await attempt(login, email, `wrong guess ${i}`);
+      await submitLogin(login, email, `wrong guess ${i}`);
       await expect(login.getByTestId("login-error")).toHaveText("Incorrect email or password.");
     }
     await login.setExtraHTTPHeaders({ "x-forwarded-for": "198.51.100.1" });
-    await attempt(login, email, password);
+    await submitLogin(login, email, password);
     await expect(login.getByTestId("login-error")).toHaveText(/^Too many attempts, try again in \d+ minutes?\.$/);
-    await screenshot(login, "throttled");
+    await screenshotStep(login, "throttled");
     await guesser.close();
   });
   expect(errors).toEqual([]);
 });
 
-test("a viewer opening the alerts page marks nothing seen; an admin's visit does", async ({ browser }) => {
+test("a viewer opening the alerts page marks nothing seen; an admin's visit does", async ({ browser, db }) => {
   const { companyId } = await createMember(db, "alert-watcher@acme.test", "a viewer who watches alerts", "viewer");
   await createMember(db, "alert-handler@acme.test", "an admin who handles alerts", "admin");
   const rule = await db.alertRule.create({

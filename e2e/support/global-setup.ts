@@ -3,9 +3,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { freePort, waitForHttp } from "@keyward/child-servers";
 import { createTestDatabase } from "@keyward/db/testing";
 import { CHROMIUM_PATH, LOGIN_THROTTLE_WINDOW_SECONDS } from "./env";
-import { ARTIFACTS_DIR, freePort, REPO_ROOT, run, type Service, startService, waitForHttp } from "./stack";
+import { ARTIFACTS_DIR, REPO_ROOT, run, startService } from "./stack";
 
 // A separate build folder, so the e2e build never replaces the one a running `pnpm start` serves.
 const WEB_DIST_DIR = ".next-e2e";
@@ -22,7 +23,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
 
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
   const teardown = async () => {
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => console.error("[e2e] teardown:", error));
@@ -54,12 +55,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // so a journey never meets a stale one.
     await run("api-build", "pnpm", ["--filter", "@keyward/api", "build"], baseEnv);
 
-    const services: Service[] = [];
     const api = startService("api", "pnpm", ["--filter", "@keyward/api", "start"], {
       ...baseEnv,
       API_PORT: String(apiPort),
     });
-    services.push(api);
     cleanups.push(() => api.stop());
     const web = startService("web", "pnpm", ["--filter", "@keyward/web", "start"], {
       ...baseEnv,
@@ -70,10 +69,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       // Short, so login-throttling.spec.ts can wait the window out (and later journeys are not locked out).
       LOGIN_THROTTLE_WINDOW_SECONDS: String(LOGIN_THROTTLE_WINDOW_SECONDS),
     });
-    services.push(web);
     cleanups.push(() => web.stop());
 
-    await Promise.all([waitForHttp(`${apiUrl}/v1/health`, api), waitForHttp(`${webUrl}/login`, web)]);
+    // Generous: `next start` of a fresh build on a loaded 2-core machine.
+    await Promise.all([waitForHttp(`${apiUrl}/v1/health`, api, 180_000), waitForHttp(`${webUrl}/login`, web, 180_000)]);
     console.log(`[e2e] database ${database.kind}, API ${apiUrl}, dashboard ${webUrl}`);
 
     // Read by playwright.config.ts and the journeys in the worker processes, which inherit this environment.

@@ -1,14 +1,9 @@
-// Database helpers for journeys that need a member other than the first-run owner.
+// Members for journeys that need one other than the first-run owner, and signing in as them.
 import { hashPassword } from "@keyward/auth-core";
 import { setupFirstCompany } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
+import type { Db } from "@keyward/db";
 import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
-import { stackUrl } from "./env";
-
-export function openDatabase(): Db {
-  return createDb(stackUrl("E2E_DATABASE_URL"), { maxConnections: 2 });
-}
 
 /** The first company (made by the first-run journey, or here when a journey runs alone) and a new member of it. */
 export async function createMember(db: Db, email: string, password: string, role: "owner" | "admin" | "viewer") {
@@ -28,4 +23,19 @@ export async function logIn(page: Page, email: string, password: string): Promis
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/keys$/);
+}
+
+/**
+ * Submits the login form and waits for the server's answer, so each check sees this attempt's
+ * message (logIn, by contrast, expects to land on /keys).
+ */
+export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  // A fill made before React hydrates the form can be reset by hydration: check it held.
+  await expect(page.getByLabel("Password")).toHaveValue(password);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
+    page.getByRole("button", { name: "Sign in" }).click(),
+  ]);
 }

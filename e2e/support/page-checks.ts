@@ -26,11 +26,14 @@ export function watchBrowserErrors(page: Page): string[] {
   return errors;
 }
 
+/** How many screenshots each journey has taken: numbering goes on across the tests of a file. */
+const screenshotsTaken = new Map<string, number>();
+
 /** `screenshot(page, "name")` writes artifacts/<journey>-NN-name.png, numbered in order. */
 export function screenshots(journey: string): (page: Page, name: string) => Promise<void> {
-  let step = 0;
   return async (page, name) => {
-    step += 1;
+    const step = (screenshotsTaken.get(journey) ?? 0) + 1;
+    screenshotsTaken.set(journey, step);
     await page.screenshot({
       path: join(ARTIFACTS_DIR, `${journey}-${String(step).padStart(2, "0")}-${name}.png`),
       fullPage: true,
@@ -38,12 +41,9 @@ export function screenshots(journey: string): (page: Page, name: string) => Prom
   };
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes; returns the milliseconds it took. */
+/** Polls `check` every 50 ms until it returns true, failing after `timeoutMs`; returns the milliseconds it took. */
 export async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
   const start = Date.now();
-  while (Date.now() - start <= timeoutMs) {
-    if (await check()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`not within ${timeoutMs} ms`);
+  await expect.poll(check, { timeout: timeoutMs, intervals: [50] }).toBe(true);
+  return Date.now() - start;
 }

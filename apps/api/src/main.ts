@@ -1,6 +1,6 @@
 // Starts the API: the database from DATABASE_URL, else the embedded one served by `pnpm start`
 // (or, when run alone, started in this process), migrated before the port opens.
-import { createDb, defaultDataDir, resolveDatabase } from "@keyward/db";
+import { createDb, resolveDatabase, resolveDataDir } from "@keyward/db";
 import { migrate } from "@keyward/db/migrate";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
@@ -9,7 +9,7 @@ import { loadEnv } from "./env";
 const env = loadEnv();
 const database = await resolveDatabase({
   databaseUrl: env.DATABASE_URL,
-  dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+  dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
   startIfNeeded: true,
 });
 await migrate(database.url);

@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ApiProcess, freePort, startApiProcess } from "@keyward/api/testing";
+import { type ApiProcess, startApiProcess } from "@keyward/api/testing";
+import { freePort } from "@keyward/child-servers";
 import { setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
@@ -62,7 +63,7 @@ beforeAll(async () => {
   adminKey = setup.adminKey.secret;
   readOnlyKey = setup.readOnlyKey.secret;
   api = await startApiProcess({ DATABASE_URL: database.url, NODE_ENV: "test" });
-}, 90_000);
+});
 
 afterAll(async () => {
   await api?.stop();
@@ -284,6 +285,36 @@ describe("--help on every command", () => {
       });
     }
   }, 180_000);
+});
+
+describe("the keyward executable", () => {
+  const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+  const env = () => ({ ...process.env, NODE_ENV: "test", KEYWARD_API_KEY: adminKey, KEYWARD_API_URL: api.url });
+
+  it("`pnpm keyward keys list --json` from the repository root prints exactly the JSON on stdout", async () => {
+    const child = spawn("pnpm", ["keyward", "keys", "list", "--json"], { cwd: REPO_ROOT, env: env() });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code, stderr).toBe(0);
+    const listed = JSON.parse(stdout) as { data: { id: string }[] };
+    expect(listed.data.length).toBeGreaterThan(0);
+    expect(stderr).toBe("");
+  });
+
+  it("a reader that closes the pipe before the output (`| head`) ends it quietly with exit 0", async () => {
+    const bin = join(REPO_ROOT, "apps/cli/bin/keyward.js");
+    const child = spawn(process.execPath, [bin, "keys", "list"], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+    // The read end is closed before the command writes: its first write fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
 });
 
 describe("audit verify", () => {

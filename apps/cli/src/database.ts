@@ -1,4 +1,4 @@
-import { defaultDataDir, resolveDatabase } from "@keyward/db";
+import { resolveDatabase, resolveDataDir } from "@keyward/db";
 import { loadEnv } from "./env";
 
 /** DATABASE_URL, else the embedded database that `pnpm start` serves, else one opened just for this command. */
@@ -6,7 +6,7 @@ export async function openDatabase() {
   const env = loadEnv();
   return resolveDatabase({
     databaseUrl: env.DATABASE_URL,
-    dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+    dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
     startIfNeeded: true,
   });
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@keyward/api/testing";
+import { freePort } from "@keyward/child-servers";
 import {
   changeGuardTokenTtl,
   createKey,

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@keyward/api/testing";
+import { freePort } from "@keyward/child-servers";
 import { createKey, setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import {

@@ -2,6 +2,7 @@
 // 401 without a valid credential (and nothing reaches the upstream), both headers let through,
 // credentials stripped, streaming both ways, SSE, WebSocket, 502 when the upstream is down.
 import { once } from "node:events";
+import { freePort } from "@keyward/child-servers";
 import { issueGuardToken } from "@keyward/core";
 import { FailedAuthThrottle } from "@keyward/enforcement";
 import type { FastifyInstance } from "fastify";
@@ -10,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadGuardEnv } from "./env";
 import { buildGuard } from "./server";
-import { freePort } from "./testing/free-port";
 import { startUpstream, type Upstream } from "./testing/upstream";
 
 /** What the test upstream echoes, or the guard's error body. */

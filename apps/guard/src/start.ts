@@ -12,7 +12,7 @@ import {
   resolveGuardEncryptionKey,
   soleCompanyId,
 } from "@keyward/core";
-import { createDb, type Db, defaultDataDir, findRunningEmbeddedDatabase, followEmbeddedDatabase } from "@keyward/db";
+import { createDb, type Db, findRunningEmbeddedDatabase, followEmbeddedDatabase, resolveDataDir } from "@keyward/db";
 import { type EnforcementPipeline, FailedAuthThrottle, startEnforcementPipeline } from "@keyward/enforcement";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
@@ -28,7 +28,7 @@ const DASHBOARD_POLL_MS = 5000;
 /** DATABASE_URL, or the embedded database's address, followed across restarts of `pnpm start` (new port). */
 async function configuredDatabase(env: GuardEnv): Promise<string | (() => string) | null> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
-  const dataDir = env.KEYWARD_DATA_DIR ?? defaultDataDir();
+  const dataDir = resolveDataDir(env.KEYWARD_DATA_DIR);
   const running = await findRunningEmbeddedDatabase(dataDir);
   return running ? followEmbeddedDatabase(dataDir, running.url) : null;
 }
@@ -85,7 +85,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
         encryptionKey = resolveGuardEncryptionKey({
           encryptionKey: env.KEYWARD_ENCRYPTION_KEY,
           nodeEnv: env.NODE_ENV,
-          dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+          dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
         });
         const stored = await readGuardSecret(db, companyId, encryptionKey);
         if (stored.unreadable && secret === undefined) {

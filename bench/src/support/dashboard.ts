@@ -1,14 +1,14 @@
 // The dashboard for figure 10: a production build (`next build`) into its own folder, so it never
 // replaces the build `pnpm start` serves nor the e2e run's, served by `next start`, and a session
 // obtained the way a browser gets one: next-auth's credentials sign-in with a CSRF token.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, runToEnd, spawnLogged, waitForHttp } from "@keyward/child-servers";
 import { workspaceRoot } from "@keyward/db";
-import { childEnv, freePort } from "./processes";
+import { childEnv, KEEP_OUTPUT_CHARS } from "./processes";
 
 const require = createRequire(import.meta.url);
 // Not a dependency of the bench (it would pull Next into its graph): found where the workspace keeps it.
@@ -36,37 +36,26 @@ export function dashboardBuildIsFresh(): boolean {
   return statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime));
 }
 
-function runToEnd(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const child = spawn(command, args, { cwd: WEB_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout?.on("data", (d) => (output = (output + d).slice(-8000)));
-    child.stderr?.on("data", (d) => (output = (output + d).slice(-8000)));
-    child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`)),
-    );
-  });
-}
-
 const nextBin = () => join(dirname(require.resolve("next/package.json", { paths: [WEB_DIR] })), "dist/bin/next");
 
 export async function buildDashboard(): Promise<void> {
-  await runToEnd(
-    process.execPath,
-    [nextBin(), "build"],
-    childEnv({ NODE_ENV: "production", KEYWARD_WEB_DIST_DIR: BENCH_DIST_DIR }),
-  );
+  await runToEnd(process.execPath, [nextBin(), "build"], {
+    name: "next build",
+    cwd: WEB_DIR,
+    env: childEnv({ NODE_ENV: "production", KEYWARD_WEB_DIST_DIR: BENCH_DIST_DIR }),
+    keepLastChars: KEEP_OUTPUT_CHARS,
+  });
 }
 
 export interface Dashboard {
   url: string;
-  stop(): Promise<void>;
+  stop(): Promise<number | null>;
 }
 
 export async function startDashboard(databaseUrl: string): Promise<Dashboard> {
   const port = await freePort();
-  let output = "";
-  const child: ChildProcess = spawn(process.execPath, [nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const dashboard = spawnLogged(process.execPath, [nextBin(), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    name: "next start",
     cwd: WEB_DIR,
     env: childEnv({
       NODE_ENV: "production",
@@ -74,31 +63,11 @@ export async function startDashboard(databaseUrl: string): Promise<Dashboard> {
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       KEYWARD_WEB_DIST_DIR: BENCH_DIST_DIR,
     }),
-    stdio: ["ignore", "pipe", "pipe"],
+    keepLastChars: KEEP_OUTPUT_CHARS,
   });
-  child.stdout?.on("data", (d) => (output = (output + d).slice(-8000)));
-  child.stderr?.on("data", (d) => (output = (output + d).slice(-8000)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`${url}/login`, { signal: AbortSignal.timeout(5000) }).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`the dashboard did not answer:\n${output}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  await waitForHttp(`${url}/login`, dashboard);
+  return { url, stop: dashboard.stop };
 }
 
 /**

@@ -1,13 +1,13 @@
 // Child processes of a bench run. Servers run in their own processes, as in production, so the load
 // generator (this process) never shares an event loop with what it measures.
-import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleNodeProgram } from "@keyward/api/build";
+import { freePort, type Spawned, spawnLogged, waitForHttp } from "@keyward/child-servers";
 
 const require = createRequire(import.meta.url);
 
@@ -56,20 +56,6 @@ export function spawnTsx(module: URL | string, args: string[], opts: SpawnOption
   return spawn(process.execPath, ["--import", "tsx", ...profileArgs(), file, ...args], opts);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
-  });
-}
-
 /** Resident set size of a process in bytes (Linux /proc), or null where there is no /proc. */
 export function residentBytes(pid: number): number | null {
   try {
@@ -80,55 +66,28 @@ export function residentBytes(pid: number): number | null {
   }
 }
 
-export async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}:\n${output()}`);
-    const ok = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not become healthy:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** How much of a child's output a bench run keeps for an error message (a run prints a lot). */
+export const KEEP_OUTPUT_CHARS = 20_000;
+/** A server that is not healthy after this long will not become healthy. */
+const START_TIMEOUT_MS = 90_000;
 
-export interface ApiReplica {
+/** stop() sends SIGTERM and resolves with the exit code (main.ts flushes usage before it exits). */
+export interface ApiReplica extends Spawned {
   url: string;
-  child: ChildProcess;
-  output(): string;
-  /** SIGTERM, then the exit code (main.ts flushes usage before it exits). */
-  stop(): Promise<number | null>;
 }
 
 /** The real API (`apps/api/src/main.ts`, bundled) on a free loopback port. */
 export async function startApiReplica(env: Record<string, string>): Promise<ApiReplica> {
   await bundleServers();
   const port = await freePort();
-  let output = "";
-  const child = spawn(process.execPath, ["--enable-source-maps", ...profileArgs(), API_MAIN], {
+  const api = spawnLogged(process.execPath, ["--enable-source-maps", ...profileArgs(), API_MAIN], {
+    name: "API replica",
     env: childEnv({ NODE_ENV: "production", LOG_LEVEL: "warn", ...env, API_PORT: String(port), API_HOST: "127.0.0.1" }),
-    stdio: ["ignore", "pipe", "pipe"],
+    keepLastChars: KEEP_OUTPUT_CHARS,
   });
-  const keep = (d: Buffer) => {
-    output = (output + d.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
-  return {
-    url,
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-      child.kill("SIGTERM");
-      return exited;
-    },
-  };
+  await waitForHttp(`${url}/v1/health`, api, START_TIMEOUT_MS);
+  return { ...api, url };
 }
 
 /** What the bench API process (bench-api.ts) answers over IPC. */
@@ -166,17 +125,13 @@ export interface BenchApi {
 export async function startBenchApi(env: Record<string, string>): Promise<BenchApi> {
   await bundleServers();
   const port = await freePort();
-  let output = "";
-  const child = fork(BENCH_API, [], {
-    execArgv: ["--enable-source-maps", "--expose-gc", ...profileArgs()],
+  const api = spawnLogged(process.execPath, ["--enable-source-maps", "--expose-gc", ...profileArgs(), BENCH_API], {
+    name: "bench API",
     env: childEnv({ NODE_ENV: "production", LOG_LEVEL: "warn", ...env, API_PORT: String(port), API_HOST: "127.0.0.1" }),
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    keepLastChars: KEEP_OUTPUT_CHARS,
+    ipc: true,
   });
-  const keep = (d: Buffer) => {
-    output = (output + d.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  const { child } = api;
 
   const pending = new Map<string, (value: unknown) => void>();
   child.on("message", (message: { id?: string; result?: unknown }) => {
@@ -186,14 +141,14 @@ export async function startBenchApi(env: Record<string, string>): Promise<BenchA
   });
   const ask = <T>(cmd: string): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (!child.connected) return reject(new Error(`bench API is gone:\n${output}`));
+      if (!child.connected) return reject(new Error(`bench API is gone:\n${api.output()}`));
       const id = randomUUID();
       pending.set(id, resolve as (value: unknown) => void);
       child.send({ id, cmd });
     });
 
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
+  await waitForHttp(`${url}/v1/health`, api, START_TIMEOUT_MS);
   return {
     url,
     pid: child.pid as number,
@@ -201,11 +156,6 @@ export async function startBenchApi(env: Record<string, string>): Promise<BenchA
     flush: () => ask<void>("flush"),
     gc: () => ask<void>("gc"),
     resetQueryTimes: () => ask<void>("resetQueryTimes"),
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-      child.kill("SIGTERM");
-      return exited;
-    },
+    stop: api.stop,
   };
 }

@@ -1,3 +1,4 @@
+export * from "./cache";
 export * from "./client-ip";
 export * from "./errors";
 export * from "./ip";

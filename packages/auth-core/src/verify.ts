@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { type Expiring, ExpiringCache, SharedReads, type StillCurrent } from "./cache";
 import { compileAllowlist, type IpMatcher } from "./ip";
 import { type Environment, fingerprintOf, hashKey, isWellFormedKey } from "./keys";
 import { missingScopes } from "./scopes";
@@ -115,11 +115,9 @@ export interface CheckableKey {
 }
 
 /** What a cache hit needs, computed once per store read instead of once per request. */
-interface KnownKey extends CheckableKey {
+interface KnownKey extends CheckableKey, Expiring {
   /** When a use should start a background re-read (verifier clock); Infinity once one has started. */
   refreshAt: number;
-  /** When the entry stops answering (verifier clock). */
-  expiresAt: number;
 }
 
 const REFRESH_BATCH_DELAY_MS = 50;
@@ -141,19 +139,18 @@ export class KeyVerifier {
   readonly #now: () => number;
   readonly #refreshAfterMs: number;
   readonly #refreshSpreadMs: number;
-  readonly #known: LRUCache<string, KnownKey>;
-  /** Hashes the store does not know, with when each entry stops answering. */
-  readonly #unknown: LRUCache<string, number>;
+  readonly #known: ExpiringCache<string, KnownKey>;
+  /** Hashes the store does not know. */
+  readonly #unknown: ExpiringCache<string, Expiring>;
   readonly #ttlMs: number;
   readonly #negativeTtlMs: number;
   readonly #hashById = new Map<string, string>();
-  readonly #inFlight = new Map<string, Promise<KnownKey | null>>();
+  /** Store reads in flight; an invalidation keeps a read that started before it out of the cache. */
+  readonly #reads = new SharedReads<string, KnownKey | null>();
   readonly #companyIds = new Map<string, string>();
   /** Entries due for a batched re-read, by hash. */
   #refreshQueue = new Map<string, KnownKey>();
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  // Bumped by every invalidation, so a store read that started before it is not cached after it.
-  #generation = 0;
 
   constructor(opts: KeyVerifierOptions) {
     this.#store = opts.store;
@@ -166,16 +163,14 @@ export class KeyVerifier {
     this.#negativeTtlMs = opts.negativeCacheTtlMs ?? 10_000;
     this.#refreshAfterMs = opts.refreshAfterMs === null ? Number.POSITIVE_INFINITY : (opts.refreshAfterMs ?? 0.5 * ttl);
     this.#refreshSpreadMs = 0.1 * ttl;
-    // The caches bound the entries (least recently used go first); each entry carries its own expiry,
-    // checked against the clock verify() reads anyway: lru-cache's TTL tracking cost a clock read and
-    // its bookkeeping on every hit (bench figure 1).
-    this.#known = new LRUCache<string, KnownKey>({
+    // Each entry carries its own expiry, checked against the clock verify() reads anyway (cache.ts).
+    this.#known = new ExpiringCache<string, KnownKey>({
       max,
-      dispose: (entry, hash) => {
+      onDrop: (entry, hash) => {
         if (this.#hashById.get(entry.key.id) === hash) this.#hashById.delete(entry.key.id);
       },
     });
-    this.#unknown = new LRUCache<string, number>({ max });
+    this.#unknown = new ExpiringCache<string, Expiring>({ max });
   }
 
   verify(rawKey: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
@@ -237,45 +232,35 @@ export class KeyVerifier {
   }
 
   invalidateHash(hash: string): void {
-    this.#generation++;
+    this.#reads.forget(hash);
     this.#known.delete(hash);
     this.#unknown.delete(hash);
-    this.#inFlight.delete(hash);
   }
 
   invalidateKeyId(keyId: string): void {
-    this.#generation++;
+    // The id of an in-flight read is not known yet: none of them may be cached.
+    this.#reads.forgetAll();
     const hash = this.#hashById.get(keyId);
     if (hash !== undefined) this.#known.delete(hash);
-    // The id of an in-flight read is not known yet; the generation bump keeps it out of the cache.
-    this.#inFlight.clear();
   }
 
   clear(): void {
-    this.#generation++;
+    this.#reads.forgetAll();
     this.#known.clear();
     this.#unknown.clear();
     this.#hashById.clear();
-    this.#inFlight.clear();
   }
 
   /** undefined: not cached; null: cached as unknown. */
   #fromCache(hash: string, now: number): KnownKey | null | undefined {
-    const known = this.#known.get(hash);
+    const known = this.#known.get(hash, now);
     if (known !== undefined) {
-      if (known.expiresAt > now) {
-        this.stats.hits++;
-        return known;
-      }
-      this.#known.delete(hash);
+      this.stats.hits++;
+      return known;
     }
-    const unknownUntil = this.#unknown.get(hash);
-    if (unknownUntil !== undefined) {
-      if (unknownUntil > now) {
-        this.stats.negativeHits++;
-        return null;
-      }
-      this.#unknown.delete(hash);
+    if (this.#unknown.get(hash, now) !== undefined) {
+      this.stats.negativeHits++;
+      return null;
     }
     this.stats.misses++;
     return undefined;
@@ -314,7 +299,7 @@ export class KeyVerifier {
           const key = found.get(hash);
           if (key === undefined) {
             this.#known.delete(hash);
-            this.#unknown.set(hash, loadedAt + this.#negativeTtlMs);
+            this.#unknown.set(hash, { expiresAt: loadedAt + this.#negativeTtlMs });
           } else {
             this.#remember(hash, this.#entryFor(hash, key, loadedAt));
           }
@@ -353,26 +338,19 @@ export class KeyVerifier {
   }
 
   #load(hash: string): Promise<KnownKey | null> {
-    const pending = this.#inFlight.get(hash);
-    if (pending !== undefined) return pending;
-    const load = this.#query(hash).finally(() => {
-      if (this.#inFlight.get(hash) === load) this.#inFlight.delete(hash);
-    });
-    this.#inFlight.set(hash, load);
-    return load;
+    return this.#reads.read(hash, (stillCurrent) => this.#query(hash, stillCurrent));
   }
 
-  async #query(hash: string): Promise<KnownKey | null> {
-    const generation = this.#generation;
+  async #query(hash: string, stillCurrent: StillCurrent): Promise<KnownKey | null> {
     this.stats.storeQueries++;
     const key = await this.#store.findByHash(hash);
     const loadedAt = this.#now();
     const known = key === null ? null : this.#entryFor(hash, key, loadedAt);
-    if (generation !== this.#generation) return known;
+    if (!stillCurrent()) return known;
     if (known === null) {
       // Also ends a cached entry whose key a background re-read found gone.
       this.#known.delete(hash);
-      this.#unknown.set(hash, loadedAt + this.#negativeTtlMs);
+      this.#unknown.set(hash, { expiresAt: loadedAt + this.#negativeTtlMs });
     } else {
       this.#remember(hash, known);
     }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { generateKey, hashKey } from "../src/keys";
 import {
   type KeyRecord,
@@ -339,7 +339,8 @@ describe("KeyVerifier cache", () => {
     store.byHash.set(k2.hash, { ...k2.record, revokedAt: new Date(T0) });
     clock.now += 40_000;
     for (const k of keys) expect((await verifier.verify(k.secret)).code).toBe("VALID"); // from the cache
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    // The due keys are re-read after REFRESH_BATCH_DELAY_MS (a real timer): wait for that read.
+    await vi.waitFor(() => expect(batches.length).toBeGreaterThan(0));
     expect(batches).toHaveLength(1);
     expect(new Set(batches[0])).toEqual(new Set(keys.map((k) => k.hash)));
     verifier.invalidateKeyId(k2.record.id); // lands while the batch is in flight

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { serializeConnections } from "./serialize-connections";
+import { servePGlite } from "./pglite-server";
 
 export interface EmbeddedServerInfo {
   url: string;
@@ -41,19 +41,14 @@ export async function startEmbeddedDatabase(opts: {
   }
   // Loaded on demand: apps that only connect to a running server (the dashboard) never bundle PGlite.
   const { PGlite } = await import("@electric-sql/pglite");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create(opts.dataDir ? join(opts.dataDir, "pgdata") : undefined);
   // Port 0 picks a free port: never 5432, where a real PostgreSQL may already listen.
-  const server = new PGLiteSocketServer({
-    db,
+  const server = await servePGlite(db, {
     host: "127.0.0.1",
     port: opts.port ?? 0,
     maxConnections: opts.maxConnections ?? 200,
   });
-  serializeConnections(server);
-  await server.start();
-  const [host, portText] = server.getServerConn().split(":") as [string, string];
-  const port = Number(portText);
+  const { host, port } = server;
   const info: EmbeddedServerInfo = {
     url: `postgresql://postgres@${host}:${port}/postgres`,
     host,

@@ -2,5 +2,5 @@ export { createDb, type Db, poolOf } from "./client";
 export { findRunningEmbeddedDatabase, followEmbeddedDatabase, resolveDatabase } from "./embedded";
 export type * from "./generated/prisma/client";
 export { Prisma, Role } from "./generated/prisma/client";
-export { defaultDataDir, workspaceRoot } from "./paths";
+export { resolveDataDir, workspaceRoot } from "./paths";
 export { isDatabaseUnavailable } from "./unavailable";

@@ -12,7 +12,7 @@ export function workspaceRoot(from = process.cwd()): string {
   }
 }
 
-/** `KEYWARD_DATA_DIR`, or `.data/` at the workspace root. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KEYWARD_DATA_DIR ? resolve(env.KEYWARD_DATA_DIR) : join(workspaceRoot(), ".data");
+/** The data directory: `KEYWARD_DATA_DIR` as the app's env.ts read it, or `.data/` at the workspace root. */
+export function resolveDataDir(configured: string | undefined): string {
+  return configured ? resolve(configured) : join(workspaceRoot(), ".data");
 }

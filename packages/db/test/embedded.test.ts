@@ -2,8 +2,8 @@
 // found by other processes through <dataDir>/server.json.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "@keyward/child-servers";
 import { afterAll, describe, expect, it } from "vitest";
 import { findRunningEmbeddedDatabase, resolveDatabase, startEmbeddedDatabase } from "../src/embedded";
 import { tempDir, withClient } from "./helpers";
@@ -12,14 +12,6 @@ const dataDir = tempDir("embedded");
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const serverJson = join(dataDir, "server.json");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("embedded database", () => {
   it("keeps its data across stop and start, on a free port that is never 5432", async () => {

@@ -10,6 +10,7 @@ export * from "./http/verdicts";
 export * from "./key-changes";
 export * from "./key-states";
 export * from "./outage-log";
+export * from "./periodic-task";
 export * from "./pipeline";
 export * from "./rate-limiter";
 export * from "./settings";

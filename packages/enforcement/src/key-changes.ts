@@ -10,6 +10,7 @@ import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import { OutageLog } from "./outage-log";
+import { PeriodicTask } from "./periodic-task";
 
 const CHANNEL = "keyward:key-changes";
 // Transactions commit out of timestamp order; re-reading a window behind the newest change catches late ones.
@@ -28,15 +29,15 @@ export class KeyChangeFeed {
   readonly #opts: KeyChangeFeedOptions;
   readonly #seen = new Map<bigint, number>();
   #since = Date.now() - OVERLAP_MS;
-  #timer: NodeJS.Timeout | undefined;
   #subscriber: Redis | undefined;
   #polls = 0;
-  #polling = false;
   readonly #outage: OutageLog;
+  readonly #task: PeriodicTask;
 
   constructor(opts: KeyChangeFeedOptions) {
     this.#opts = opts;
     this.#outage = new OutageLog(opts.log, "key-change feed");
+    this.#task = new PeriodicTask(() => this.#pollOnce(), { onError: (err) => this.#outage.failed(err) });
   }
 
   async start(): Promise<void> {
@@ -49,9 +50,7 @@ export class KeyChangeFeed {
         log.warn({ err: err.message }, "key-change subscriber: Redis unreachable, relying on the database log");
       });
     }
-    const interval = this.#opts.pollIntervalMs ?? 100;
-    this.#timer = setInterval(() => void this.poll(), interval);
-    this.#timer.unref();
+    this.#task.start(this.#opts.pollIntervalMs ?? 100);
   }
 
   /** Called by the replica that made a change (after its transaction committed). */
@@ -65,32 +64,28 @@ export class KeyChangeFeed {
     });
   }
 
-  /** One pass over the log; exposed so tests can drive it without waiting. */
-  async poll(): Promise<void> {
-    if (this.#polling) return;
-    this.#polling = true;
-    try {
-      const changes = await keyChangesSince(this.#opts.db, new Date(this.#since - OVERLAP_MS));
-      for (const change of changes) {
-        if (this.#seen.has(change.id)) continue;
-        this.#seen.set(change.id, change.createdAt.getTime());
-        this.#opts.verifier.invalidateKeyId(change.keyId);
-        if (change.createdAt.getTime() > this.#since) this.#since = change.createdAt.getTime();
-      }
-      for (const [id, at] of this.#seen) if (at < this.#since - 2 * OVERLAP_MS) this.#seen.delete(id);
-      if (++this.#polls % 1200 === 0) {
-        await this.#opts.db.keyChange.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - RETENTION_MS) } } });
-      }
-      this.#outage.succeeded();
-    } catch (err) {
-      this.#outage.failed(err);
-    } finally {
-      this.#polling = false;
+  /** One pass over the log that starts after this call; exposed so tests can drive it without waiting. */
+  poll(): Promise<void> {
+    return this.#task.runNow();
+  }
+
+  async #pollOnce(): Promise<void> {
+    const changes = await keyChangesSince(this.#opts.db, new Date(this.#since - OVERLAP_MS));
+    for (const change of changes) {
+      if (this.#seen.has(change.id)) continue;
+      this.#seen.set(change.id, change.createdAt.getTime());
+      this.#opts.verifier.invalidateKeyId(change.keyId);
+      if (change.createdAt.getTime() > this.#since) this.#since = change.createdAt.getTime();
     }
+    for (const [id, at] of this.#seen) if (at < this.#since - 2 * OVERLAP_MS) this.#seen.delete(id);
+    if (++this.#polls % 1200 === 0) {
+      await this.#opts.db.keyChange.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - RETENTION_MS) } } });
+    }
+    this.#outage.succeeded();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
     this.#subscriber?.disconnect();
+    await this.#task.stop();
   }
 }

@@ -6,6 +6,7 @@ import { type LastUse, type RefusalSummary, type UsageCount, writeUsageBatch } f
 import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { AlertObserver } from "./alerts/detector";
+import { PeriodicTask } from "./periodic-task";
 
 const MINUTE_MS = 60_000;
 
@@ -32,8 +33,7 @@ export class UsageBuffer implements UsageRecorder {
   #counts = new Map<string, UsageCount>();
   #lastUses = new Map<string, LastUse>();
   #refusals = new Map<string, RefusalSummary>();
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
+  readonly #task: PeriodicTask;
   readonly #db: Db;
   readonly #log: FastifyBaseLogger;
   readonly #now: () => number;
@@ -46,6 +46,10 @@ export class UsageBuffer implements UsageRecorder {
     this.#db = opts.db;
     this.#log = opts.log;
     this.#now = opts.now ?? Date.now;
+    this.#task = new PeriodicTask(() => this.#flushOnce(), {
+      onError: (err) => this.#log.error({ err: err.message }, "usage flush failed"),
+      finalRun: true,
+    });
   }
 
   record(key: KeyRecord, code: VerifyCode, ip: string | undefined): void {
@@ -125,14 +129,12 @@ export class UsageBuffer implements UsageRecorder {
   }
 
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.flush(), intervalMs);
-    this.#timer.unref();
+    this.#task.start(intervalMs);
   }
 
-  /** Writes what has been counted so far; concurrent calls queue behind each other. */
+  /** Writes what has been counted so far: resolves after a flush that started after this call. */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(() => this.#flushOnce());
-    return this.#flushing;
+    return this.#task.runNow();
   }
 
   async #flushOnce(): Promise<void> {
@@ -183,9 +185,9 @@ export class UsageBuffer implements UsageRecorder {
   /** Observed by /metrics. */
   onFlush?: (ms: number) => void;
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.flush();
+  /** After the flush in flight, the last one. */
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 }
 

@@ -4,7 +4,7 @@
 // replicas and guards) and wakes this replica's worker.
 
 import { aesSecretBox, type FireAlertInput, type FiredAlert, type SecretBox } from "@keyward/core";
-import { type Db, defaultDataDir } from "@keyward/db";
+import { type Db, resolveDataDir } from "@keyward/db";
 import type { AlertDetection, AlertDetector, AlertRuleCache } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 import { resolveEncryptionKey } from "../auth/encryption";
@@ -29,7 +29,7 @@ export class Alerting {
     this.#detection = detection;
     this.#env = env;
     // The same key the token services resolved (they already warned when it is the development one).
-    const dataDir = defaultDataDir({ KEYWARD_DATA_DIR: env.KEYWARD_DATA_DIR });
+    const dataDir = resolveDataDir(env.KEYWARD_DATA_DIR);
     this.box = aesSecretBox(resolveEncryptionKey(env, dataDir, log.child({}, { level: "error" })));
     this.mailer = env.SMTP_URL ? createAlertMailer(env.SMTP_URL, env.ALERT_EMAIL_FROM) : null;
     this.rules = detection.rules;

@@ -2,9 +2,9 @@
 // kinds fires exactly once per incident, and again for a new incident after its cooldown; each alert
 // reaches the webhook with a signature the receiver verifies with node:crypto, and the mailbox; a
 // failing receiver gets retries with exponential backoff, each attempt a row; no secret anywhere.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver, waitFor } from "./testing";
+import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "./testing";
 
 const SECRET = "whsec_alerts_test_0123456789";
 const COOLDOWN_SECONDS = 2;
@@ -58,12 +58,21 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
 const alertsOf = (ruleId: string) => h.db.alert.findMany({ where: { ruleId }, orderBy: { firedAt: "asc" } });
 const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path && r.status < 300);
 const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path.slice(1)}@acme.test`));
+// Pauses are for what must NOT happen (no second alert, no fifth attempt) and for cooldowns to pass:
+// nothing to poll for. What must happen is waited for with vi.waitFor.
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WAIT = { timeout: 10_000, interval: 50 };
 
 /** After an incident: exactly `n` alerts, each delivered to the webhook (signature verified) and by email. */
 async function expectAlerts(ruleId: string, path: string, n: number): Promise<void> {
-  await waitFor(async () => (await alertsOf(ruleId)).length >= n, 10_000, `${n} alert(s) of ${path}`);
-  await waitFor(() => hooksTo(path).length >= n && mailsTo(path).length >= n, 10_000, `deliveries to ${path}`);
+  await vi.waitFor(
+    async () => expect((await alertsOf(ruleId)).length, `alerts of ${path}`).toBeGreaterThanOrEqual(n),
+    WAIT,
+  );
+  await vi.waitFor(() => {
+    expect(hooksTo(path).length, `webhooks to ${path}`).toBeGreaterThanOrEqual(n);
+    expect(mailsTo(path).length, `mails to ${path}`).toBeGreaterThanOrEqual(n);
+  }, WAIT);
   // Several more flushes and job runs: still exactly n.
   await pause(600);
   const alerts = await alertsOf(ruleId);
@@ -186,7 +195,7 @@ describe("each kind fires once per incident, and again after the cooldown", () =
     await expectAlerts(ruleId, "/expiring", 1);
     expect(hooksTo("/expiring")[0]?.json).toMatchObject({ key: { id: keyId }, expiresAt: expect.any(String) });
     // Still expiring after the cooldown: the reminder is a new alert.
-    await waitFor(async () => (await alertsOf(ruleId)).length === 2, 10_000, "the reminder");
+    await vi.waitFor(async () => expect(await alertsOf(ruleId), "the reminder").toHaveLength(2), WAIT);
     await expectAlerts(ruleId, "/expiring", 2);
   });
 });
@@ -202,11 +211,13 @@ describe("delivery", () => {
     });
     expect(res.statusCode).toBe(202);
     const alertId = res.json().id as string;
-    await waitFor(
+    await vi.waitFor(
       async () =>
-        (await h.db.alertDelivery.count({ where: { alertId, channelType: "webhook", status: "succeeded" } })) === 1,
-      15_000,
-      "the third attempt",
+        expect(
+          await h.db.alertDelivery.count({ where: { alertId, channelType: "webhook", status: "succeeded" } }),
+          "the third attempt",
+        ).toBe(1),
+      { ...WAIT, timeout: 15_000 },
     );
     expect(hooksTo("/flaky")).toHaveLength(1);
     const rows = await h.db.alertDelivery.findMany({
@@ -244,11 +255,13 @@ describe("delivery", () => {
       headers: bearer(h.adminKey),
     });
     const alertId = res.json().id as string;
-    await waitFor(
+    await vi.waitFor(
       async () =>
-        (await h.db.alertDelivery.count({ where: { alertId, channelType: "webhook", status: "failed" } })) === 4,
-      15_000,
-      "four failed attempts",
+        expect(
+          await h.db.alertDelivery.count({ where: { alertId, channelType: "webhook", status: "failed" } }),
+          "four failed attempts",
+        ).toBe(4),
+      { ...WAIT, timeout: 15_000 },
     );
     await pause(500);
     expect(await h.db.alertDelivery.count({ where: { alertId, channelType: "webhook" } })).toBe(4);
@@ -323,7 +336,7 @@ describe("GET /v1/events/stream", () => {
         // aborted below
       }
     })();
-    await waitFor(() => text.includes(": connected"), 5000, "the stream to open");
+    await vi.waitFor(() => expect(text, "the stream to open").toContain(": connected"), { ...WAIT, timeout: 5000 });
     const fired = await h.app.inject({
       method: "POST",
       url: `/v1/alert-rules/${ruleId}/test`,
@@ -331,7 +344,7 @@ describe("GET /v1/events/stream", () => {
     });
     const alertId = fired.json().id as string;
     // Other rules of this file (the expiry job's) may fire on the stream too: look for this alert's frame.
-    await waitFor(() => text.includes(alertId), 5000, "the alert event");
+    await vi.waitFor(() => expect(text, "the alert event").toContain(alertId), { ...WAIT, timeout: 5000 });
     controller.abort();
     await reading;
     const frame = text.split("\n\n").find((f) => f.includes("event: alert") && f.includes(alertId)) ?? "";

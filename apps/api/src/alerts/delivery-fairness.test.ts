@@ -2,9 +2,9 @@
 // bounded number of attempts in flight per company, and takes due attempts round-robin by company.
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { startWebhookReceiver, type WebhookReceiver, waitFor } from "./testing";
+import { startWebhookReceiver, type WebhookReceiver } from "./testing";
 
 const SECRET = "whsec_fairness_0123456789";
 const SLOW_ALERTS = 30;
@@ -75,12 +75,22 @@ describe("delivery worker", () => {
     const slowRule = await webhookRule(h.adminKey, blackHoleUrl);
     const slowAlerts: string[] = [];
     for (let i = 0; i < SLOW_ALERTS; i++) slowAlerts.push(await fireTest(slowRule));
-    await waitFor(() => open.size > 0, 10_000, "company A's attempts to reach its receiver");
+    await vi.waitFor(() => expect(open.size, "company A's attempts to reach its receiver").toBeGreaterThan(0), {
+      timeout: 10_000,
+      interval: 50,
+    });
 
     const other = await h.otherCompany();
     const promptRule = await webhookRule(other.adminKey, `${receiver.url}/b`);
     const promptAlert = await fireTest(promptRule);
-    await waitFor(() => receiver.received.some((r) => r.json.id === promptAlert), 15_000, "company B's delivery");
+    await vi.waitFor(
+      () =>
+        expect(
+          receiver.received.map((r) => r.json.id),
+          "company B's delivery",
+        ).toContain(promptAlert),
+      { timeout: 15_000, interval: 50 },
+    );
 
     // Delivered while none of A's attempts has finished: B did not wait behind them.
     const finishedA = await h.db.alertDelivery.count({

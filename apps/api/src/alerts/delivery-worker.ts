@@ -16,6 +16,7 @@ import {
   webhookSecretPurpose,
 } from "@keyward/core";
 import type { Db } from "@keyward/db";
+import { PeriodicTask } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 import type { UserUrlClient } from "../outbound/user-url-client";
 import type { AlertMailer } from "./mailer";
@@ -44,11 +45,7 @@ type Outcome = { ok: boolean; responseStatus?: number | null; error?: string | n
 
 export class DeliveryWorker {
   readonly #opts: DeliveryWorkerOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | null = null;
-  #requested = 0;
-  #done = 0;
-  #stopped = false;
+  readonly #task: PeriodicTask;
   #recoveredAt = 0;
   /** Attempts being sent, per company. */
   readonly #inFlight = new Map<string, number>();
@@ -57,36 +54,26 @@ export class DeliveryWorker {
 
   constructor(opts: DeliveryWorkerOptions) {
     this.#opts = opts;
+    this.#task = new PeriodicTask(() => this.#pass(), {
+      onError: (err) => this.#opts.log.warn({ err: err.message }, "alert delivery pass failed"),
+    });
   }
 
   start(pollMs: number): void {
-    this.#timer = setInterval(() => void this.kick(), pollMs);
-    this.#timer.unref();
+    this.#task.start(pollMs);
   }
 
   /** Resolves after a pass that started after this call (a running pass may have missed a new row). */
-  async kick(): Promise<void> {
-    const ticket = ++this.#requested;
-    while (this.#done < ticket && !this.#stopped) {
-      this.#running ??= this.#pass().finally(() => {
-        this.#running = null;
-      });
-      await this.#running;
-    }
+  kick(): Promise<void> {
+    return this.#task.runNow();
   }
 
   /** Starts as many due attempts as there are free slots; does not wait for them to finish. */
   async #pass(): Promise<void> {
-    const upTo = this.#requested;
-    try {
-      while (!this.#stopped && this.#sending < MAX_IN_FLIGHT) {
-        const room = MAX_IN_FLIGHT - this.#sending;
-        if ((await this.#claim(room)) < room) break;
-      }
-    } catch (err) {
-      this.#opts.log.warn({ err: (err as Error).message }, "alert delivery pass failed");
+    while (!this.#task.stopped && this.#sending < MAX_IN_FLIGHT) {
+      const room = MAX_IN_FLIGHT - this.#sending;
+      if ((await this.#claim(room)) < room) break;
     }
-    this.#done = upTo;
   }
 
   async #claim(room: number): Promise<number> {
@@ -117,8 +104,8 @@ export class DeliveryWorker {
         else this.#inFlight.delete(company);
         this.#sending--;
         this.#sends.delete(send);
-        // A slot is free: this company's next attempt, or another's, may go now.
-        if (!this.#stopped) void this.kick();
+        // A slot is free: this company's next attempt, or another's, may go now (no pass starts once stopped).
+        void this.kick();
       });
     this.#sends.add(send);
   }
@@ -193,9 +180,7 @@ export class DeliveryWorker {
 
   /** Waits for the attempts in flight (each ends within the webhook timeout). */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#timer);
-    await this.#running;
+    await this.#task.stop();
     await Promise.all([...this.#sends]);
   }
 }

@@ -4,7 +4,7 @@
 
 import { type FireAlertInput, findExpiringKeys } from "@keyward/core";
 import type { Db } from "@keyward/db";
-import type { AlertRuleCache } from "@keyward/enforcement";
+import { type AlertRuleCache, PeriodicTask } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 
 export class ExpiryJob {
@@ -12,8 +12,7 @@ export class ExpiryJob {
   readonly #rules: AlertRuleCache;
   readonly #log: FastifyBaseLogger;
   readonly #fire: (input: FireAlertInput) => Promise<unknown>;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | null = null;
+  readonly #task: PeriodicTask;
 
   constructor(opts: {
     db: Db;
@@ -25,19 +24,18 @@ export class ExpiryJob {
     this.#rules = opts.rules;
     this.#log = opts.log;
     this.#fire = opts.fire;
+    this.#task = new PeriodicTask(() => this.#runOnce(), {
+      onError: (err) => this.#log.warn({ err: err.message }, "expiring-key pass failed"),
+    });
   }
 
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.run(), intervalMs);
-    this.#timer.unref();
+    this.#task.start(intervalMs);
   }
 
-  /** One pass over every expiring rule; a pass asked for while one runs shares it. */
+  /** One pass over every expiring rule: resolves after a pass that started after this call. */
   run(): Promise<void> {
-    this.#running ??= this.#runOnce().finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#task.runNow();
   }
 
   async #runOnce(): Promise<void> {
@@ -62,8 +60,8 @@ export class ExpiryJob {
     }
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#running;
+  /** Waits for the pass in flight. */
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 }

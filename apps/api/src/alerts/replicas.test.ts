@@ -6,9 +6,9 @@
 import { setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiProcess, startApiProcess } from "../test/api-process";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver, waitFor } from "./testing";
+import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "./testing";
 
 const SECRET = "whsec_replicas_0123456789";
 const COOLDOWN_SECONDS = 3;
@@ -57,7 +57,10 @@ const headers = (key: string, ip?: string) => ({
   "content-type": "application/json",
   ...(ip ? { "x-forwarded-for": ip } : {}),
 });
+// Pauses are for what must NOT happen (no second alert), for cooldowns to pass, and for the replicas'
+// rule caches to reload (another process: nothing to ask). What must happen is waited for with vi.waitFor.
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WAIT = { timeout: 15_000, interval: 50 };
 
 async function post<T>(replica: ApiProcess, path: string, body: unknown): Promise<T> {
   const res = await fetch(`${replica.url}${path}`, {
@@ -94,8 +97,11 @@ const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path
 
 /** Exactly `n` alerts, each delivered once per channel, signature verified, and still `n` a while later. */
 async function expectAlerts(ruleId: string, path: string, n: number): Promise<void> {
-  await waitFor(async () => (await alertCount(ruleId)) >= n, 15_000, `${n} alert(s) of ${path}`);
-  await waitFor(() => hooksTo(path).length >= n && mailsTo(path).length >= n, 15_000, `deliveries to ${path}`);
+  await vi.waitFor(async () => expect(await alertCount(ruleId), `alerts of ${path}`).toBeGreaterThanOrEqual(n), WAIT);
+  await vi.waitFor(() => {
+    expect(hooksTo(path).length, `webhooks to ${path}`).toBeGreaterThanOrEqual(n);
+    expect(mailsTo(path).length, `mails to ${path}`).toBeGreaterThanOrEqual(n);
+  }, WAIT);
   await pause(800); // several flushes, job runs and worker passes on both replicas
   expect(await alertCount(ruleId)).toBe(n);
   expect(hooksTo(path)).toHaveLength(n);

@@ -4,10 +4,9 @@
 // after DNS, recorded as a refused attempt, without a connection ever reaching the local server.
 import { createServer, type Server, type Socket } from "node:net";
 import { webhookSecretPurpose } from "@keyward/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "../env";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { waitFor } from "./testing";
 
 const SECRET = "whsec_targets_0123456789";
 
@@ -161,10 +160,13 @@ describe("delivering", () => {
     expect(fired.statusCode).toBe(202);
     const alertId = fired.json().id as string;
     const deliveries = () => h.db.alertDelivery.findMany({ where: { alertId } });
-    await waitFor(
-      async () => (await deliveries()).every((d) => d.status === "failed"),
-      15_000,
-      "every attempt to be recorded",
+    await vi.waitFor(
+      async () =>
+        expect(
+          (await deliveries()).every((d) => d.status === "failed"),
+          "every attempt recorded",
+        ).toBe(true),
+      { timeout: 15_000, interval: 50 },
     );
     const rows = await deliveries();
     expect(rows.map((d) => d.target).sort()).toEqual([...urls].sort());

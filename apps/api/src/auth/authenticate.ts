@@ -10,6 +10,7 @@
 
 import fastifyCookie from "@fastify/cookie";
 import {
+  type CheckableKey,
   type Environment,
   type KeyRecord,
   type KeyVerifier,
@@ -19,7 +20,7 @@ import {
   type VerifyResult,
 } from "@keyward/auth-core";
 import type { Role } from "@keyward/core";
-import type { FailedAuthThrottle, KeyStates, KnownKey } from "@keyward/enforcement";
+import type { FailedAuthThrottle, KeyStates } from "@keyward/enforcement";
 import {
   answerVerdict,
   forbidden,
@@ -179,7 +180,7 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
       return;
     }
 
-    let known: KnownKey | null;
+    let known: CheckableKey | null;
     try {
       known = await keyStates.get(token.keyId);
     } catch (error) {

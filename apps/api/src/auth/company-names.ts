@@ -2,6 +2,7 @@
 // must name one that exists. Every company whose credential is used is loaded once, so when the
 // database goes away a credential answered from cache still gets its company's name: the last name
 // read beats a 503.
+import { ExpiringCache, SharedReads } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 
 const FOUND_TTL_MS = 5 * 60_000;
@@ -10,8 +11,9 @@ const MAX_ENTRIES = 10_000;
 
 export class CompanyNames {
   readonly #db: Db;
-  readonly #entries = new Map<string, { name: string | null; at: number }>();
-  readonly #inFlight = new Map<string, Promise<string | null>>();
+  /** A missing company (null) is cached too, for less time. */
+  readonly #entries = new ExpiringCache<string, { name: string | null; expiresAt: number }>({ max: MAX_ENTRIES });
+  readonly #reads = new SharedReads<string, string | null>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -23,35 +25,30 @@ export class CompanyNames {
    * any; otherwise the database's error is thrown.
    */
   async name(id: string, opts: { fresh?: boolean } = {}): Promise<string | null> {
-    const entry = this.#entries.get(id);
-    const ttl = entry?.name === null ? MISSING_TTL_MS : FOUND_TTL_MS;
-    if (entry !== undefined && !opts.fresh && Date.now() - entry.at < ttl) return entry.name;
+    if (!opts.fresh) {
+      const cached = this.#entries.get(id, Date.now());
+      if (cached !== undefined) return cached.name;
+    }
+    const last = this.#entries.peek(id);
     try {
       return await this.#load(id);
     } catch (error) {
-      if (entry !== undefined) return entry.name;
+      if (last !== undefined) return last.name;
       throw error;
     }
   }
 
   /** Loads a company this replica has not seen yet, in the background (a failure is retried on demand). */
   warm(id: string): void {
-    if (!this.#entries.has(id)) this.#load(id).catch(() => {});
+    if (this.#entries.peek(id) === undefined) this.#load(id).catch(() => {});
   }
 
   #load(id: string): Promise<string | null> {
-    const pending = this.#inFlight.get(id);
-    if (pending !== undefined) return pending;
-    const load = this.#db.company
-      .findUnique({ where: { id }, select: { name: true } })
-      .then((row) => {
-        const name = row?.name ?? null;
-        if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-        this.#entries.set(id, { name, at: Date.now() });
-        return name;
-      })
-      .finally(() => this.#inFlight.delete(id));
-    this.#inFlight.set(id, load);
-    return load;
+    return this.#reads.read(id, async () => {
+      const row = await this.#db.company.findUnique({ where: { id }, select: { name: true } });
+      const name = row?.name ?? null;
+      this.#entries.set(id, { name, expiresAt: Date.now() + (name === null ? MISSING_TTL_MS : FOUND_TTL_MS) });
+      return name;
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, type Harness, startHarness } from "../test/harness";
 
 let h: Harness;
@@ -14,7 +14,8 @@ describe("failed-credential throttle", () => {
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) codes.push((await from("203.0.113.7", `kw_live_guess${i}`)).statusCode);
     expect(codes).toEqual([401, 401, 401, 401, 401]);
-    await new Promise((r) => setTimeout(r, 50)); // failures are recorded off the response path
+    // Failures are recorded off the response path: wait until the fifth has blocked the IP.
+    await vi.waitFor(() => expect(h.app.keyward.throttle.blockedFor("203.0.113.7")).toBeGreaterThan(0));
     const blocked = await from("203.0.113.7", h.adminKey);
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);

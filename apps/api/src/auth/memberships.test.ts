@@ -69,6 +69,7 @@ describe("membership is checked on every request with a Keyward user token", () 
       ended = true;
     })();
     try {
+      // The stream must stay open over several cache times: a span of time is what is tested.
       await new Promise((r) => setTimeout(r, 3 * CACHE_MS));
       expect(ended).toBe(false);
       await removeMember(viewer.userId);

@@ -5,8 +5,8 @@
 // members (the dashboard does, and reads the membership on every request itself), so there is no
 // change through this replica to drop entries for; a fresh read after a change refreshes the entry.
 
-import type { Role } from "@keyward/core";
-import { findMembership } from "@keyward/core";
+import { ExpiringCache, SharedReads } from "@keyward/auth-core";
+import { findMembership, type Role } from "@keyward/core";
 import type { Db } from "@keyward/db";
 
 const MAX_ENTRIES = 10_000;
@@ -14,8 +14,9 @@ const MAX_ENTRIES = 10_000;
 export class Memberships {
   readonly #db: Db;
   readonly #ttlMs: number;
-  readonly #entries = new Map<string, { role: Role | null; at: number }>();
-  readonly #inFlight = new Map<string, Promise<Role | null>>();
+  /** A user who is not a member (null) is cached too, for the same time. */
+  readonly #entries = new ExpiringCache<string, { role: Role | null; expiresAt: number }>({ max: MAX_ENTRIES });
+  readonly #reads = new SharedReads<string, Role | null>();
 
   constructor(opts: { db: Db; ttlMs: number }) {
     this.#db = opts.db;
@@ -28,22 +29,19 @@ export class Memberships {
    */
   role(userId: string, companyId: string, opts: { fresh?: boolean } = {}): Promise<Role | null> {
     const id = `${companyId}:${userId}`;
-    const entry = this.#entries.get(id);
-    if (!opts.fresh && entry !== undefined && Date.now() - entry.at < this.#ttlMs) return Promise.resolve(entry.role);
-    const pending = this.#inFlight.get(id);
-    if (!opts.fresh && pending !== undefined) return pending;
-    const load = findMembership(this.#db, userId, companyId)
-      .then((membership) => {
-        const role = membership?.role ?? null;
-        if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-        this.#entries.set(id, { role, at: Date.now() });
+    if (!opts.fresh) {
+      const cached = this.#entries.get(id, Date.now());
+      if (cached !== undefined) return Promise.resolve(cached.role);
+    }
+    return this.#reads.read(
+      id,
+      async () => {
+        const role = (await findMembership(this.#db, userId, companyId))?.role ?? null;
+        this.#entries.set(id, { role, expiresAt: Date.now() + this.#ttlMs });
         return role;
-      })
-      .finally(() => {
-        if (this.#inFlight.get(id) === load) this.#inFlight.delete(id);
-      });
-    this.#inFlight.set(id, load);
-    return load;
+      },
+      opts,
+    );
   }
 
   /**

@@ -4,9 +4,9 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { promisify } from "node:util";
+import { freePort } from "@keyward/child-servers";
 import { Redis } from "ioredis";
 import { vi } from "vitest";
-import { freePort } from "../test/api-process";
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 // A private Redis server for one test file (the shared one on 6379 is never stopped, and the suite's
 // first pass runs without Redis): `redis-server` on a free port, nothing persisted.
 import { type ChildProcess, spawn } from "node:child_process";
+import { freePort } from "@keyward/child-servers";
 import { Redis } from "ioredis";
-import { freePort } from "./free-port";
 
 export interface RedisServer {
   url: string;

@@ -1,4 +1,4 @@
-import { createDb, type Db, defaultDataDir, resolveDatabase } from "@keyward/db";
+import { createDb, type Db, resolveDatabase, resolveDataDir } from "@keyward/db";
 import { env } from "@/env";
 
 // One client per server process, kept on globalThis because Next may evaluate this module once per bundle.
@@ -20,7 +20,7 @@ export function getDb(): Promise<Db> {
 async function connect(): Promise<Db> {
   const database = await resolveDatabase({
     databaseUrl: env.DATABASE_URL,
-    dataDir: env.KEYWARD_DATA_DIR ?? defaultDataDir(),
+    dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
     startIfNeeded: false,
   });
   return createDb(database.url);

@@ -18,6 +18,7 @@ import {
 } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
+import { PeriodicTask } from "../periodic-task";
 import type { AlertRuleCache, CachedRule } from "./rule-cache";
 
 /** What the usage buffer tells alerting about each request of a known key. */
@@ -58,8 +59,7 @@ export class AlertDetector implements AlertObserver {
   #seenIps = new Map<string, Set<string>>();
   #seenPairs = 0;
   #ipQueue: { key: KeyRecord; ip: string }[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
+  readonly #task: PeriodicTask;
   #flushes = 0;
 
   constructor(opts: {
@@ -74,6 +74,10 @@ export class AlertDetector implements AlertObserver {
     this.#log = opts.log;
     this.#fire = opts.fire;
     this.#now = opts.now ?? Date.now;
+    this.#task = new PeriodicTask(() => this.#flushOnce(), {
+      onError: (err) => this.#log.warn({ err: err.message }, "alert detector flush failed"),
+      finalRun: true,
+    });
   }
 
   observe(key: KeyRecord, code: VerifyCode, ip: string | undefined, now: number): void {
@@ -133,14 +137,12 @@ export class AlertDetector implements AlertObserver {
   }
 
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.flush(), intervalMs);
-    this.#timer.unref();
+    this.#task.start(intervalMs);
   }
 
-  /** Shares this replica's counts, checks the touched rules, records new IPs; calls queue behind each other. */
+  /** Shares this replica's counts, checks the touched rules, records new IPs: resolves after a flush that started after this call. */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(() => this.#flushOnce());
-    return this.#flushing;
+    return this.#task.runNow();
   }
 
   async #flushOnce(): Promise<void> {
@@ -258,8 +260,8 @@ export class AlertDetector implements AlertObserver {
     }
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.flush();
+  /** After the flush in flight, the last one. */
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 }

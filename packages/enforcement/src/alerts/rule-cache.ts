@@ -7,6 +7,7 @@ import { type ActiveAlertRule, loadEnabledAlertRules } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
+import { PeriodicTask } from "../periodic-task";
 
 const CHANNEL = "keyward:alert-rules";
 
@@ -23,16 +24,16 @@ export class AlertRuleCache {
   readonly #log: FastifyBaseLogger;
   #byCompany = new Map<string, CachedRule[]>();
   #byId = new Map<string, CachedRule>();
-  #timer: NodeJS.Timeout | undefined;
   #subscriber: Redis | undefined;
-  #inflight: Promise<void> | null = null;
-  #requested = 0;
-  #applied = 0;
+  readonly #task: PeriodicTask;
 
   constructor(opts: { db: Db; redis: Redis | null; log: FastifyBaseLogger }) {
     this.#db = opts.db;
     this.#redis = opts.redis;
     this.#log = opts.log;
+    this.#task = new PeriodicTask(async () => this.#replace(await loadEnabledAlertRules(this.#db)), {
+      onError: (err) => this.#log.warn({ err: err.message }, "alert rules reload failed; keeping the previous ones"),
+    });
   }
 
   /** The company's enabled rules, or undefined when it has none. */
@@ -58,8 +59,7 @@ export class AlertRuleCache {
         this.#log.warn({ err: err.message }, "alert-rule subscriber: Redis unreachable, relying on the poll");
       });
     }
-    this.#timer = setInterval(() => void this.reload(), pollMs);
-    this.#timer.unref();
+    this.#task.start(pollMs);
   }
 
   /** After a rule changed through this replica: reload here now, and tell the others. */
@@ -74,24 +74,8 @@ export class AlertRuleCache {
    * Resolves once a read that started after this call has been applied: a reload asked for while
    * one runs waits for the next one (that running read may predate the change it is asked for).
    */
-  async reload(): Promise<void> {
-    const ticket = ++this.#requested;
-    while (this.#applied < ticket) {
-      this.#inflight ??= this.#loadOnce().finally(() => {
-        this.#inflight = null;
-      });
-      await this.#inflight;
-    }
-  }
-
-  async #loadOnce(): Promise<void> {
-    const upTo = this.#requested;
-    try {
-      this.#replace(await loadEnabledAlertRules(this.#db));
-    } catch (err) {
-      this.#log.warn({ err: (err as Error).message }, "alert rules reload failed; keeping the previous ones");
-    }
-    this.#applied = upTo;
+  reload(): Promise<void> {
+    return this.#task.runNow();
   }
 
   #replace(rules: ActiveAlertRule[]): void {
@@ -114,8 +98,7 @@ export class AlertRuleCache {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
     this.#subscriber?.disconnect();
-    await this.#inflight;
+    await this.#task.stop();
   }
 }

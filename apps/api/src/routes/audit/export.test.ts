@@ -193,8 +193,9 @@ describe("GET /v1/audit-events/export.csv", () => {
       const chunks: Buffer[] = [];
       const first = await body.next();
       chunks.push(first.value);
+      // While the client is not reading (for 200 ms: a span of time is what is tested), the export
+      // does not run ahead through the log.
       await new Promise((r) => setTimeout(r, 200));
-      // While the client is not reading, the export does not run ahead through the log.
       expect(pageQueries).toBeLessThanOrEqual(2);
 
       for (let next = await body.next(); !next.done; next = await body.next()) chunks.push(next.value);

@@ -1,12 +1,12 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { appendAuditEvent, type LoginOutcome, roleSchema, text } from "@keyward/core";
-import { answerVerdict, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
+import { answerVerdict, SESSION_COOKIE, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
 import type { ApiContext } from "../../context";
 import { sessionSummarySchema, summarize } from "./schemas";
-import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie";
+import { sessionCookieOptions } from "./session-cookie";
 
 export const loginBodySchema = z.union([
   z.strictObject({ email: text(254).trim().min(1), password: z.string().min(1).max(200) }),

@@ -1,7 +1,8 @@
+import { SESSION_COOKIE } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiContext } from "../../context";
-import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie";
+import { sessionCookieOptions } from "./session-cookie";
 
 /**
  * `POST /v1/auth/logout`: clears the kw_session cookie. Public on purpose: a browser whose session

@@ -1,8 +1,5 @@
 import type { CookieSerializeOptions } from "@fastify/cookie";
-import { SESSION_COOKIE } from "@keyward/enforcement";
 import type { Env } from "../../env";
-
-export { SESSION_COOKIE };
 
 /** The kw_session cookie (SPEC §4.1): httpOnly, SameSite=Lax, Secure outside development and test. */
 export function sessionCookieOptions(env: Env): CookieSerializeOptions {

@@ -7,6 +7,7 @@
 
 import { type PublicAuditEvent, toPublicAuditEvent } from "@keyward/core";
 import type { Db } from "@keyward/db";
+import { PeriodicTask } from "@keyward/enforcement";
 import type { FastifyBaseLogger } from "fastify";
 
 const PAGE_SIZE = 500;
@@ -25,10 +26,8 @@ export interface AuditSubscriber {
 
 interface CompanyChannel {
   subscribers: Set<AuditSubscriber>;
-  timer: NodeJS.Timeout;
-  polling: boolean;
-  /** A poll was asked for while one ran: run again once it ends. */
-  again: boolean;
+  /** The company's poll: every interval, and at once when a stream wakes it. */
+  poll: PeriodicTask;
 }
 
 export class AuditFeed {
@@ -65,10 +64,15 @@ export class AuditFeed {
   subscribe(companyId: string, subscriber: AuditSubscriber): () => void {
     let channel = this.#channels.get(companyId);
     if (channel === undefined) {
-      const timer = setInterval(() => void this.#poll(companyId), this.#intervalMs);
-      timer.unref();
-      channel = { subscribers: new Set(), timer, polling: false, again: false };
-      this.#channels.set(companyId, channel);
+      const created: CompanyChannel = {
+        subscribers: new Set(),
+        poll: new PeriodicTask(() => this.#poll(companyId, created), {
+          onError: (err) => this.#log.warn({ err: err.message, companyId }, "audit feed poll failed"),
+        }),
+      };
+      created.poll.start(this.#intervalMs);
+      this.#channels.set(companyId, created);
+      channel = created;
     }
     channel.subscribers.add(subscriber);
     return () => this.#unsubscribe(companyId, subscriber);
@@ -76,60 +80,47 @@ export class AuditFeed {
 
   /** A stream's client has read its buffer: give it what it missed now rather than at the next interval. */
   wake(companyId: string): void {
-    void this.#poll(companyId);
+    void this.#channels.get(companyId)?.poll.runNow();
   }
 
   /** Ends every stream (on shutdown, so closing the server does not wait for clients to leave). */
   closeAll(): void {
     for (const channel of this.#channels.values()) for (const subscriber of channel.subscribers) subscriber.close();
-    for (const channel of this.#channels.values()) clearInterval(channel.timer);
+    for (const channel of this.#channels.values()) void channel.poll.stop();
     this.#channels.clear();
   }
 
   #unsubscribe(companyId: string, subscriber: AuditSubscriber): void {
     const channel = this.#channels.get(companyId);
     if (!channel?.subscribers.delete(subscriber) || channel.subscribers.size > 0) return;
-    clearInterval(channel.timer);
+    void channel.poll.stop();
     this.#channels.delete(companyId);
   }
 
-  async #poll(companyId: string): Promise<void> {
-    const channel = this.#channels.get(companyId);
-    if (channel === undefined) return;
-    if (channel.polling) {
-      channel.again = true;
-      return;
-    }
-    channel.polling = true;
-    try {
-      do {
-        channel.again = false;
-        // Streams at one position share a query: normally every live stream; a resumed or slow one reads its own pages.
-        const positions = new Map<number, AuditSubscriber[]>();
-        for (const subscriber of channel.subscribers) {
-          if (!subscriber.ready) continue;
-          const group = positions.get(subscriber.lastSeq);
-          if (group) group.push(subscriber);
-          else positions.set(subscriber.lastSeq, [subscriber]);
-        }
-        for (const [from, group] of positions) {
-          const rows = await this.#db.auditEvent.findMany({
-            where: { companyId, seq: { gt: from } },
-            orderBy: { seq: "asc" },
-            take: PAGE_SIZE,
-          });
-          if (rows.length === 0) continue;
-          const events = rows.map(toPublicAuditEvent);
-          for (const subscriber of group)
-            if (subscriber.ready && subscriber.lastSeq === from) subscriber.deliver(events);
-          // A full page: there may be more for the streams that took it all; read on without waiting.
-          if (rows.length === PAGE_SIZE) channel.again = true;
-        }
-      } while (channel.again && this.#channels.get(companyId) === channel);
-    } catch (err) {
-      this.#log.warn({ err: (err as Error).message, companyId }, "audit feed poll failed");
-    } finally {
-      channel.polling = false;
-    }
+  async #poll(companyId: string, channel: CompanyChannel): Promise<void> {
+    let fullPage: boolean;
+    do {
+      fullPage = false;
+      // Streams at one position share a query: normally every live stream; a resumed or slow one reads its own pages.
+      const positions = new Map<number, AuditSubscriber[]>();
+      for (const subscriber of channel.subscribers) {
+        if (!subscriber.ready) continue;
+        const group = positions.get(subscriber.lastSeq);
+        if (group) group.push(subscriber);
+        else positions.set(subscriber.lastSeq, [subscriber]);
+      }
+      for (const [from, group] of positions) {
+        const rows = await this.#db.auditEvent.findMany({
+          where: { companyId, seq: { gt: from } },
+          orderBy: { seq: "asc" },
+          take: PAGE_SIZE,
+        });
+        if (rows.length === 0) continue;
+        const events = rows.map(toPublicAuditEvent);
+        for (const subscriber of group) if (subscriber.ready && subscriber.lastSeq === from) subscriber.deliver(events);
+        // A full page: there may be more for the streams that took it all; read on without waiting.
+        if (rows.length === PAGE_SIZE) fullPage = true;
+      }
+    } while (fullPage && !channel.poll.stopped);
   }
 }

@@ -3,7 +3,7 @@
 import { once } from "node:events";
 import { connect } from "node:net";
 import { appendAuditEvents } from "@keyward/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../auth/testing";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 import { REPLAY_MAX_EVENTS, STREAM_BUFFER_BYTES } from "./stream";
@@ -90,13 +90,9 @@ async function open(path: string, headers: Record<string, string> = {}, url = ba
   };
 }
 
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How long a stream may take to show what a test waits for, checked every 20 ms. */
+const WAIT = { timeout: 3000, interval: 20 };
+const waitLong = (timeout: number) => ({ ...WAIT, timeout });
 
 const createKey = (key: string, name: string) =>
   h.app.inject({
@@ -119,7 +115,8 @@ async function appendEvents(count: number, padBytes = 0): Promise<number> {
   return h.app.keyward.events.latestSeq(h.companyId);
 }
 
-const streamsClosed = (companyId = h.companyId) => until(() => h.app.keyward.events.openStreams(companyId) === 0);
+const streamsClosed = (companyId = h.companyId) =>
+  vi.waitFor(() => expect(h.app.keyward.events.openStreams(companyId)).toBe(0), WAIT);
 
 describe("GET /v1/events/stream", () => {
   it("200: an event-stream of the company's new audit events, live, without any secret; only new ones", async () => {
@@ -128,11 +125,11 @@ describe("GET /v1/events/stream", () => {
       expect(stream.status).toBe(200);
       expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
       expect(stream.headers.get("cache-control")).toBe("no-cache, no-transform");
-      await until(() => stream.text().includes(": connected"));
+      await vi.waitFor(() => expect(stream.text()).toContain(": connected"), WAIT);
 
       const created = await createKey(h.adminKey, "watched");
       expect(created.statusCode).toBe(201);
-      await until(() => stream.audit().length > 0);
+      await vi.waitFor(() => expect(stream.audit().length).toBeGreaterThan(0), WAIT);
       const [event] = stream.audit();
       expect(event).toMatchObject({ action: "key.created", targetId: created.json().id, actorType: "key" });
       const frame = stream.frames.find((f) => f.event === "audit");
@@ -154,7 +151,7 @@ describe("GET /v1/events/stream", () => {
       try {
         expect(stream.status).toBe(200);
         await createKey(h.adminKey, "seen through ?token=");
-        await until(() => stream.audit().some((e) => e.action === "key.created"));
+        await vi.waitFor(() => expect(stream.audit().map((e) => e.action)).toContain("key.created"), WAIT);
       } finally {
         stream.close();
       }
@@ -166,7 +163,7 @@ describe("GET /v1/events/stream", () => {
   it("heartbeats keep an idle stream alive; leaving cleans the subscription up", async () => {
     const stream = await open("/v1/events/stream", bearer(h.adminKey));
     expect(h.app.keyward.events.openStreams(h.companyId)).toBe(1);
-    await until(() => stream.frames.some((f) => f.comment === "heartbeat"));
+    await vi.waitFor(() => expect(stream.frames.map((f) => f.comment)).toContain("heartbeat"), WAIT);
     stream.close();
     await streamsClosed();
   });
@@ -179,7 +176,7 @@ describe("GET /v1/events/stream", () => {
     const second = await createKey(h.adminKey, "before reconnect 2");
     const stream = await open("/v1/events/stream", { ...bearer(h.adminKey), "last-event-id": String(after - 1) });
     try {
-      await until(() => stream.audit().length >= 2);
+      await vi.waitFor(() => expect(stream.audit().length).toBeGreaterThanOrEqual(2), WAIT);
       expect(
         stream
           .audit()
@@ -198,9 +195,9 @@ describe("GET /v1/events/stream", () => {
     const mine = await open("/v1/events/stream", bearer(h.adminKey));
     try {
       const created = await createKey(h.adminKey, "not for the other company");
-      await until(() => mine.audit().some((e) => e.targetId === created.json().id));
+      await vi.waitFor(() => expect(mine.audit().map((e) => e.targetId)).toContain(created.json().id), WAIT);
       const theirKey = await createKey(other.adminKey, "theirs");
-      await until(() => theirs.audit().some((e) => e.targetId === theirKey.json().id));
+      await vi.waitFor(() => expect(theirs.audit().map((e) => e.targetId)).toContain(theirKey.json().id), WAIT);
       expect(theirs.audit().map((e) => e.targetId)).toEqual([theirKey.json().id]);
       expect(theirs.text()).not.toContain(created.json().id);
     } finally {
@@ -223,7 +220,7 @@ describe("GET /v1/events/stream", () => {
       remoteAddress: ip,
       payload: {},
     });
-    await until(() => stream.ended());
+    await vi.waitFor(() => expect(stream.ended()).toBe(true), WAIT);
     expect(Date.now() - revokedAt).toBeLessThan(1000);
     await streamsClosed();
   });
@@ -272,7 +269,7 @@ describe("GET /v1/events/stream", () => {
     } finally {
       streams[0]?.close();
     }
-    await until(() => h.app.keyward.events.openStreams(h.companyId) === 2);
+    await vi.waitFor(() => expect(h.app.keyward.events.openStreams(h.companyId)).toBe(2), WAIT);
     const again = await open("/v1/events/stream", bearer(h.adminKey));
     expect(again.status).toBe(200);
     for (const s of [...streams, again]) s.close();
@@ -287,7 +284,7 @@ describe("GET /v1/events/stream", () => {
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(5000);
-    await until(() => stream.ended());
+    await vi.waitFor(() => expect(stream.ended()).toBe(true), WAIT);
   });
 
   describe("slow readers and resuming are bounded", () => {
@@ -301,7 +298,7 @@ describe("GET /v1/events/stream", () => {
         `GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n${`Authorization: Bearer ${h.adminKey}`}\r\n\r\n`,
       );
       socket.pause(); // reads nothing from now on: the kernel's buffers fill, then whatever the server holds
-      await until(() => h.app.keyward.events.openStreams(h.companyId) === 1);
+      await vi.waitFor(() => expect(h.app.keyward.events.openStreams(h.companyId)).toBe(1), WAIT);
 
       let most = 0;
       const sampler = setInterval(() => {
@@ -316,19 +313,19 @@ describe("GET /v1/events/stream", () => {
         for (let i = 0; i < 40 && !full(); i++) {
           await appendEvents(50, pad);
           // Lets the feed send them before adding more: saves time, the outcome does not depend on it.
-          await until(full, 1000).catch(() => {});
+          await vi.waitFor(() => expect(full()).toBe(true), waitLong(1000)).catch(() => {});
         }
         expect(most).toBeGreaterThanOrEqual(STREAM_BUFFER_BYTES);
         // At most the stream's buffer and the socket's own (16 KiB), each overshooting by at most one event.
         const bound = STREAM_BUFFER_BYTES + 16 * 1024 + 2 * (pad + 2000);
         await appendEvents(100, pad);
         // Closed for stalling (EVENTS_STALL_TIMEOUT_MS), without ever holding more than the bound.
-        await until(() => most > bound || !open(), 20_000);
+        await vi.waitFor(() => expect(most > bound || !open()).toBe(true), waitLong(20_000));
         expect(most).toBeLessThanOrEqual(bound);
         expect(open()).toBe(false);
         // The server cut the connection: reading again, the client gets what the kernel held, then the end.
         socket.resume();
-        await until(() => socketClosed, 20_000);
+        await vi.waitFor(() => expect(socketClosed).toBe(true), waitLong(20_000));
       } finally {
         clearInterval(sampler);
         socket.destroy();
@@ -338,10 +335,10 @@ describe("GET /v1/events/stream", () => {
     it("a reader that keeps reading gets every event of a burst larger than its buffer, in order", async () => {
       const stream = await open("/v1/events/stream", bearer(h.adminKey));
       try {
-        await until(() => stream.text().includes(": connected"));
+        await vi.waitFor(() => expect(stream.text()).toContain(": connected"), WAIT);
         const before = await h.app.keyward.events.latestSeq(h.companyId);
         const newest = await appendEvents(600, 2000);
-        await until(() => stream.audit().some((e) => e.seq === newest), 30_000);
+        await vi.waitFor(() => expect(stream.audit().map((e) => e.seq)).toContain(newest), waitLong(30_000));
         const seqs = stream.audit().map((e) => e.seq);
         expect(seqs).toEqual(Array.from({ length: newest - before }, (_, i) => before + 1 + i));
       } finally {
@@ -354,9 +351,12 @@ describe("GET /v1/events/stream", () => {
       const newest = await appendEvents(REPLAY_MAX_EVENTS + 100);
       const stream = await open("/v1/events/stream", { ...bearer(h.adminKey), "last-event-id": "0" });
       try {
-        await until(() => stream.audit().length >= REPLAY_MAX_EVENTS, 30_000);
+        await vi.waitFor(
+          () => expect(stream.audit().length).toBeGreaterThanOrEqual(REPLAY_MAX_EVENTS),
+          waitLong(30_000),
+        );
         const live = await appendEvents(1);
-        await until(() => stream.audit().some((e) => e.seq === live), 10_000);
+        await vi.waitFor(() => expect(stream.audit().map((e) => e.seq)).toContain(live), waitLong(10_000));
         const seqs = stream.audit().map((e) => e.seq);
         expect(seqs).toEqual(
           Array.from({ length: REPLAY_MAX_EVENTS + 1 }, (_, i) => newest - REPLAY_MAX_EVENTS + 1 + i),
@@ -371,9 +371,9 @@ describe("GET /v1/events/stream", () => {
     it("a Last-Event-ID beyond the newest event resumes from now", async () => {
       const stream = await open("/v1/events/stream", { ...bearer(h.adminKey), "last-event-id": "999999999" });
       try {
-        await until(() => stream.text().includes(": connected"));
+        await vi.waitFor(() => expect(stream.text()).toContain(": connected"), WAIT);
         const created = await createKey(h.adminKey, "after a future Last-Event-ID");
-        await until(() => stream.audit().some((e) => e.targetId === created.json().id));
+        await vi.waitFor(() => expect(stream.audit().map((e) => e.targetId)).toContain(created.json().id), WAIT);
       } finally {
         stream.close();
       }

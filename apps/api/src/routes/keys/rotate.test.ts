@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;
@@ -50,7 +50,7 @@ describe("POST /v1/keys/:id/rotate", () => {
     // End the grace period (as time would) and announce the change: the old key is refused.
     await h.db.apiKey.update({ where: { id: old.id }, data: { graceEndsAt: new Date(Date.now() - 1) } });
     await h.db.keyChange.create({ data: { keyId: old.id } });
-    await waitFor(async () => (await me(old.secret)).statusCode === 401);
+    await vi.waitFor(async () => expect((await me(old.secret)).statusCode).toBe(401), { timeout: 3000, interval: 50 });
   });
 
   it("201: the grace period never outlives the old key's own expiry", async () => {
@@ -140,11 +140,3 @@ describe("POST /v1/keys/:id/rotate", () => {
     expect(res.statusCode).toBe(409);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { buttonPrimary, input, label } from "@/components/styles";
+import { Field } from "@/components/field";
+import { buttonPrimary, input } from "@/components/styles";
 import { type LoginState, login } from "./actions";
 
 export function LoginForm({ next }: { next: string }) {
@@ -18,34 +19,32 @@ export function LoginForm({ next }: { next: string }) {
           {state.error}
         </div>
       ) : null}
-      <div>
-        <label htmlFor="email" className={label}>
-          Email
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          defaultValue={state.email}
-          key={state.email}
-          className={`${input} mt-1.5`}
-        />
-      </div>
-      <div>
-        <label htmlFor="password" className={label}>
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          className={`${input} mt-1.5`}
-        />
-      </div>
+      <Field id="email" label="Email">
+        {(control) => (
+          <input
+            {...control}
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={state.email}
+            key={state.email}
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
+      <Field id="password" label="Password">
+        {(control) => (
+          <input
+            {...control}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
       <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -1,22 +1,17 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, useState, useTransition } from "react";
+import { useState } from "react";
+import { Field } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, fieldError, hint, input, label } from "@/components/styles";
-import { type SetupResult, setupCompany } from "./actions";
+import { buttonPrimary, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
+import { setupCompany } from "./actions";
 
 export function SetupForm() {
   const [fields, setFields] = useState({ company: "", email: "", password: "" });
-  const [result, setResult] = useState<SetupResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      setResult(await setupCompany(fields));
-    });
-  }
+  // No refresh: the answer carries the keys' secrets, shown once by this component.
+  const { result, pending, submit } = useAction(setupCompany, { refresh: false });
 
   if (result?.ok) {
     return (
@@ -47,7 +42,7 @@ export function SetupForm() {
     setFields((f) => ({ ...f, [name]: e.target.value }));
 
   return (
-    <form onSubmit={submit} className="space-y-5" noValidate>
+    <form onSubmit={submit(fields)} className="space-y-5" noValidate>
       {result && !result.ok && result.error ? (
         <div
           role="alert"
@@ -59,71 +54,49 @@ export function SetupForm() {
           </Link>
         </div>
       ) : null}
-      <div>
-        <label htmlFor="company" className={label}>
-          Company name
-        </label>
-        <input
-          id="company"
-          name="company"
-          value={fields.company}
-          onChange={set("company")}
-          autoComplete="organization"
-          aria-invalid={errors.company ? true : undefined}
-          aria-describedby={errors.company ? "company-error" : undefined}
-          className={`${input} mt-1.5`}
-        />
-        {errors.company ? (
-          <p id="company-error" className={fieldError}>
-            {errors.company}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="email" className={label}>
-          Your email
-        </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          value={fields.email}
-          onChange={set("email")}
-          autoComplete="username"
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={errors.email ? "email-error" : undefined}
-          className={`${input} mt-1.5`}
-        />
-        {errors.email ? (
-          <p id="email-error" className={fieldError}>
-            {errors.email}
-          </p>
-        ) : null}
-      </div>
-      <div>
-        <label htmlFor="password" className={label}>
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          value={fields.password}
-          onChange={set("password")}
-          autoComplete="new-password"
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={errors.password ? "password-error password-hint" : "password-hint"}
-          className={`${input} mt-1.5`}
-        />
-        {errors.password ? (
-          <p id="password-error" className={fieldError}>
-            {errors.password}
-          </p>
-        ) : null}
-        <p id="password-hint" className={hint}>
-          At least 12 characters. You will be the company's owner.
-        </p>
-      </div>
+      <Field id="company" label="Company name" error={errors.company}>
+        {(control) => (
+          <input
+            {...control}
+            name="company"
+            value={fields.company}
+            onChange={set("company")}
+            autoComplete="organization"
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
+      <Field id="email" label="Your email" error={errors.email}>
+        {(control) => (
+          <input
+            {...control}
+            name="email"
+            type="email"
+            value={fields.email}
+            onChange={set("email")}
+            autoComplete="username"
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
+      <Field
+        id="password"
+        label="Password"
+        hint="At least 12 characters. You will be the company's owner."
+        error={errors.password}
+      >
+        {(control) => (
+          <input
+            {...control}
+            name="password"
+            type="password"
+            value={fields.password}
+            onChange={set("password")}
+            autoComplete="new-password"
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
       <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
         {pending ? "Creating…" : "Create company"}
       </button>

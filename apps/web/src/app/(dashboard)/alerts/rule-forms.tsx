@@ -1,15 +1,15 @@
 "use client";
 
 import type { PublicAlertRule } from "@keyward/core";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
-import { buttonPrimary, buttonSecondary, fieldError, hint, input, label } from "@/components/styles";
+import { Field, FormError } from "@/components/field";
+import { buttonPrimary, buttonSecondary, hint, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
 import {
   deleteRuleAction,
   type RuleChangeResult,
   type RuleForm,
-  type RuleFormResult,
   saveRuleAction,
   sendTestAlertAction,
   setRuleEnabledAction,
@@ -64,25 +64,15 @@ export function RuleCreateForm({
   onSaved?: () => void;
 }) {
   const id = useId();
-  const router = useRouter();
   const [values, setValues] = useState<RuleForm>(rule ? valuesOf(rule) : EMPTY);
-  const [result, setResult] = useState<RuleFormResult | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, submit } = useAction(saveRuleAction, {
+    onDone: () => {
+      if (!rule) setValues(EMPTY);
+      onSaved?.();
+    },
+  });
   const set = (field: keyof RuleForm) => (e: { target: { value: string } }) =>
     setValues({ ...values, [field]: e.target.value });
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await saveRuleAction(rule?.id ?? null, values);
-      setResult(answer);
-      if (answer.ok) {
-        if (!rule) setValues(EMPTY);
-        router.refresh();
-        onSaved?.();
-      }
-    });
-  }
 
   const errors = result && !result.ok ? result.fieldErrors : {};
   const field = (
@@ -90,54 +80,48 @@ export function RuleCreateForm({
     text: string,
     props: { type?: string; placeholder?: string; help?: string } = {},
   ) => (
-    <div>
-      <label htmlFor={`${id}-${name}`} className={label}>
-        {text}
-      </label>
-      <input
-        id={`${id}-${name}`}
-        type={props.type ?? "text"}
-        value={values[name]}
-        onChange={set(name)}
-        placeholder={props.placeholder}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
-        className={`${input} mt-1.5`}
-        data-testid={`rule-${name}`}
-      />
-      {props.help ? <p className={hint}>{props.help}</p> : null}
-      {errors[name] ? (
-        <p id={`${id}-${name}-error`} className={fieldError} data-testid={`error-${name}`}>
-          {errors[name]}
-        </p>
-      ) : null}
-    </div>
+    <Field id={`${id}-${name}`} label={text} hint={props.help} error={errors[name]} errorTestId={`error-${name}`}>
+      {(control) => (
+        <input
+          {...control}
+          type={props.type ?? "text"}
+          value={values[name]}
+          onChange={set(name)}
+          placeholder={props.placeholder}
+          className={`${input} mt-1.5`}
+          data-testid={`rule-${name}`}
+        />
+      )}
+    </Field>
   );
   const kind = KINDS.find((k) => k.value === values.kind);
 
   return (
-    <form onSubmit={submit} noValidate className="space-y-4" data-testid="rule-form">
+    <form
+      onSubmit={submit({ ...values, ruleId: rule?.id ?? null })}
+      noValidate
+      className="space-y-4"
+      data-testid="rule-form"
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         {field("name", "Name", { placeholder: "Bursts of refused requests" })}
-        <div>
-          <label htmlFor={`${id}-kind`} className={label}>
-            Kind
-          </label>
-          <select
-            id={`${id}-kind`}
-            value={values.kind}
-            onChange={set("kind")}
-            className={`${input} mt-1.5`}
-            data-testid="rule-kind"
-          >
-            {KINDS.map((k) => (
-              <option key={k.value} value={k.value}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-          <p className={hint}>{kind?.hint}</p>
-        </div>
+        <Field id={`${id}-kind`} label="Kind" hint={kind?.hint}>
+          {(control) => (
+            <select
+              {...control}
+              value={values.kind}
+              onChange={set("kind")}
+              className={`${input} mt-1.5`}
+              data-testid="rule-kind"
+            >
+              {KINDS.map((k) => (
+                <option key={k.value} value={k.value}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         {COUNTING.has(values.kind) ? (
           <>
             {field("threshold", "Threshold (N)", { type: "number" })}
@@ -145,28 +129,26 @@ export function RuleCreateForm({
           </>
         ) : null}
         {values.kind === "expiring" ? field("days", "Days before expiry (D)", { type: "number" }) : null}
-        <div>
-          <label htmlFor={`${id}-scope`} className={label}>
-            Keys
-          </label>
-          <select
-            id={`${id}-scope`}
-            value={values.scope}
-            onChange={set("scope")}
-            className={`${input} mt-1.5`}
-            data-testid="rule-scope"
-          >
-            <option value="env:live">All live keys</option>
-            <option value="env:test">All test keys</option>
-            <option value="all">All keys</option>
-            {keys.map((k) => (
-              <option key={k.id} value={`key:${k.id}`}>
-                {k.name} ({k.start}…)
-              </option>
-            ))}
-          </select>
-          {errors.keyId ? <p className={fieldError}>{errors.keyId}</p> : null}
-        </div>
+        <Field id={`${id}-scope`} label="Keys" error={errors.keyId}>
+          {(control) => (
+            <select
+              {...control}
+              value={values.scope}
+              onChange={set("scope")}
+              className={`${input} mt-1.5`}
+              data-testid="rule-scope"
+            >
+              <option value="env:live">All live keys</option>
+              <option value="env:test">All test keys</option>
+              <option value="all">All keys</option>
+              {keys.map((k) => (
+                <option key={k.id} value={`key:${k.id}`}>
+                  {k.name} ({k.start}…)
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         {field("cooldownSeconds", "Cooldown (seconds)", {
           type: "number",
           help: "One incident is one alert: the rule stays quiet this long after firing.",
@@ -187,11 +169,7 @@ export function RuleCreateForm({
           <p className={`${hint} sm:col-span-2`}>Email alerts need SMTP_URL on the API and the dashboard.</p>
         )}
       </fieldset>
-      {result && !result.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {result.error}
-        </p>
-      ) : null}
+      {result && !result.ok ? <FormError error={result.error} testId="form-error" /> : null}
       {result?.ok ? (
         <p
           role="status"
@@ -218,17 +196,9 @@ export function RuleActions({
   emailEnabled: boolean;
 }) {
   const { id, name, enabled } = rule;
-  const router = useRouter();
-  const [result, setResult] = useState<RuleChangeResult | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
-  const [pending, startTransition] = useTransition();
-  const run = (action: () => Promise<RuleChangeResult>) =>
-    startTransition(async () => {
-      const answer = await action();
-      setResult(answer);
-      if (answer.ok) router.refresh();
-    });
+  const { result, pending, run } = useAction((change: () => Promise<RuleChangeResult>) => change());
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -236,7 +206,7 @@ export function RuleActions({
         type="button"
         disabled={pending}
         className={buttonSecondary}
-        onClick={() => run(() => sendTestAlertAction(id))}
+        onClick={() => run(() => sendTestAlertAction({ id }))}
         data-testid="rule-test"
       >
         Send test alert
@@ -245,7 +215,7 @@ export function RuleActions({
         type="button"
         disabled={pending}
         className={buttonSecondary}
-        onClick={() => run(() => setRuleEnabledAction(id, !enabled))}
+        onClick={() => run(() => setRuleEnabledAction({ id, enabled: !enabled }))}
         data-testid="rule-toggle"
       >
         {enabled ? "Disable" : "Enable"}
@@ -291,7 +261,7 @@ export function RuleActions({
             data-testid="rule-delete-confirm"
             onClick={() => {
               setConfirming(false);
-              run(() => deleteRuleAction(id));
+              run(() => deleteRuleAction({ id }));
             }}
           >
             Delete rule

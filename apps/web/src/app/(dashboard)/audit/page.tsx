@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { AuditTable } from "@/components/audit-table";
-import { buttonSecondary, card, input, inputBase, label } from "@/components/styles";
+import { Field } from "@/components/field";
+import { buttonSecondary, card, input, inputBase } from "@/components/styles";
 import { auditQueryString, readAuditFilters } from "@/server/audit-filters";
 import { getDb } from "@/server/db";
 import { namesFor } from "@/server/names";
@@ -65,68 +66,55 @@ export default async function AuditPage({
       </div>
 
       <form method="get" action="/audit" className={`${card} grid gap-4 p-4 sm:grid-cols-2 lg:grid-cols-4`}>
-        <div className="lg:col-span-2">
-          <label htmlFor="audit-key" className={label}>
-            Key
-          </label>
-          <input
-            id="audit-key"
-            name="key"
-            type="search"
-            defaultValue={form.key}
-            placeholder="Name, kw_live_Ab3d or fingerprint"
-            className={`${input} mt-1.5`}
-          />
-        </div>
-        <div>
-          <label htmlFor="audit-actor" className={label}>
-            Actor
-          </label>
-          <select id="audit-actor" name="actor" defaultValue={form.actor} className={`${inputBase} mt-1.5 w-full pr-8`}>
-            <option value="">Anyone</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.user.email}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="audit-action" className={label}>
-            Action
-          </label>
-          <select
-            id="audit-action"
-            name="action"
-            defaultValue={form.action}
-            className={`${inputBase} mt-1.5 w-full pr-8`}
-          >
-            <option value="">Any action</option>
-            {actions.map((a) => (
-              <option key={a.action} value={a.action}>
-                {a.action}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="audit-from" className={label}>
-            From (UTC)
-          </label>
-          <input
-            id="audit-from"
-            name="from"
-            type="datetime-local"
-            defaultValue={form.from}
-            className={`${input} mt-1.5`}
-          />
-        </div>
-        <div>
-          <label htmlFor="audit-to" className={label}>
-            To (UTC)
-          </label>
-          <input id="audit-to" name="to" type="datetime-local" defaultValue={form.to} className={`${input} mt-1.5`} />
-        </div>
+        <Field id="audit-key" label="Key" className="lg:col-span-2">
+          {(control) => (
+            <input
+              {...control}
+              name="key"
+              type="search"
+              defaultValue={form.key}
+              placeholder="Name, kw_live_Ab3d or fingerprint"
+              className={`${input} mt-1.5`}
+            />
+          )}
+        </Field>
+        <Field id="audit-actor" label="Actor">
+          {(control) => (
+            <select {...control} name="actor" defaultValue={form.actor} className={`${inputBase} mt-1.5 w-full pr-8`}>
+              <option value="">Anyone</option>
+              {members.map((m) => (
+                <option key={m.userId} value={m.userId}>
+                  {m.user.email}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="audit-action" label="Action">
+          {(control) => (
+            <select {...control} name="action" defaultValue={form.action} className={`${inputBase} mt-1.5 w-full pr-8`}>
+              <option value="">Any action</option>
+              {actions.map((a) => (
+                <option key={a.action} value={a.action}>
+                  {a.action}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {(["from", "to"] as const).map((bound) => (
+          <Field key={bound} id={`audit-${bound}`} label={bound === "from" ? "From (UTC)" : "To (UTC)"}>
+            {(control) => (
+              <input
+                {...control}
+                name={bound}
+                type="datetime-local"
+                defaultValue={form[bound]}
+                className={`${input} mt-1.5`}
+              />
+            )}
+          </Field>
+        ))}
         <div className="flex items-end gap-3 sm:col-span-2">
           <button type="submit" className={buttonSecondary}>
             Apply filters

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { CurlExample } from "@/components/curl-example";
+import { Field } from "@/components/field";
 import { formatDate, formatDateTime, formatRelative } from "@/components/format";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card, input, inputBase } from "@/components/styles";
@@ -105,46 +106,43 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
         className="flex flex-wrap items-end gap-3"
         aria-label="Filter keys"
       >
-        <div className="min-w-56 flex-1">
-          <label htmlFor="q" className="sr-only">
-            Search
-          </label>
-          <input
-            id="q"
-            name="q"
-            type="search"
-            defaultValue={query.q ?? ""}
-            placeholder="Search by name or key start (kw_live_Ab3d)"
-            className={input}
-          />
-        </div>
-        <div>
-          <label htmlFor="environment" className="sr-only">
-            Environment
-          </label>
-          <select
-            id="environment"
-            name="environment"
-            defaultValue={query.environment ?? ""}
-            className={`${inputBase} pr-8`}
-          >
-            <option value="">All environments</option>
-            <option value="live">Live</option>
-            <option value="test">Test</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="status" className="sr-only">
-            Status
-          </label>
-          <select id="status" name="status" defaultValue={query.status ?? ""} className={`${inputBase} pr-8`}>
-            <option value="">All statuses</option>
-            <option value="active">Active</option>
-            <option value="expiring">Expiring</option>
-            <option value="expired">Expired</option>
-            <option value="revoked">Revoked</option>
-          </select>
-        </div>
+        <Field id="q" label="Search" hideLabel className="min-w-56 flex-1">
+          {(control) => (
+            <input
+              {...control}
+              name="q"
+              type="search"
+              defaultValue={query.q ?? ""}
+              placeholder="Search by name or key start (kw_live_Ab3d)"
+              className={input}
+            />
+          )}
+        </Field>
+        <Field id="environment" label="Environment" hideLabel>
+          {(control) => (
+            <select
+              {...control}
+              name="environment"
+              defaultValue={query.environment ?? ""}
+              className={`${inputBase} pr-8`}
+            >
+              <option value="">All environments</option>
+              <option value="live">Live</option>
+              <option value="test">Test</option>
+            </select>
+          )}
+        </Field>
+        <Field id="status" label="Status" hideLabel>
+          {(control) => (
+            <select {...control} name="status" defaultValue={query.status ?? ""} className={`${inputBase} pr-8`}>
+              <option value="">All statuses</option>
+              <option value="active">Active</option>
+              <option value="expiring">Expiring</option>
+              <option value="expired">Expired</option>
+              <option value="revoked">Revoked</option>
+            </select>
+          )}
+        </Field>
         <button type="submit" className={buttonSecondary}>
           Filter
         </button>

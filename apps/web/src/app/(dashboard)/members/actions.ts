@@ -11,9 +11,8 @@ import {
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/server/action-result";
-import { getDb } from "@/server/db";
 import { fieldErrors } from "@/server/form-errors";
+import { memberAction, type Refusal, refuse } from "@/server/member-action";
 import { canManageMembers } from "@/server/session";
 import { emailInvite } from "./invite-email";
 
@@ -30,68 +29,61 @@ async function origin(): Promise<string> {
 }
 
 // The link carries the only copy of the token (the database keeps its hash): it is in this response only.
-export async function inviteMemberAction(raw: { email: string; role: string }): Promise<InviteResult> {
-  const { member, refusal } = await authorize(canManageMembers, "invite members (only owners can)");
-  if (refusal) return refusal;
-  const input = inviteInputSchema.safeParse({ email: String(raw?.email ?? "").trim(), role: raw?.role });
-  if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
-  try {
-    const db = await getDb();
-    const { invite, token } = await createInvite(db, member.companyId, input.data, await userActor(member));
+export const inviteMemberAction = memberAction(
+  {
+    allowed: canManageMembers,
+    cannot: "invite members (only owners can)",
+    // The form's email, trimmed, then the invite's own schema.
+    input: z.strictObject({ email: z.string().trim(), role: z.string() }).pipe(inviteInputSchema),
+  },
+  async ({ db, member, input, actor }) => {
+    const { invite, token } = await createInvite(db, member.companyId, input, actor);
     revalidatePath("/members");
     const inviteUrl = `${await origin()}/invite/${token}`;
     const company = await db.company.findUnique({ where: { id: member.companyId }, select: { name: true } });
     const emailed = await emailInvite(invite.email, inviteUrl, company?.name ?? "your company");
     return { ok: true, email: invite.email, inviteUrl, emailed };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);
 
-export async function changeRoleAction(raw: { userId: string; role: string }): Promise<MemberChangeResult> {
-  const { member, refusal } = await authorize(canManageMembers, "change roles (only owners can)");
-  if (refusal) return refusal;
-  const input = z.strictObject({ userId: z.uuid(), role: roleSchema }).safeParse(raw);
-  if (!input.success) return refuse("Choose owner, admin or viewer.", fieldErrors(input.error));
-  try {
-    await changeMemberRole(
-      await getDb(),
-      member.companyId,
-      input.data.userId,
-      input.data.role,
-      await userActor(member),
-    );
+export const changeRoleAction = memberAction(
+  {
+    allowed: canManageMembers,
+    cannot: "change roles (only owners can)",
+    input: z.strictObject({ userId: z.uuid(), role: roleSchema }),
+    invalid: (error) => refuse("Choose owner, admin or viewer.", fieldErrors(error)),
+  },
+  async ({ db, member, input, actor }) => {
+    await changeMemberRole(db, member.companyId, input.userId, input.role, actor);
     revalidatePath("/members");
     return { ok: true };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);
 
-export async function removeMemberAction(raw: { userId: string }): Promise<MemberChangeResult> {
-  const { member, refusal } = await authorize(canManageMembers, "remove members (only owners can)");
-  if (refusal) return refusal;
-  const input = z.strictObject({ userId: z.uuid() }).safeParse(raw);
-  if (!input.success) return refuse("The member could not be read. Reload the page.");
-  try {
-    await removeMember(await getDb(), member.companyId, input.data.userId, await userActor(member));
+export const removeMemberAction = memberAction(
+  {
+    allowed: canManageMembers,
+    cannot: "remove members (only owners can)",
+    input: z.strictObject({ userId: z.uuid() }),
+    invalid: "The member could not be read. Reload the page.",
+  },
+  async ({ db, member, input, actor }) => {
+    await removeMember(db, member.companyId, input.userId, actor);
     revalidatePath("/members");
     return { ok: true };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);
 
-export async function revokeInviteAction(raw: { inviteId: string }): Promise<MemberChangeResult> {
-  const { member, refusal } = await authorize(canManageMembers, "withdraw invites (only owners can)");
-  if (refusal) return refusal;
-  const input = z.strictObject({ inviteId: z.uuid() }).safeParse(raw);
-  if (!input.success) return refuse("The invite could not be read. Reload the page.");
-  try {
-    await revokeInvite(await getDb(), member.companyId, input.data.inviteId, await userActor(member));
+export const revokeInviteAction = memberAction(
+  {
+    allowed: canManageMembers,
+    cannot: "withdraw invites (only owners can)",
+    input: z.strictObject({ inviteId: z.uuid() }),
+    invalid: "The invite could not be read. Reload the page.",
+  },
+  async ({ db, member, input, actor }) => {
+    await revokeInvite(db, member.companyId, input.inviteId, actor);
     revalidatePath("/members");
     return { ok: true };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);

@@ -1,17 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState, useTransition } from "react";
+import type { Role } from "@keyward/db";
+import { useId, useState } from "react";
+import { ActionButton } from "@/components/action-button";
 import { Dialog } from "@/components/dialog";
-import { buttonPrimary, buttonSecondary, fieldError, input, inputBase, label } from "@/components/styles";
-import {
-  changeRoleAction,
-  type InviteResult,
-  inviteMemberAction,
-  type MemberChangeResult,
-  removeMemberAction,
-  revokeInviteAction,
-} from "./actions";
+import { Field, FormError } from "@/components/field";
+import { buttonPrimary, buttonSecondary, input, inputBase } from "@/components/styles";
+import { useAction } from "@/components/use-action";
+import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "./actions";
 
 const ROLES = [
   { value: "viewer", label: "Viewer", hint: "Sees everything, changes nothing" },
@@ -21,64 +17,49 @@ const ROLES = [
 
 export function InviteForm() {
   const id = useId();
-  const router = useRouter();
   const [values, setValues] = useState({ email: "", role: "viewer" });
-  const [result, setResult] = useState<InviteResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await inviteMemberAction(values);
-      setResult(answer);
-      if (answer.ok) {
-        setValues({ email: "", role: values.role });
-        router.refresh();
-      }
-    });
-  }
+  const { result, pending, submit } = useAction(inviteMemberAction, {
+    onDone: () => setValues((v) => ({ email: "", role: v.role })),
+  });
 
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
     <div className="space-y-4">
-      <form onSubmit={submit} noValidate className="flex flex-wrap items-start gap-3" data-testid="invite-form">
-        <div className="min-w-56 flex-1">
-          <label htmlFor={`${id}-email`} className={label}>
-            Email
-          </label>
-          <input
-            id={`${id}-email`}
-            type="email"
-            value={values.email}
-            onChange={(e) => setValues({ ...values, email: e.target.value })}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={errors.email ? `${id}-email-error` : undefined}
-            placeholder="grace@example.com"
-            className={`${input} mt-1.5`}
-          />
-          {errors.email ? (
-            <p id={`${id}-email-error`} className={fieldError} data-testid="error-email">
-              {errors.email}
-            </p>
-          ) : null}
-        </div>
-        <div>
-          <label htmlFor={`${id}-role`} className={label}>
-            Role
-          </label>
-          <select
-            id={`${id}-role`}
-            value={values.role}
-            onChange={(e) => setValues({ ...values, role: e.target.value })}
-            className={`${inputBase} mt-1.5 pr-8`}
-          >
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}: {r.hint}
-              </option>
-            ))}
-          </select>
-        </div>
+      <form onSubmit={submit(values)} noValidate className="flex flex-wrap items-start gap-3" data-testid="invite-form">
+        <Field
+          id={`${id}-email`}
+          label="Email"
+          error={errors.email}
+          errorTestId="error-email"
+          className="min-w-56 flex-1"
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              value={values.email}
+              onChange={(e) => setValues({ ...values, email: e.target.value })}
+              placeholder="grace@example.com"
+              className={`${input} mt-1.5`}
+            />
+          )}
+        </Field>
+        <Field id={`${id}-role`} label="Role">
+          {(control) => (
+            <select
+              {...control}
+              value={values.role}
+              onChange={(e) => setValues({ ...values, role: e.target.value })}
+              className={`${inputBase} mt-1.5 pr-8`}
+            >
+              {ROLES.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}: {r.hint}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="pt-7">
           <button type="submit" disabled={pending} className={buttonPrimary} data-testid="invite-submit">
             {pending ? "Inviting…" : "Invite"}
@@ -86,9 +67,7 @@ export function InviteForm() {
         </div>
       </form>
       {result && !result.ok && Object.keys(result.fieldErrors).length === 0 ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {result.error}
-        </p>
+        <FormError error={result.error} testId="form-error" />
       ) : null}
       {result?.ok ? (
         <div
@@ -104,56 +83,51 @@ export function InviteForm() {
             )}
             it works once, for 7 days, and is not shown again.
           </p>
-          <label htmlFor={`${id}-link`} className="sr-only">
-            Invite link
-          </label>
-          <input
-            id={`${id}-link`}
-            readOnly
-            value={result.inviteUrl}
-            onFocus={(e) => e.currentTarget.select()}
-            className={`${input} font-mono text-xs`}
-            data-testid="invite-link"
-          />
+          <Field id={`${id}-link`} label="Invite link" hideLabel>
+            {(control) => (
+              <input
+                {...control}
+                readOnly
+                value={result.inviteUrl}
+                onFocus={(e) => e.currentTarget.select()}
+                className={`${input} font-mono text-xs`}
+                data-testid="invite-link"
+              />
+            )}
+          </Field>
         </div>
       ) : null}
     </div>
   );
 }
 
-export function RoleForm({ userId, email, role }: { userId: string; email: string; role: string }) {
+export function RoleForm({ userId, email, role }: { userId: string; email: string; role: Role }) {
   const id = useId();
-  const router = useRouter();
   const [value, setValue] = useState(role);
-  const [result, setResult] = useState<MemberChangeResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await changeRoleAction({ userId, role: value });
-      setResult(answer);
-      if (answer.ok) router.refresh();
-    });
-  }
+  const { result, pending, submit } = useAction(changeRoleAction);
 
   return (
-    <form onSubmit={submit} className="flex flex-wrap items-center gap-2" data-testid="role-form">
-      <label htmlFor={`${id}-role`} className="sr-only">
-        Role of {email}
-      </label>
-      <select
-        id={`${id}-role`}
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-        className={`${inputBase} py-1.5 pr-8`}
-      >
-        {ROLES.map((r) => (
-          <option key={r.value} value={r.value}>
-            {r.label}
-          </option>
-        ))}
-      </select>
+    <form
+      onSubmit={submit({ userId, role: value })}
+      className="flex flex-wrap items-center gap-2"
+      data-testid="role-form"
+    >
+      <Field id={`${id}-role`} label={`Role of ${email}`} hideLabel>
+        {(control) => (
+          <select
+            {...control}
+            value={value}
+            onChange={(e) => setValue(e.target.value as Role)}
+            className={`${inputBase} py-1.5 pr-8`}
+          >
+            {ROLES.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <button type="submit" disabled={pending || value === role} className={`${buttonSecondary} py-1.5`}>
         {pending ? "Saving…" : "Save role"}
       </button>
@@ -167,22 +141,8 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
 }
 
 export function RemoveMemberButton({ userId, email }: { userId: string; email: string }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [result, setResult] = useState<MemberChangeResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function confirm(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await removeMemberAction({ userId });
-      setResult(answer);
-      if (answer.ok) {
-        setOpen(false);
-        router.refresh();
-      }
-    });
-  }
+  const { result, setResult, pending, submit } = useAction(removeMemberAction, { onDone: () => setOpen(false) });
 
   return (
     <>
@@ -202,12 +162,8 @@ export function RemoveMemberButton({ userId, email }: { userId: string; email: s
         title={`Remove ${email}?`}
         description="They lose access to this company at once. Their past actions stay in the audit log."
       >
-        <form onSubmit={confirm} className="space-y-4">
-          {result && !result.ok ? (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {result.error}
-            </p>
-          ) : null}
+        <form onSubmit={submit({ userId })} className="space-y-4">
+          {result && !result.ok ? <FormError error={result.error} /> : null}
           <div className="flex justify-end gap-3">
             <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
               Cancel
@@ -223,31 +179,13 @@ export function RemoveMemberButton({ userId, email }: { userId: string; email: s
 }
 
 export function RevokeInviteButton({ inviteId, email }: { inviteId: string; email: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
   return (
-    <span className="inline-flex items-center gap-2">
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const answer = await revokeInviteAction({ inviteId });
-            if (answer.ok) router.refresh();
-            else setError(answer.error);
-          })
-        }
-        className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
-      >
-        {pending ? "Withdrawing…" : "Withdraw"}
-        <span className="sr-only"> the invite for {email}</span>
-      </button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-600">
-          {error}
-        </span>
-      ) : null}
-    </span>
+    <ActionButton
+      change={() => revokeInviteAction({ inviteId })}
+      label="Withdraw"
+      pendingLabel="Withdrawing…"
+      srDetail={`the invite for ${email}`}
+      className="rounded-md px-2 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+    />
   );
 }

@@ -11,79 +11,52 @@ import {
 } from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/server/action-result";
-import { getDb } from "@/server/db";
-import { fieldErrors } from "@/server/form-errors";
+import { memberAction, type Refusal } from "@/server/member-action";
 import { canManageKeys } from "@/server/session";
 
 export type SettingsResult = Refusal | { ok: true; message: string };
 
-const WHAT = "change settings";
+const WHO = { allowed: canManageKeys, cannot: "change settings" };
 
-export async function renameCompanyAction(raw: { name: string }): Promise<SettingsResult> {
-  const { member, refusal } = await authorize(canManageKeys, WHAT);
-  if (refusal) return refusal;
-  const input = z.strictObject({ name: companyNameSchema }).safeParse(raw);
-  if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
-  try {
-    const name = await renameCompany(await getDb(), member.companyId, input.data.name, await userActor(member));
+export const renameCompanyAction = memberAction(
+  { ...WHO, input: z.strictObject({ name: companyNameSchema }) },
+  async ({ db, member, input, actor }) => {
+    const name = await renameCompany(db, member.companyId, input.name, actor);
     revalidatePath("/", "layout");
     return { ok: true, message: `Company renamed to ${name}.` };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);
 
-export async function changeKeyPrefixAction(raw: { keyPrefix: string }): Promise<SettingsResult> {
-  const { member, refusal } = await authorize(canManageKeys, WHAT);
-  if (refusal) return refusal;
-  const input = z.strictObject({ keyPrefix: keyPrefixSchema }).safeParse(raw);
-  if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
-  try {
-    const prefix = await changeKeyPrefix(
-      await getDb(),
-      member.companyId,
-      input.data.keyPrefix,
-      await userActor(member),
-    );
+export const changeKeyPrefixAction = memberAction(
+  { ...WHO, input: z.strictObject({ keyPrefix: keyPrefixSchema }) },
+  async ({ db, member, input, actor }) => {
+    const prefix = await changeKeyPrefix(db, member.companyId, input.keyPrefix, actor);
     revalidatePath("/settings");
     return { ok: true, message: `New keys will start with ${prefix}_. Existing keys keep their prefix.` };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);
 
-export async function addScopeResourceAction(raw: { name: string; description: string }): Promise<SettingsResult> {
-  const { member, refusal } = await authorize(canManageKeys, WHAT);
-  if (refusal) return refusal;
-  const input = scopeResourceInputSchema.safeParse(raw);
-  if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
-  try {
+export const addScopeResourceAction = memberAction(
+  // The form shows field errors only: a refused name (already there, reserved) is shown under it.
+  { ...WHO, input: scopeResourceInputSchema, refusalField: "name" },
+  async ({ db, member, input, actor }) => {
     const added = await addScopeResource(
-      await getDb(),
+      db,
       member.companyId,
-      { name: input.data.name, description: input.data.description ?? undefined },
-      await userActor(member),
+      { name: input.name, description: input.description ?? undefined },
+      actor,
     );
     revalidatePath("/settings");
     revalidatePath("/keys/new");
     return { ok: true, message: `Added ${added.name}: keys can now get ${added.name}:read and ${added.name}:write.` };
-  } catch (error) {
-    const refusal = refusalFrom(error);
-    return { ...refusal, fieldErrors: { name: refusal.error } };
-  }
-}
+  },
+);
 
-export async function removeScopeResourceAction(raw: { id: string }): Promise<SettingsResult> {
-  const { member, refusal } = await authorize(canManageKeys, WHAT);
-  if (refusal) return refusal;
-  const input = z.strictObject({ id: z.uuid() }).safeParse(raw);
-  if (!input.success) return refuse("The resource could not be read. Reload the page.");
-  try {
-    await removeScopeResource(await getDb(), member.companyId, input.data.id, await userActor(member));
+export const removeScopeResourceAction = memberAction(
+  { ...WHO, input: z.strictObject({ id: z.uuid() }), invalid: "The resource could not be read. Reload the page." },
+  async ({ db, member, input, actor }) => {
+    await removeScopeResource(db, member.companyId, input.id, actor);
     revalidatePath("/settings");
     return { ok: true, message: "Removed." };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);

@@ -3,7 +3,8 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState, useTransition } from "react";
 import { Dialog } from "@/components/dialog";
-import { buttonPrimary, buttonSecondary, fieldError, hint, input, label } from "@/components/styles";
+import { Field } from "@/components/field";
+import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
 import { useForgetOnRestore } from "@/components/use-forget-on-restore";
 import {
   changeGuardTtlAction,
@@ -21,33 +22,34 @@ function OneTimeValue({ title, value, note, testId }: { title: string; value: st
   const [copied, setCopied] = useState(false);
   return (
     <div className="space-y-2" data-testid={`${testId}-reveal`}>
-      <label htmlFor={id} className={label}>
-        {title}
-      </label>
-      <div className="flex gap-2">
-        <input
-          id={id}
-          readOnly
-          value={value}
-          data-testid={`${testId}-value`}
-          spellCheck={false}
-          autoComplete="off"
-          onFocus={(e) => e.currentTarget.select()}
-          className="block w-full min-w-0 rounded-md border-0 bg-slate-900 px-3 py-2.5 font-mono text-sm text-emerald-300 ring-1 ring-slate-700 ring-inset focus:ring-2 focus:ring-indigo-500 focus:outline-none"
-        />
-        <button
-          type="button"
-          className={`${buttonSecondary} shrink-0`}
-          onClick={() =>
-            navigator.clipboard.writeText(value).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-        >
-          {copied ? "Copied" : "Copy"}
-        </button>
-      </div>
+      <Field id={id} label={title} className="space-y-2">
+        {(control) => (
+          <div className="flex gap-2">
+            <input
+              {...control}
+              readOnly
+              value={value}
+              data-testid={`${testId}-value`}
+              spellCheck={false}
+              autoComplete="off"
+              onFocus={(e) => e.currentTarget.select()}
+              className="block w-full min-w-0 rounded-md border-0 bg-slate-900 px-3 py-2.5 font-mono text-sm text-emerald-300 ring-1 ring-slate-700 ring-inset focus:ring-2 focus:ring-indigo-500 focus:outline-none"
+            />
+            <button
+              type="button"
+              className={`${buttonSecondary} shrink-0`}
+              onClick={() =>
+                navigator.clipboard.writeText(value).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                )
+              }
+            >
+              {copied ? "Copied" : "Copy"}
+            </button>
+          </div>
+        )}
+      </Field>
       <p
         role="alert"
         className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20 ring-inset"
@@ -90,8 +92,6 @@ export function GuardSection({ manage, secretSet, ttlText }: { manage: boolean; 
       if (answer.ok) router.refresh();
     });
   }
-
-  const ttlError = ttlResult && !ttlResult.ok ? ttlResult.fieldErrors.ttl : undefined;
 
   return (
     <div className="space-y-5">
@@ -176,36 +176,34 @@ export function GuardSection({ manage, secretSet, ttlText }: { manage: boolean; 
           ) : null}
 
           <form onSubmit={saveTtl} className="max-w-sm space-y-2" noValidate>
-            <label htmlFor={ttlId} className={label}>
-              Token lifetime
-            </label>
-            <div className="flex gap-2">
-              <input
-                id={ttlId}
-                name="ttl"
-                value={ttl}
-                onChange={(e) => setTtl(e.target.value)}
-                className={`${input} font-mono`}
-                aria-invalid={ttlError ? true : undefined}
-                aria-describedby={`${ttlId}-hint`}
-              />
-              <button
-                type="submit"
-                className={`${buttonSecondary} shrink-0`}
-                disabled={pending}
-                data-testid="guard-ttl-save"
-              >
-                Save
-              </button>
-            </div>
-            <p id={`${ttlId}-hint`} className={hint}>
-              24h, 90m, 7d, or a number of hours. Applies to tokens issued from now on.
-            </p>
-            {ttlError ? (
-              <p className={fieldError} data-testid="guard-ttl-error">
-                {ttlError}
-              </p>
-            ) : null}
+            <Field
+              id={ttlId}
+              label="Token lifetime"
+              hint="24h, 90m, 7d, or a number of hours. Applies to tokens issued from now on."
+              error={ttlResult && !ttlResult.ok ? ttlResult.fieldErrors.ttl : undefined}
+              errorTestId="guard-ttl-error"
+              className="space-y-2"
+            >
+              {(control) => (
+                <div className="flex gap-2">
+                  <input
+                    {...control}
+                    name="ttl"
+                    value={ttl}
+                    onChange={(e) => setTtl(e.target.value)}
+                    className={`${input} font-mono`}
+                  />
+                  <button
+                    type="submit"
+                    className={`${buttonSecondary} shrink-0`}
+                    disabled={pending}
+                    data-testid="guard-ttl-save"
+                  >
+                    Save
+                  </button>
+                </div>
+              )}
+            </Field>
             {ttlResult?.ok ? (
               <p role="status" className="text-sm text-emerald-700" data-testid="guard-ttl-saved">
                 {ttlResult.message}

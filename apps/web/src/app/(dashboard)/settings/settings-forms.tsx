@@ -1,8 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState, useTransition } from "react";
-import { buttonPrimary, buttonSecondary, fieldError, hint, input, label } from "@/components/styles";
+import { useId, useState } from "react";
+import { ActionButton } from "@/components/action-button";
+import { Field } from "@/components/field";
+import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
 import {
   addScopeResourceAction,
   changeKeyPrefixAction,
@@ -43,50 +45,35 @@ export function SingleFieldForm({
   mono?: boolean;
 }) {
   const id = useId();
-  const router = useRouter();
   const [value, setValue] = useState(initial);
-  const [result, setResult] = useState<SettingsResult | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, submit } = useAction((text: string) =>
+    field === "name" ? renameCompanyAction({ name: text }) : changeKeyPrefixAction({ keyPrefix: text }),
+  );
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer =
-        field === "name"
-          ? await renameCompanyAction({ name: value })
-          : await changeKeyPrefixAction({ keyPrefix: value });
-      setResult(answer);
-      if (answer.ok) router.refresh();
-    });
-  }
-
-  const error = result && !result.ok ? result.fieldErrors[field] : undefined;
   return (
-    <form onSubmit={submit} noValidate className="space-y-2" data-testid={`${field}-form`}>
-      <label htmlFor={`${id}-${field}`} className={label}>
-        {title}
-      </label>
-      <div className="flex flex-wrap gap-2">
-        <input
-          id={`${id}-${field}`}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={`${error ? `${id}-${field}-error ` : ""}${id}-${field}-hint`}
-          className={`${input} max-w-sm ${mono ? "font-mono" : ""}`}
-        />
-        <button type="submit" disabled={pending} className={buttonSecondary}>
-          {pending ? "Saving…" : "Save"}
-        </button>
-      </div>
-      {error ? (
-        <p id={`${id}-${field}-error`} className={fieldError} data-testid={`error-${field}`}>
-          {error}
-        </p>
-      ) : null}
-      <p id={`${id}-${field}-hint`} className={hint}>
-        {description}
-      </p>
+    <form onSubmit={submit(value)} noValidate className="space-y-2" data-testid={`${field}-form`}>
+      <Field
+        id={`${id}-${field}`}
+        label={title}
+        hint={description}
+        error={result && !result.ok ? result.fieldErrors[field] : undefined}
+        errorTestId={`error-${field}`}
+        className="space-y-2"
+      >
+        {(control) => (
+          <div className="flex flex-wrap gap-2">
+            <input
+              {...control}
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              className={`${input} max-w-sm ${mono ? "font-mono" : ""}`}
+            />
+            <button type="submit" disabled={pending} className={buttonSecondary}>
+              {pending ? "Saving…" : "Save"}
+            </button>
+          </div>
+        )}
+      </Field>
       <Feedback result={result} testId={field} />
     </form>
   );
@@ -94,61 +81,43 @@ export function SingleFieldForm({
 
 export function AddResourceForm() {
   const id = useId();
-  const router = useRouter();
   const [values, setValues] = useState({ name: "", description: "" });
-  const [result, setResult] = useState<SettingsResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await addScopeResourceAction(values);
-      setResult(answer);
-      if (answer.ok) {
-        setValues({ name: "", description: "" });
-        router.refresh();
-      }
-    });
-  }
+  const { result, pending, submit } = useAction(addScopeResourceAction, {
+    onDone: () => setValues({ name: "", description: "" }),
+  });
 
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
-    <form onSubmit={submit} noValidate className="space-y-2" data-testid="add-resource-form">
+    <form onSubmit={submit(values)} noValidate className="space-y-2" data-testid="add-resource-form">
       <div className="flex flex-wrap items-start gap-3">
-        <div>
-          <label htmlFor={`${id}-name`} className={label}>
-            Resource
-          </label>
-          <input
-            id={`${id}-name`}
-            value={values.name}
-            onChange={(e) => setValues({ ...values, name: e.target.value })}
-            placeholder="vehicles"
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={errors.name ? `${id}-name-error` : undefined}
-            className={`${input} mt-1.5 w-48 font-mono`}
-          />
-          {errors.name ? (
-            <p id={`${id}-name-error`} className={fieldError} data-testid="error-resource">
-              {errors.name}
-            </p>
-          ) : null}
-        </div>
-        <div className="min-w-56 flex-1">
-          <label htmlFor={`${id}-description`} className={label}>
-            Description (optional)
-          </label>
-          <input
-            id={`${id}-description`}
-            value={values.description}
-            onChange={(e) => setValues({ ...values, description: e.target.value })}
-            placeholder="Fleet service"
-            maxLength={200}
-            aria-invalid={errors.description ? true : undefined}
-            className={`${input} mt-1.5`}
-          />
-          {errors.description ? <p className={fieldError}>{errors.description}</p> : null}
-        </div>
+        <Field id={`${id}-name`} label="Resource" error={errors.name} errorTestId="error-resource">
+          {(control) => (
+            <input
+              {...control}
+              value={values.name}
+              onChange={(e) => setValues({ ...values, name: e.target.value })}
+              placeholder="vehicles"
+              className={`${input} mt-1.5 w-48 font-mono`}
+            />
+          )}
+        </Field>
+        <Field
+          id={`${id}-description`}
+          label="Description (optional)"
+          error={errors.description}
+          className="min-w-56 flex-1"
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={values.description}
+              onChange={(e) => setValues({ ...values, description: e.target.value })}
+              placeholder="Fleet service"
+              maxLength={200}
+              className={`${input} mt-1.5`}
+            />
+          )}
+        </Field>
         <div className="pt-7">
           <button type="submit" disabled={pending} className={buttonPrimary} data-testid="add-resource-submit">
             {pending ? "Adding…" : "Add resource"}
@@ -161,31 +130,13 @@ export function AddResourceForm() {
 }
 
 export function RemoveResourceButton({ id, name }: { id: string; name: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
   return (
-    <span className="inline-flex items-center gap-2">
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const answer = await removeScopeResourceAction({ id });
-            if (answer.ok) router.refresh();
-            else setError(answer.error);
-          })
-        }
-        className="rounded-md px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50"
-      >
-        {pending ? "Removing…" : "Remove"}
-        <span className="sr-only"> {name}</span>
-      </button>
-      {error ? (
-        <span role="alert" className="text-xs text-red-600">
-          {error}
-        </span>
-      ) : null}
-    </span>
+    <ActionButton
+      change={() => removeScopeResourceAction({ id })}
+      label="Remove"
+      pendingLabel="Removing…"
+      srDetail={name}
+      className="rounded-md px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50"
+    />
   );
 }

@@ -1,65 +1,50 @@
 "use client";
 
-import { type FormEvent, useState, useTransition } from "react";
-import { buttonPrimary, fieldError, hint, input, label } from "@/components/styles";
-import { type AcceptInviteResult, acceptInviteAction } from "./actions";
+import { useState } from "react";
+import { Field, FormError } from "@/components/field";
+import { buttonPrimary, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
+import { acceptInviteAction } from "./actions";
 
 export function AcceptInviteForm({ token, email }: { token: string; email: string }) {
   const [password, setPassword] = useState("");
-  const [result, setResult] = useState<AcceptInviteResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      setResult(await acceptInviteAction({ token, password }));
-    });
-  }
+  // Accepting signs the newcomer in and redirects; only a refusal comes back.
+  const { result, pending, submit } = useAction(acceptInviteAction, { refresh: false });
 
   const errors = result?.fieldErrors ?? {};
   return (
-    <form onSubmit={submit} className="space-y-5" noValidate data-testid="accept-invite-form">
-      {result?.error ? (
-        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {result.error}
-        </div>
-      ) : null}
-      <div>
-        <label htmlFor="invite-email" className={label}>
-          Email
-        </label>
-        <input
-          id="invite-email"
-          type="email"
-          value={email}
-          readOnly
-          autoComplete="username"
-          className={`${input} mt-1.5 bg-slate-50`}
-        />
-      </div>
-      <div>
-        <label htmlFor="invite-password" className={label}>
-          Choose a password
-        </label>
-        <input
-          id="invite-password"
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="new-password"
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={errors.password ? "invite-password-error invite-password-hint" : "invite-password-hint"}
-          className={`${input} mt-1.5`}
-        />
-        {errors.password ? (
-          <p id="invite-password-error" className={fieldError} data-testid="error-password">
-            {errors.password}
-          </p>
-        ) : null}
-        <p id="invite-password-hint" className={hint}>
-          At least 12 characters.
-        </p>
-      </div>
+    <form onSubmit={submit({ token, password })} className="space-y-5" noValidate data-testid="accept-invite-form">
+      {result?.error ? <FormError error={result.error} testId="form-error" /> : null}
+      <Field id="invite-email" label="Email">
+        {(control) => (
+          <input
+            {...control}
+            type="email"
+            value={email}
+            readOnly
+            autoComplete="username"
+            className={`${input} mt-1.5 bg-slate-50`}
+          />
+        )}
+      </Field>
+      <Field
+        id="invite-password"
+        label="Choose a password"
+        hint="At least 12 characters."
+        error={errors.password}
+        errorTestId="error-password"
+      >
+        {(control) => (
+          <input
+            {...control}
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
       <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
         {pending ? "Joining…" : "Join and sign in"}
       </button>

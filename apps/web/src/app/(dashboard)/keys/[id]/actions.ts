@@ -3,8 +3,7 @@
 import { MAX_GRACE_PERIOD_SECONDS, type PublicKey, revokeKey, revokeReasonSchema, rotateKey } from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { authorize, type Refusal, refusalFrom, refuse, userActor } from "@/server/action-result";
-import { getDb } from "@/server/db";
+import { memberAction, type Refusal, refuse } from "@/server/member-action";
 import { canManageKeys } from "@/server/session";
 
 // The grace periods the dashboard offers (SPEC §5), in seconds.
@@ -24,46 +23,31 @@ const revokeSchema = z.strictObject({
 export type RotateKeyResult = Refusal | { ok: true; key: PublicKey; secret: string; oldKeyExpiresAt: string };
 export type RevokeKeyResult = Refusal | { ok: true };
 
-export async function rotateKeyAction(raw: z.input<typeof rotateSchema>): Promise<RotateKeyResult> {
-  const { member, refusal } = await authorize(canManageKeys, "rotate keys");
-  if (refusal) return refusal;
-  const input = rotateSchema.safeParse(raw);
-  if (!input.success)
-    return refuse("Choose when the old key stops working.", { grace: input.error.issues[0]?.message });
-  try {
-    const rotated = await rotateKey(
-      await getDb(),
-      member.companyId,
-      input.data.keyId,
-      GRACE_SECONDS[input.data.grace],
-      await userActor(member),
-    );
+export const rotateKeyAction = memberAction(
+  {
+    allowed: canManageKeys,
+    cannot: "rotate keys",
+    input: rotateSchema,
+    invalid: (error) => refuse("Choose when the old key stops working.", { grace: error.issues[0]?.message }),
+  },
+  async ({ db, member, input, actor }) => {
+    const rotated = await rotateKey(db, member.companyId, input.keyId, GRACE_SECONDS[input.grace], actor);
     // No revalidatePath here: refreshing this page would re-render the form that holds the new
     // secret before it is shown. "Done" is a full page load that reads everything afresh.
     return { ok: true, key: rotated.key, secret: rotated.secret, oldKeyExpiresAt: rotated.oldKeyExpiresAt };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);
 
-export async function revokeKeyAction(raw: z.input<typeof revokeSchema>): Promise<RevokeKeyResult> {
-  const { member, refusal } = await authorize(canManageKeys, "revoke keys");
-  if (refusal) return refusal;
-  const input = revokeSchema.safeParse(raw);
-  if (!input.success) {
-    return refuse("Check the highlighted fields.", { reason: input.error.issues[0]?.message });
-  }
-  try {
-    await revokeKey(
-      await getDb(),
-      member.companyId,
-      input.data.keyId,
-      input.data.reason || undefined,
-      await userActor(member),
-    );
+export const revokeKeyAction = memberAction(
+  {
+    allowed: canManageKeys,
+    cannot: "revoke keys",
+    input: revokeSchema,
+    invalid: (error) => refuse("Check the highlighted fields.", { reason: error.issues[0]?.message }),
+  },
+  async ({ db, member, input, actor }) => {
+    await revokeKey(db, member.companyId, input.keyId, input.reason || undefined, actor);
     revalidatePath("/keys");
     return { ok: true };
-  } catch (error) {
-    return refusalFrom(error);
-  }
-}
+  },
+);

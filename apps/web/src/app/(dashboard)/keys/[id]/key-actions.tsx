@@ -1,11 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
+import { type ReactNode, useEffect, useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
+import { Field, FormError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, buttonSecondary, fieldError, input, label } from "@/components/styles";
-import { type RevokeKeyResult, type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
+import { buttonPrimary, buttonSecondary, input, label } from "@/components/styles";
+import { useAction } from "@/components/use-action";
+import { type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
 
 type Grace = "now" | "1h" | "24h" | "7d";
 
@@ -120,25 +121,12 @@ function RotateForm({
   onRotated: (result: Extract<RotateKeyResult, { ok: true }>) => void;
 }) {
   const [grace, setGrace] = useState<Grace>("1h");
-  const [result, setResult] = useState<RotateKeyResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await rotateKeyAction({ keyId, grace });
-      if (answer.ok) onRotated(answer);
-      else setResult(answer);
-    });
-  }
+  // No refresh: the page must not re-render before the new secret is shown (see rotateKeyAction).
+  const { result, pending, submit } = useAction(rotateKeyAction, { onDone: onRotated, refresh: false });
 
   return (
-    <form onSubmit={submit} className="space-y-5" data-testid="rotate-form">
-      {result && !result.ok ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {result.error}
-        </p>
-      ) : null}
+    <form onSubmit={submit({ keyId, grace })} className="space-y-5" data-testid="rotate-form">
+      {result && !result.ok ? <FormError error={result.error} testId="form-error" /> : null}
       <fieldset>
         <legend className={label}>The old key stops working</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
@@ -179,52 +167,26 @@ function RotateForm({
 }
 
 function RevokeForm({ keyId, keyName, onCancel }: { keyId: string; keyName: string; onCancel: () => void }) {
-  const router = useRouter();
   const id = useId();
   const [reason, setReason] = useState("");
-  const [result, setResult] = useState<RevokeKeyResult | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    startTransition(async () => {
-      const answer = await revokeKeyAction({ keyId, reason });
-      setResult(answer);
-      if (answer.ok) {
-        onCancel();
-        router.refresh();
-      }
-    });
-  }
+  const { result, pending, submit } = useAction(revokeKeyAction, { onDone: onCancel });
 
   const refusal = result && !result.ok ? result : null;
   return (
-    <form onSubmit={submit} className="space-y-5" data-testid="revoke-form">
-      {refusal ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="form-error">
-          {refusal.error}
-        </p>
-      ) : null}
-      <div>
-        <label htmlFor={`${id}-reason`} className={label}>
-          Reason (optional)
-        </label>
-        <input
-          id={`${id}-reason`}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={500}
-          placeholder="Leaked in a CI log"
-          aria-invalid={refusal?.fieldErrors.reason ? true : undefined}
-          aria-describedby={refusal?.fieldErrors.reason ? `${id}-reason-error` : undefined}
-          className={`${input} mt-1.5`}
-        />
-        {refusal?.fieldErrors.reason ? (
-          <p id={`${id}-reason-error`} className={fieldError}>
-            {refusal.fieldErrors.reason}
-          </p>
-        ) : null}
-      </div>
+    <form onSubmit={submit({ keyId, reason })} className="space-y-5" data-testid="revoke-form">
+      {refusal ? <FormError error={refusal.error} testId="form-error" /> : null}
+      <Field id={`${id}-reason`} label="Reason (optional)" error={refusal?.fieldErrors.reason}>
+        {(control) => (
+          <input
+            {...control}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={500}
+            placeholder="Leaked in a CI log"
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
       <div className="flex justify-end gap-3">
         <button type="button" className={buttonSecondary} onClick={onCancel}>
           Cancel

@@ -3,10 +3,9 @@
 import { isValidScope, SCOPE_PRESETS } from "@keyward/auth-core";
 import { createKey, createKeyInputSchema, type PublicKey } from "@keyward/core";
 import { z } from "zod";
-import { getDb } from "@/server/db";
-import { type FieldErrors, fieldErrors } from "@/server/form-errors";
-import { requestContext } from "@/server/request-context";
-import { canManageKeys, currentMember } from "@/server/session";
+import { fieldErrors } from "@/server/form-errors";
+import { memberAction, type Refusal, refuse } from "@/server/member-action";
+import { canManageKeys } from "@/server/session";
 
 const EXPIRY_DAYS = { "7d": 7, "30d": 30, "90d": 90, "365d": 365 } as const;
 
@@ -26,15 +25,7 @@ const createKeyFormSchema = z.strictObject({
 export type CreateKeyForm = z.input<typeof createKeyFormSchema>;
 
 // The secret travels in this action's response only, to be held in the client's memory and shown once.
-export type CreateKeyResult =
-  | { ok: false; error: string | null; fieldErrors: FieldErrors }
-  | { ok: true; key: PublicKey; secret: string };
-
-const refused = (error: string, errors: FieldErrors = {}): CreateKeyResult => ({
-  ok: false,
-  error,
-  fieldErrors: errors,
-});
+export type CreateKeyResult = Refusal | { ok: true; key: PublicKey; secret: string };
 
 function expiresAt(form: z.output<typeof createKeyFormSchema>): string | null | "invalid" {
   if (form.expiry === "never") return null;
@@ -46,59 +37,50 @@ function expiresAt(form: z.output<typeof createKeyFormSchema>): string | null | 
   return new Date(Date.now() + EXPIRY_DAYS[form.expiry] * 86_400_000).toISOString();
 }
 
-export async function createKeyAction(raw: CreateKeyForm): Promise<CreateKeyResult> {
-  const member = await currentMember();
-  if (!member) return refused("Your session has ended. Sign in again to create a key.");
-  // The role is read from the database for this request, not taken from the session token.
-  if (!canManageKeys(member)) {
-    return refused(
-      `Your role (${member.role}) can view keys but not create them. Ask an owner or admin of your company.`,
-    );
-  }
+export const createKeyAction = memberAction(
+  {
+    allowed: canManageKeys,
+    // The role is read from the database for this request, not taken from the session token.
+    cannot: (role) => `Your role (${role}) can view keys but not create them. Ask an owner or admin of your company.`,
+    signedOut: "Your session has ended. Sign in again to create a key.",
+    input: createKeyFormSchema,
+    invalid: "The form could not be read. Reload the page and try again.",
+  },
+  async ({ db, member, input: f, actor }) => {
+    if (f.name.trim() === "") return refuse("Check the highlighted fields.", { name: "Give the key a name." });
 
-  const form = createKeyFormSchema.safeParse(raw);
-  if (!form.success) return refused("The form could not be read. Reload the page and try again.");
-  const f = form.data;
+    const scopes =
+      f.preset === "custom"
+        ? [...new Set(f.customScopes.map((s) => s.trim()).filter(Boolean))]
+        : [...SCOPE_PRESETS[f.preset]];
+    const badScope = scopes.find((s) => !isValidScope(s));
+    if (badScope !== undefined) {
+      return refuse("Check the highlighted fields.", {
+        scopes: `"${badScope}" is not a scope. Use resource:read, resource:write, resource:*, *:read, *:write or *.`,
+      });
+    }
+    if (f.preset === "custom" && scopes.length === 0)
+      return refuse("Check the highlighted fields.", { scopes: "Choose at least one scope." });
 
-  if (f.name.trim() === "") return refused("Check the highlighted fields.", { name: "Give the key a name." });
+    const expiry = expiresAt(f);
+    if (expiry === "invalid") return refuse("Check the highlighted fields.", { expiresAt: "Pick a date." });
 
-  const scopes =
-    f.preset === "custom"
-      ? [...new Set(f.customScopes.map((s) => s.trim()).filter(Boolean))]
-      : [...SCOPE_PRESETS[f.preset]];
-  const badScope = scopes.find((s) => !isValidScope(s));
-  if (badScope !== undefined) {
-    return refused("Check the highlighted fields.", {
-      scopes: `"${badScope}" is not a scope. Use resource:read, resource:write, resource:*, *:read, *:write or *.`,
+    // The window has a default in the form; an empty limit means "no rate limit".
+    const hasRateLimit = f.rateLimit.trim() !== "";
+    const input = createKeyInputSchema.safeParse({
+      name: f.name,
+      scopes,
+      environment: f.environment,
+      expiresAt: expiry,
+      ipAllowlist: f.ipAllowlist
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+      rateLimit: hasRateLimit ? { limit: Number(f.rateLimit), windowSeconds: Number(f.rateLimitWindowSeconds) } : null,
     });
-  }
-  if (f.preset === "custom" && scopes.length === 0)
-    return refused("Check the highlighted fields.", { scopes: "Choose at least one scope." });
+    if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
 
-  const expiry = expiresAt(f);
-  if (expiry === "invalid") return refused("Check the highlighted fields.", { expiresAt: "Pick a date." });
-
-  // The window has a default in the form; an empty limit means "no rate limit".
-  const hasRateLimit = f.rateLimit.trim() !== "";
-  const input = createKeyInputSchema.safeParse({
-    name: f.name,
-    scopes,
-    environment: f.environment,
-    expiresAt: expiry,
-    ipAllowlist: f.ipAllowlist
-      .split(/[\s,]+/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-    rateLimit: hasRateLimit ? { limit: Number(f.rateLimit), windowSeconds: Number(f.rateLimitWindowSeconds) } : null,
-  });
-  if (!input.success) return refused("Check the highlighted fields.", fieldErrors(input.error));
-
-  const { ip, userAgent } = await requestContext();
-  const created = await createKey(await getDb(), member.companyId, input.data, {
-    type: "user",
-    id: member.id,
-    ip,
-    userAgent,
-  });
-  return { ok: true, key: created.key, secret: created.secret };
-}
+    const created = await createKey(db, member.companyId, input.data, actor);
+    return { ok: true, key: created.key, secret: created.secret };
+  },
+);

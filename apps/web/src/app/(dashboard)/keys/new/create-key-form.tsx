@@ -1,11 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { type FormEvent, type ReactNode, useEffect, useId, useState, useTransition } from "react";
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
+import { describedBy, Field, FieldError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
-import { buttonPrimary, buttonSecondary, card, fieldError, hint, input, inputBase, label } from "@/components/styles";
-import { type CreateKeyResult, createKeyAction, type CreateKeyForm as FormValues } from "./actions";
+import { buttonPrimary, buttonSecondary, card, input, inputBase, label } from "@/components/styles";
+import { useAction } from "@/components/use-action";
+import { createKeyAction, type CreateKeyForm as FormValues } from "./actions";
 
 type Preset = FormValues["preset"];
 
@@ -64,8 +66,8 @@ export function CreateKeyForm({
 }) {
   const [values, setValues] = useState<FormValues>({ ...INITIAL, environment: defaultEnvironment });
   const [extraScopes, setExtraScopes] = useState("");
-  const [result, setResult] = useState<CreateKeyResult | null>(null);
-  const [pending, startTransition] = useTransition();
+  // No refresh: the new key's secret is shown by this component, from the action's answer.
+  const { result, setResult, pending, run } = useAction(createKeyAction, { refresh: false });
   const ids = useId();
 
   const created = result?.ok ? result : null;
@@ -126,21 +128,13 @@ export function CreateKeyForm({
       ...values,
       customScopes: values.preset === "custom" ? [...values.customScopes, ...extra] : [],
     };
-    startTransition(async () => {
-      setResult(await createKeyAction(payload));
-    });
+    run(payload);
   }
 
-  const describedBy = (field: string, withHint = false) =>
-    [errors[field] ? `${ids}-${field}-error` : null, withHint ? `${ids}-${field}-hint` : null]
-      .filter(Boolean)
-      .join(" ") || undefined;
-  const errorText = (field: string) =>
-    errors[field] ? (
-      <p id={`${ids}-${field}-error`} className={fieldError} data-testid={`error-${field}`}>
-        {errors[field]}
-      </p>
-    ) : null;
+  // Errors are named after the key's fields; one that no single control owns is shown for its group.
+  const groupError = (field: string) => (
+    <FieldError id={`${ids}-${field}`} error={errors[field]} testId={`error-${field}`} />
+  );
 
   return (
     <form onSubmit={submit} noValidate className={`${card} divide-y divide-slate-100`} data-testid="create-key-form">
@@ -156,25 +150,23 @@ export function CreateKeyForm({
       ) : null}
 
       <Section title="Name" description="Who or what uses this key, e.g. “billing-service” or “GitHub Actions”.">
-        <label htmlFor={`${ids}-name`} className="sr-only">
-          Name
-        </label>
-        <input
-          id={`${ids}-name`}
-          name="name"
-          value={values.name}
-          onChange={(e) => set("name", e.target.value)}
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={describedBy("name")}
-          placeholder="ci-readonly"
-          maxLength={120}
-          className={input}
-        />
-        {errorText("name")}
+        <Field id={`${ids}-name`} label="Name" hideLabel error={errors.name} errorTestId="error-name">
+          {(control) => (
+            <input
+              {...control}
+              name="name"
+              value={values.name}
+              onChange={(e) => set("name", e.target.value)}
+              placeholder="ci-readonly"
+              maxLength={120}
+              className={input}
+            />
+          )}
+        </Field>
       </Section>
 
       <Section title="Permissions" description="Scopes are resource:action. Write does not include read.">
-        <fieldset aria-describedby={describedBy("scopes")}>
+        <fieldset aria-describedby={describedBy(`${ids}-scopes`, { error: errors.scopes })["aria-describedby"]}>
           <legend className="sr-only">Scope preset</legend>
           <div className="grid gap-3 sm:grid-cols-3">
             {PRESETS.map((p) => (
@@ -220,29 +212,31 @@ export function CreateKeyForm({
                 ))}
               </div>
             </fieldset>
-            <div>
-              <label htmlFor={`${ids}-extra`} className={label}>
-                Other scopes
-              </label>
-              <input
-                id={`${ids}-extra`}
-                value={extraScopes}
-                onChange={(e) => {
-                  setExtraScopes(e.target.value);
-                  set("customScopes", values.customScopes);
-                }}
-                placeholder="vehicles:read, invoices:*"
-                aria-invalid={errors.scopes ? true : undefined}
-                aria-describedby={describedBy("scopes", true)}
-                className={`${input} mt-1.5 font-mono`}
-              />
-              <p id={`${ids}-scopes-hint`} className={hint}>
-                Your own resources, separated by commas or spaces.
-              </p>
-            </div>
+            {/* The custom scopes' error is this field's: under it, with the id the presets point to. */}
+            <Field
+              id={`${ids}-scopes`}
+              label="Other scopes"
+              hint="Your own resources, separated by commas or spaces."
+              error={errors.scopes}
+              errorTestId="error-scopes"
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  value={extraScopes}
+                  onChange={(e) => {
+                    setExtraScopes(e.target.value);
+                    set("customScopes", values.customScopes);
+                  }}
+                  placeholder="vehicles:read, invoices:*"
+                  className={`${input} mt-1.5 font-mono`}
+                />
+              )}
+            </Field>
           </div>
-        ) : null}
-        {errorText("scopes")}
+        ) : (
+          groupError("scopes")
+        )}
       </Section>
 
       <Section title="Environment" description="Test keys contain _test_ so they are easy to tell apart.">
@@ -272,95 +266,97 @@ export function CreateKeyForm({
             ))}
           </div>
         </fieldset>
-        {errorText("environment")}
+        {groupError("environment")}
       </Section>
 
       <Section title="Expiry" description="After this date the key stops working.">
         <div className="flex flex-wrap gap-3">
-          <label htmlFor={`${ids}-expiry`} className="sr-only">
-            Expires
-          </label>
-          <select
-            id={`${ids}-expiry`}
-            value={values.expiry}
-            onChange={(e) => set("expiry", e.target.value as FormValues["expiry"])}
-            className={`${inputBase} pr-8`}
-          >
-            <option value="never">Never</option>
-            <option value="7d">In 7 days</option>
-            <option value="30d">In 30 days</option>
-            <option value="90d">In 90 days</option>
-            <option value="365d">In 1 year</option>
-            <option value="custom">On a date…</option>
-          </select>
+          <Field id={`${ids}-expiry`} label="Expires" hideLabel>
+            {(control) => (
+              <select
+                {...control}
+                value={values.expiry}
+                onChange={(e) => set("expiry", e.target.value as FormValues["expiry"])}
+                className={`${inputBase} pr-8`}
+              >
+                <option value="never">Never</option>
+                <option value="7d">In 7 days</option>
+                <option value="30d">In 30 days</option>
+                <option value="90d">In 90 days</option>
+                <option value="365d">In 1 year</option>
+                <option value="custom">On a date…</option>
+              </select>
+            )}
+          </Field>
           {values.expiry === "custom" ? (
-            <>
-              <label htmlFor={`${ids}-expiry-date`} className="sr-only">
-                Expiry date (UTC)
-              </label>
-              <input
-                id={`${ids}-expiry-date`}
-                type="date"
-                value={values.expiryDate}
-                onChange={(e) => set("expiryDate", e.target.value)}
-                aria-invalid={errors.expiresAt ? true : undefined}
-                aria-describedby={describedBy("expiresAt")}
-                className={inputBase}
-              />
-            </>
+            <Field id={`${ids}-expiry-date`} label="Expiry date (UTC)" hideLabel>
+              {(control) => (
+                <input
+                  {...control}
+                  {...describedBy(`${ids}-expiresAt`, { error: errors.expiresAt })}
+                  type="date"
+                  value={values.expiryDate}
+                  onChange={(e) => set("expiryDate", e.target.value)}
+                  className={inputBase}
+                />
+              )}
+            </Field>
           ) : null}
         </div>
-        {errorText("expiresAt")}
+        {groupError("expiresAt")}
       </Section>
 
       <Section title="Restrictions" description="Optional. Leave empty for no restriction.">
         <div className="space-y-4">
-          <div>
-            <label htmlFor={`${ids}-ips`} className={label}>
-              IP allowlist
-            </label>
-            <textarea
-              id={`${ids}-ips`}
-              rows={2}
-              value={values.ipAllowlist}
-              onChange={(e) => set("ipAllowlist", e.target.value)}
-              placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32"
-              aria-invalid={errors.ipAllowlist ? true : undefined}
-              aria-describedby={describedBy("ipAllowlist")}
-              className={`${input} mt-1.5 font-mono`}
-            />
-            {errorText("ipAllowlist")}
-          </div>
+          <Field
+            id={`${ids}-ipAllowlist`}
+            label="IP allowlist"
+            error={errors.ipAllowlist}
+            errorTestId="error-ipAllowlist"
+          >
+            {(control) => (
+              <textarea
+                {...control}
+                rows={2}
+                value={values.ipAllowlist}
+                onChange={(e) => set("ipAllowlist", e.target.value)}
+                placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32"
+                className={`${input} mt-1.5 font-mono`}
+              />
+            )}
+          </Field>
           <fieldset>
             <legend className={label}>Rate limit</legend>
             <div className="mt-1.5 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-              <label htmlFor={`${ids}-rl`} className="sr-only">
-                Requests
-              </label>
-              <input
-                id={`${ids}-rl`}
-                inputMode="numeric"
-                value={values.rateLimit}
-                onChange={(e) => set("rateLimit", e.target.value)}
-                placeholder="1000"
-                aria-invalid={errors.rateLimit ? true : undefined}
-                className={`${inputBase} w-28`}
-              />
+              <Field id={`${ids}-rl`} label="Requests" hideLabel>
+                {(control) => (
+                  <input
+                    {...control}
+                    {...describedBy(`${ids}-rateLimit`, { error: errors.rateLimit })}
+                    inputMode="numeric"
+                    value={values.rateLimit}
+                    onChange={(e) => set("rateLimit", e.target.value)}
+                    placeholder="1000"
+                    className={`${inputBase} w-28`}
+                  />
+                )}
+              </Field>
               <span>requests per</span>
-              <label htmlFor={`${ids}-rlw`} className="sr-only">
-                Window in seconds
-              </label>
-              <input
-                id={`${ids}-rlw`}
-                inputMode="numeric"
-                value={values.rateLimitWindowSeconds}
-                onChange={(e) => set("rateLimitWindowSeconds", e.target.value)}
-                aria-invalid={errors.rateLimit ? true : undefined}
-                className={`${inputBase} w-24`}
-              />
+              <Field id={`${ids}-rlw`} label="Window in seconds" hideLabel>
+                {(control) => (
+                  <input
+                    {...control}
+                    {...describedBy(`${ids}-rateLimit`, { error: errors.rateLimit })}
+                    inputMode="numeric"
+                    value={values.rateLimitWindowSeconds}
+                    onChange={(e) => set("rateLimitWindowSeconds", e.target.value)}
+                    className={`${inputBase} w-24`}
+                  />
+                )}
+              </Field>
               <span>seconds</span>
             </div>
-            {errorText("rateLimit")}
+            {groupError("rateLimit")}
           </fieldset>
         </div>
       </Section>
