@@ -4,6 +4,7 @@ import { type Db, Prisma } from "@keyward/db";
 import { type Actor, appendAuditEvents } from "../audit/append";
 import { assertMayManageKeys } from "./grant";
 import { type PublicKey, toPublicKey } from "./public-key";
+import { keyRowSettings } from "./rows";
 import { IMPORTED_START_PLACEHOLDER, type ImportedKeyInput } from "./schemas";
 
 function conflict(indexes: number[], message: string): KeywardError {
@@ -53,20 +54,10 @@ export async function importKeys(
         }
         const rows = await tx.apiKey.createManyAndReturn({
           data: keys.map((k) => ({
-            companyId,
-            name: k.name,
+            ...keyRowSettings(companyId, k, actor),
             hash: k.hash,
             start: k.start ?? IMPORTED_START_PLACEHOLDER,
-            environment: k.environment,
-            scopes: [...new Set(k.scopes)].sort(),
-            expiresAt: k.expiresAt ?? null,
-            ipAllowlist: k.ipAllowlist ?? [],
-            rateLimit: k.rateLimit?.limit ?? null,
-            rateLimitWindowSeconds: k.rateLimit?.windowSeconds ?? null,
-            metadata: (k.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
             imported: true,
-            createdByUserId: actor.type === "user" ? actor.id : null,
-            createdByKeyId: actor.type === "key" ? actor.id : null,
           })),
         });
         // RETURNING order is not promised: answer in the order of the request.

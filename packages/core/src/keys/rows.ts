@@ -25,6 +25,23 @@ export async function lockOwnKey(tx: Tx, companyId: string, id: string): Promise
   return findOwnKey(tx, companyId, id);
 }
 
+/** A key row's settings as its creator gave them, for a created, rotated or imported key alike. */
+export function keyRowSettings(companyId: string, settings: CreateKeyInput, actor: Actor) {
+  return {
+    companyId,
+    name: settings.name,
+    environment: settings.environment,
+    scopes: [...new Set(settings.scopes)].sort(),
+    expiresAt: settings.expiresAt ?? null,
+    ipAllowlist: settings.ipAllowlist ?? [],
+    rateLimit: settings.rateLimit?.limit ?? null,
+    rateLimitWindowSeconds: settings.rateLimit?.windowSeconds ?? null,
+    metadata: (settings.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
+    createdByUserId: actor.type === "user" ? actor.id : null,
+    createdByKeyId: actor.type === "key" ? actor.id : null,
+  };
+}
+
 /** Generates a key with the company's prefix and stores its hash: the one place a key row is born. */
 export async function insertKey(
   tx: Tx,
@@ -37,20 +54,10 @@ export async function insertKey(
   const generated = generateKey({ prefix: company.keyPrefix, environment: settings.environment });
   const row = await tx.apiKey.create({
     data: {
-      companyId,
-      name: settings.name,
+      ...keyRowSettings(companyId, settings, actor),
       hash: generated.hash,
       start: generated.start,
-      environment: settings.environment,
-      scopes: [...new Set(settings.scopes)].sort(),
-      expiresAt: settings.expiresAt ?? null,
-      ipAllowlist: settings.ipAllowlist ?? [],
-      rateLimit: settings.rateLimit?.limit ?? null,
-      rateLimitWindowSeconds: settings.rateLimit?.windowSeconds ?? null,
-      metadata: (settings.metadata ?? undefined) as Prisma.InputJsonValue | undefined,
       rotatedFromId,
-      createdByUserId: actor.type === "user" ? actor.id : null,
-      createdByKeyId: actor.type === "key" ? actor.id : null,
     },
   });
   return { row, generated };
