@@ -1,5 +1,5 @@
 import type { KeyVerifier } from "@keyward/auth-core";
-import type { Actor, PasswordLogins } from "@keyward/core";
+import { type Actor, isUuid, type PasswordLogins } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FailedAuthThrottle, KeyChangeFeed, KeyStates, UsageBuffer } from "@keyward/enforcement";
 import type { FastifyRequest } from "fastify";
@@ -56,8 +56,6 @@ export function scopesOf(request: FastifyRequest): string[] {
   return principal.type === "key" ? principal.key.scopes : principal.scopes;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Who did it, for audit events: a key by id and fingerprint (also when it acts through a token), or a
  * user; with the scopes it holds, which bound the keys it may change (assertMayManageKeys).
@@ -76,9 +74,7 @@ export function actorOf(request: FastifyRequest): Actor {
       return { type: "key", id: principal.keyId, fingerprint: principal.fingerprint, ...seen };
     case "user":
       // Users are recorded by Keyward user id (a uuid column); an external subject that is not one cannot be.
-      return UUID.test(principal.userId)
-        ? { type: "user", id: principal.userId, ...seen }
-        : { type: "system", ...seen };
+      return isUuid(principal.userId) ? { type: "user", id: principal.userId, ...seen } : { type: "system", ...seen };
   }
 }
 

@@ -1,14 +1,12 @@
 // `keyward audit verify`: recomputes each company's audit hash chain (SPEC §9) straight from the
 // database and names the first event whose content or link does not match.
 
-import { verifyAuditChain } from "@keyward/core";
+import { isUuid, verifyAuditChain } from "@keyward/core";
 import { createDb } from "@keyward/db";
 import type { Command } from "commander";
 import { openDatabase } from "./database";
 import { CliError, EXIT } from "./errors";
 import { printJson } from "./output";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ChainReport {
   companyId: string;
@@ -30,7 +28,7 @@ export function registerAuditCommand(program: Command): void {
       const db = createDb(database.url, { maxConnections: 2 });
       try {
         const companies = await db.company.findMany({
-          where: opts.company ? (UUID.test(opts.company) ? { id: opts.company } : { name: opts.company }) : {},
+          where: opts.company ? (isUuid(opts.company) ? { id: opts.company } : { name: opts.company }) : {},
           select: { id: true, name: true },
           orderBy: { createdAt: "asc" },
         });

@@ -78,7 +78,7 @@ describe("401: no valid credential never reaches the upstream", () => {
     const cases: Record<string, string>[] = [
       { "keyward-auth-key": `${SECRET}x` },
       { "keyward-auth-key": "" },
-      { "keyward-auth-token": issueGuardToken("another-secret-0123456789", 3600).token },
+      { "keyward-auth-token": (await issueGuardToken("another-secret-0123456789", 3600)).token },
       { "keyward-auth-token": expired },
       { "keyward-auth-token": "not.a.jwt" },
       { authorization: "Bearer kw_live_notakey" },
@@ -148,7 +148,7 @@ describe("200: the secret or its token", () => {
   });
 
   it("200 with keyward-auth-token signed with the secret (the token is not forwarded either)", async () => {
-    const { token } = issueGuardToken(SECRET, 3600);
+    const { token } = await issueGuardToken(SECRET, 3600);
     const res = await fetch(`${url}/vehicles/2`, { method: "DELETE", headers: { "keyward-auth-token": token } });
     expect(res.status).toBe(200);
     const body = await json(res);

@@ -1,7 +1,7 @@
 // The guard (SPEC §7): a reverse proxy built on @fastify/http-proxy (undici underneath) that lets a
 // request through only with one of
 //   keyward-auth-key: <secret>            compared in constant time;
-//   keyward-auth-token: <JWT>             HS256 signed with the secret, verified with jose;
+//   keyward-auth-token: <JWT>             HS256 signed with the secret (core's guard/token.ts);
 //   Authorization: Bearer <key> / X-API-Key: <key>
 //                                         a managed key (with a database), judged by the same
 //                                         pipeline as the API, needing the scopes of the route rule.
@@ -12,7 +12,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import httpProxy, { type FastifyHttpProxyOptions } from "@fastify/http-proxy";
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { GUARD_TOKEN_ISSUER } from "@keyward/core";
+import { guardTokenValid } from "@keyward/core";
 import type { EnforcementPipeline, FailedAuthThrottle } from "@keyward/enforcement";
 import {
   answerMalformedHttp,
@@ -24,7 +24,6 @@ import {
   unavailable,
 } from "@keyward/enforcement";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
-import { jwtVerify } from "jose";
 import type { GuardEnv } from "./env";
 import { type CanonicalTarget, canonicalTarget } from "./request-path";
 import { matchRoute, type RouteRule } from "./route-rules";
@@ -76,19 +75,6 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 /** Constant-time: both sides are hashed to the same length first, so neither length nor content leaks. */
 export function secretMatches(presented: string, secret: string): boolean {
   return timingSafeEqual(digest(presented), digest(secret));
-}
-
-export async function guardTokenValid(token: string, secret: string): Promise<boolean> {
-  try {
-    await jwtVerify(token, new TextEncoder().encode(secret), {
-      algorithms: ["HS256"],
-      issuer: GUARD_TOKEN_ISSUER,
-      requiredClaims: ["exp"],
-    });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Sets the Cookie header the upstream gets: the caller's, without Keyward's session cookies. */

@@ -7,6 +7,7 @@
 import {
   formatDuration,
   issueGuardToken,
+  isUuid,
   readGuardSecret,
   resolveGuardEncryptionKey,
   soleCompanyId,
@@ -21,7 +22,6 @@ import { type GuardEnv, loadGuardEnv } from "./env";
 import { GuardStartError } from "./errors";
 import { buildGuard } from "./server";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How often a guard using the dashboard's secret looks for a new one (a regenerated secret stops old tokens). */
 const DASHBOARD_POLL_MS = 5000;
 
@@ -37,7 +37,7 @@ async function configuredDatabase(env: GuardEnv): Promise<string | (() => string
 async function resolveCompany(db: Db, named: string | undefined): Promise<string> {
   if (named !== undefined) {
     const companies = await db.company.findMany({
-      where: UUID.test(named) ? { id: named } : { name: named },
+      where: isUuid(named) ? { id: named } : { name: named },
       select: { id: true },
       take: 2,
     });
@@ -169,7 +169,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
   if (!config.authEnabled) {
     out("WARNING: authentication is DISABLED (--auth-enabled=false): every request reaches the upstream.");
   } else {
-    const issued = issueGuardToken(secretHolder.value, ttlSeconds);
+    const issued = await issueGuardToken(secretHolder.value, ttlSeconds);
     out("Callers send one of these headers:");
     out(`keyward-auth-key: ${secretHolder.value}`);
     out(`keyward-auth-token: ${issued.token}`);

@@ -1,8 +1,7 @@
 // The part of the next-auth configuration that needs no database, shared by src/proxy.ts and src/auth.ts.
+import type { Role } from "@keyward/core";
 import type { NextAuthConfig } from "next-auth";
 import { env } from "@/env";
-
-export type Role = "owner" | "admin" | "viewer";
 
 declare module "next-auth" {
   interface Session {

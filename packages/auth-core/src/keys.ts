@@ -21,7 +21,8 @@ import { hash, randomBytes } from "node:crypto";
  * 8 hex chars and `start` (prefix_env_ + 4 body chars) is kept for display.
  */
 
-export type Environment = "live" | "test";
+export const ENVIRONMENTS = ["live", "test"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
 
 export interface ParsedKey {
   prefix: string;

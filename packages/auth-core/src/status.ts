@@ -1,6 +1,7 @@
 /** A key's displayed status is derived from its timestamps, never stored (SPEC §2). */
 
-export type KeyStatus = "active" | "expiring" | "expired" | "revoked";
+export const KEY_STATUSES = ["active", "expiring", "expired", "revoked"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
 
 export interface KeyTimestamps {
   revokedAt: Date | null;
@@ -8,6 +9,7 @@ export interface KeyTimestamps {
   graceEndsAt: Date | null;
 }
 
+/** A key this close to its expiry shows as `expiring` (and the key list's status filter agrees). */
 export const EXPIRING_WITHIN_MS = 7 * 24 * 60 * 60 * 1000;
 
 export function deriveKeyStatus(k: KeyTimestamps, now: Date = new Date()): KeyStatus {

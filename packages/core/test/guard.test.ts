@@ -5,10 +5,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { useCompanyDatabase } from "@keyward/db/vitest";
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   changeGuardTokenTtl,
   getGuardSettings,
+  guardTokenValid,
   issueGuardToken,
   readGuardSecret,
   regenerateGuardSecret,
@@ -49,8 +51,8 @@ describe("sealing and the encryption key", () => {
     ).toThrow(/set KEYWARD_ENCRYPTION_KEY/);
   });
 
-  it("a guard token is a standard HS256 JWT over the secret with exp = iat + TTL", () => {
-    const { token, expiresAt } = issueGuardToken("the-secret-0123456789", 5400, 1_800_000_000_000);
+  it("a guard token is a standard HS256 JWT over the secret with exp = iat + TTL", async () => {
+    const { token, expiresAt } = await issueGuardToken("the-secret-0123456789", 5400, 1_800_000_000_000);
     const [header, payload, signature] = token.split(".") as [string, string, string];
     expect(JSON.parse(Buffer.from(header, "base64url").toString())).toEqual({ alg: "HS256", typ: "JWT" });
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
@@ -59,6 +61,31 @@ describe("sealing and the encryption key", () => {
     expect(signature).toBe(
       createHmac("sha256", "the-secret-0123456789").update(`${header}.${payload}`).digest("base64url"),
     );
+  });
+
+  it("a token passes only with its secret, its issuer and before its expiry", async () => {
+    const secret = "the-secret-0123456789";
+    const { token } = await issueGuardToken(secret, 3600);
+    expect(await guardTokenValid(token, secret)).toBe(true);
+    expect(await guardTokenValid(token, `${secret}x`)).toBe(false);
+    expect(await guardTokenValid((await issueGuardToken(secret, 3600, Date.now() - 7200_000)).token, secret)).toBe(
+      false,
+    );
+    const otherIssuer = await new SignJWT()
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("someone-else")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(secret));
+    expect(await guardTokenValid(otherIssuer, secret)).toBe(false);
+    expect(await guardTokenValid("not.a.jwt", secret)).toBe(false);
+  });
+
+  it("a token of the hand-built signer before jose (same header, claims and HMAC) still passes", async () => {
+    // Issued by the earlier issueGuardToken for this secret, expiring in 2100.
+    const legacy =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJrZXl3YXJkLWd1YXJkIiwic3ViIjoiZ3VhcmQiLCJqdGkiOiIwUHd3a1ludUpSQnFEaUM5IiwiaWF0IjoxODAwMDAwMDAwLCJleHAiOjQxMDI0NDQ4MDB9.ey--h560UNPPEhjF2KesB3VT6O91AMD2h-9uvQFGdnQ";
+    expect(await guardTokenValid(legacy, "legacy-guard-secret-0123456789")).toBe(true);
+    expect(await guardTokenValid(legacy, "another-secret-0123456789")).toBe(false);
   });
 });
 

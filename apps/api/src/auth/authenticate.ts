@@ -19,6 +19,7 @@ import {
   scopeGrants,
   type VerifyResult,
 } from "@keyward/auth-core";
+import type { Role } from "@keyward/core";
 import type { FailedAuthThrottle, KeyStates } from "@keyward/enforcement";
 import {
   answerVerdict,
@@ -30,7 +31,7 @@ import {
   unavailable,
 } from "@keyward/enforcement";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type Role, scopesOfRole } from "./claims";
+import { scopesOfRole } from "./claims";
 import type { CompanyNames } from "./company-names";
 import { csrfRefusal } from "./csrf";
 import type { Memberships } from "./memberships";

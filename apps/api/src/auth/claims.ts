@@ -9,6 +9,7 @@
 // A key or session token is the key in another form: every use re-checks the key (status, IP
 // allowlist, scopes, rate limit), so revoking the key ends its tokens.
 import { isValidScope, SCOPE_PRESETS } from "@keyward/auth-core";
+import { ROLES, type Role } from "@keyward/core";
 import { z } from "zod";
 
 export const KEYWARD_ISSUER = "keyward";
@@ -18,9 +19,6 @@ export const USER_TOKEN_TTL_SECONDS = 3600;
 export const SESSION_TTL_SECONDS = 8 * 3600;
 export const KEY_TOKEN_DEFAULT_TTL_SECONDS = 15 * 60;
 export const KEY_TOKEN_MAX_TTL_SECONDS = 3600;
-
-export const ROLES = ["owner", "admin", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
 
 /** Dashboard roles as scopes (SPEC §3): a viewer sees everything and changes nothing. */
 export function scopesOfRole(role: Role): string[] {

@@ -6,9 +6,8 @@
 // change through this replica to drop entries for; a fresh read after a change refreshes the entry.
 
 import { ExpiringCache, SharedReads } from "@keyward/auth-core";
-import { findMembership } from "@keyward/core";
+import { findMembership, type Role } from "@keyward/core";
 import type { Db } from "@keyward/db";
-import type { Role } from "./claims";
 
 const MAX_ENTRIES = 10_000;
 

@@ -10,6 +10,7 @@
 // a miss in the small company cache (external tokens) or an unknown kid (rate-limited).
 import { randomUUID } from "node:crypto";
 import { type Environment, isValidScope, type KeyRecord } from "@keyward/auth-core";
+import type { Role } from "@keyward/core";
 import {
   createRemoteJWKSet,
   decodeJwt,
@@ -25,7 +26,6 @@ import {
   KEYWARD_AUDIENCE,
   KEYWARD_ISSUER,
   keyClaimsSchema,
-  type Role,
   roleFromClaims,
   scopeClaim,
   scopesFromClaims,

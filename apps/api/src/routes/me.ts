@@ -1,4 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
+import { environmentSchema, roleSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf, principalOf, scopesOf } from "../context";
@@ -9,9 +10,9 @@ export const meResponseSchema = z.object({
   company: z.object({ id: z.string(), name: z.string() }),
   keyId: z.string().optional(),
   userId: z.string().optional(),
-  role: z.enum(["owner", "admin", "viewer"]).optional(),
+  role: roleSchema.optional(),
   scopes: z.array(z.string()),
-  environment: z.enum(["live", "test"]).optional(),
+  environment: environmentSchema.optional(),
 });
 
 /**

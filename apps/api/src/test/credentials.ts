@@ -1,9 +1,9 @@
 // Test helpers for credentials: dashboard users of any role, and a client IP of one's own.
 import { randomBytes, randomUUID } from "node:crypto";
 import { hashPassword, type PasswordHashing } from "@keyward/auth-core";
+import type { Role } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FastifyInstance } from "fastify";
-import type { Role } from "../auth/claims";
 
 /** Cheap scrypt parameters for test users, passed explicitly (the app hashes with OWASP's unless told). */
 export const TEST_PASSWORD_HASHING: PasswordHashing = { N: 1024, r: 8, p: 1 };

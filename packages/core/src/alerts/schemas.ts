@@ -4,9 +4,11 @@
 import { type AllowedHosts, NO_ALLOWED_HOSTS, outboundTargetProblem } from "@keyward/auth-core";
 import { z } from "zod";
 import { isStorableText, STORABLE_TEXT_MESSAGE, text } from "../bounded-input";
+import { environmentSchema } from "../keys/schemas";
 
 export const ALERT_KINDS = ["request_spike", "auth_failures", "new_ip", "expiring", "rate_limited"] as const;
-export type AlertKindName = (typeof ALERT_KINDS)[number];
+export const alertKindSchema = z.enum(ALERT_KINDS);
+export type AlertKindName = z.output<typeof alertKindSchema>;
 
 /** Kinds that count events in a window: they need `threshold` and `windowSeconds`. */
 export const COUNTING_KINDS: readonly AlertKindName[] = ["request_spike", "auth_failures", "rate_limited"];
@@ -51,12 +53,12 @@ export type AlertChannelInput = z.output<typeof alertChannelInputSchema>;
 
 const ruleFields = {
   name: text(120).trim().min(1),
-  kind: z.enum(ALERT_KINDS),
+  kind: alertKindSchema,
   threshold: z.int().min(1).max(10_000_000).nullish(),
   windowSeconds: z.int().min(1).max(MAX_ALERT_WINDOW_SECONDS).nullish(),
   days: z.int().min(1).max(MAX_EXPIRING_DAYS).nullish(),
   keyId: z.uuid().nullish(),
-  environment: z.enum(["live", "test"]).nullish(),
+  environment: environmentSchema.nullish(),
   cooldownSeconds: z.int().min(0).max(MAX_COOLDOWN_SECONDS),
   enabled: z.boolean(),
   channels: z.array(alertChannelInputSchema).min(1, "Add at least one channel").max(10),

@@ -1,7 +1,7 @@
 // The audit log as CSV, one format for the API's export and the dashboard's.
 import type { Options } from "csv-stringify";
 import { stringify } from "csv-stringify/sync";
-import type { PublicAuditEvent } from "./query";
+import type { PublicAuditEvent } from "./public-event";
 
 export const AUDIT_CSV_COLUMNS: (keyof PublicAuditEvent)[] = [
   "id",

@@ -3,9 +3,10 @@
 // increasing, so newest-first pages neither skip nor repeat an event. The CSV export walks the
 // same order in fixed-size pages, so exporting a million events never holds more than one page.
 import { KeywardError } from "@keyward/auth-core";
-import type { AuditEvent, Db, Prisma } from "@keyward/db";
+import type { Db, Prisma } from "@keyward/db";
 import { z } from "zod";
 import { text, timestamp } from "../bounded-input";
+import { type PublicAuditEvent, toPublicAuditEvent } from "./public-event";
 
 const auditFilterShape = {
   actor: text(200).trim().min(1).optional().describe("Actor id: a user's or a key's id"),
@@ -30,47 +31,6 @@ export const auditExportQuerySchema = z.strictObject(auditFilterShape).refine(fr
 
 export type AuditEventsQuery = z.output<typeof auditEventsQuerySchema>;
 export type AuditFilters = z.output<typeof auditExportQuerySchema>;
-
-/** An audit event as the API shows it; the hashes let anyone re-check the chain. */
-export interface PublicAuditEvent {
-  id: string;
-  seq: number;
-  createdAt: string;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  keyId: string | null;
-  fingerprint: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  reason: string | null;
-  metadata: unknown;
-  prevHash: string | null;
-  hash: string;
-}
-
-export function toPublicAuditEvent(row: AuditEvent): PublicAuditEvent {
-  return {
-    id: row.id,
-    seq: row.seq,
-    createdAt: row.createdAt.toISOString(),
-    actorType: row.actorType,
-    actorId: row.actorId,
-    action: row.action,
-    targetType: row.targetType,
-    targetId: row.targetId,
-    keyId: row.keyId,
-    fingerprint: row.fingerprint,
-    ip: row.ip,
-    userAgent: row.userAgent,
-    reason: row.reason,
-    metadata: row.metadata ?? null,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
-}
 
 function filterWhere(companyId: string, filters: AuditFilters): Prisma.AuditEventWhereInput {
   const where: Prisma.AuditEventWhereInput = { companyId };

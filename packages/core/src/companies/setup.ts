@@ -3,7 +3,8 @@ import type { Db, Role } from "@keyward/db";
 import { z } from "zod";
 import { appendAuditEvent } from "../audit/append";
 import { text } from "../bounded-input";
-import { createKey, type PublicKey } from "../keys/keys";
+import { createKey } from "../keys/create";
+import type { PublicKey } from "../keys/public-key";
 
 export const setupInputSchema = z.strictObject({
   company: text(120).trim().min(1),

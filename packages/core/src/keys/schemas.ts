@@ -1,9 +1,12 @@
 // The shapes of key requests, shared by the API (validation and OpenAPI) and the dashboard's forms.
-import { isValidAllowlistEntry, isValidScope } from "@keyward/auth-core";
+import { ENVIRONMENTS, hashKey, isValidAllowlistEntry, isValidScope, KEY_STATUSES } from "@keyward/auth-core";
 import { z } from "zod";
 import { jsonObject, text, timestamp } from "../bounded-input";
 
 const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
+
+/** A key's environment, the second part of its secret (`kw_live_…`, `kw_test_…`). */
+export const environmentSchema = z.enum(ENVIRONMENTS);
 
 export const scopeSchema = z.string().max(100).refine(isValidScope, {
   message: "Not a scope: use resource:read, resource:write, resource:*, *:read, *:write or *",
@@ -24,7 +27,7 @@ export const metadataSchema = jsonObject({ maxKeyLength: 100, maxDepth: 10, maxB
 export const createKeyInputSchema = z.strictObject({
   name: text(120).trim().min(1),
   scopes: z.array(scopeSchema).min(1).max(100),
-  environment: z.enum(["live", "test"]),
+  environment: environmentSchema,
   expiresAt: timestamp()
     .refine((d) => d.getTime() > Date.now(), { message: "Must be in the future" })
     .nullish(),
@@ -35,11 +38,11 @@ export const createKeyInputSchema = z.strictObject({
 
 export type CreateKeyInput = z.output<typeof createKeyInputSchema>;
 
-export const keyStatusSchema = z.enum(["active", "expiring", "expired", "revoked"]);
+export const keyStatusSchema = z.enum(KEY_STATUSES);
 
 export const listKeysQuerySchema = z
   .strictObject({
-    environment: z.enum(["live", "test"]).optional(),
+    environment: environmentSchema.optional(),
     status: keyStatusSchema.optional(),
     q: text(120).trim().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -82,3 +85,34 @@ export const revokeKeyInputSchema = z.strictObject({
 });
 
 export const keyIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+/** Keys one import may bring. */
+export const MAX_IMPORT_KEYS = 1000;
+/** `start` of an imported key whose caller did not give one: the plaintext was never seen. */
+export const IMPORTED_START_PLACEHOLDER = "imported";
+
+export const importedKeySchema = createKeyInputSchema
+  .extend({
+    hash: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: "Must be the SHA-256 of the key, as 64 hex characters" })
+      // Stored hashes are lowercase: an uppercase hash would never match a presented key.
+      .transform((s) => s.toLowerCase()),
+    start: z
+      .string()
+      .max(20)
+      .regex(/^[\x21-\x7e]+$/, { message: "Printable ASCII without spaces" })
+      .optional()
+      .describe(`The key's first characters, for display; "${IMPORTED_START_PLACEHOLDER}" when absent`),
+  })
+  // A plaintext pasted as `start` would be stored; a secret is only ever stored as its hash.
+  .refine((k) => k.start === undefined || hashKey(k.start) !== k.hash, {
+    path: ["start"],
+    message: "start must be the beginning of the key, not the key itself",
+  });
+
+export const importKeysInputSchema = z.strictObject({
+  keys: z.array(importedKeySchema).min(1).max(MAX_IMPORT_KEYS),
+});
+
+export type ImportedKeyInput = z.output<typeof importedKeySchema>;

@@ -11,7 +11,8 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-export type UsageGranularity = "minute" | "hour" | "day";
+export const usageGranularitySchema = z.enum(["minute", "hour", "day"]);
+export type UsageGranularity = z.output<typeof usageGranularitySchema>;
 
 export const USAGE_BUCKET_MS: Record<UsageGranularity, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
 
@@ -43,7 +44,7 @@ export const usageQuerySchema = z
     keyId: z.uuid().optional(),
     from: timestamp().optional(),
     to: timestamp().optional(),
-    granularity: z.enum(["minute", "hour", "day"]).default("hour"),
+    granularity: usageGranularitySchema.default("hour"),
   })
   .transform((query, ctx) => {
     const to = query.to ?? new Date();
@@ -67,21 +68,26 @@ export const usageQuerySchema = z
 
 export type UsageQuery = z.output<typeof usageQuerySchema>;
 
-export interface UsagePoint {
-  /** Start of the bucket, ISO 8601 UTC. */
-  bucket: string;
-  allowed: number;
-  denied: number;
-  deniedByReason: Record<string, number>;
-}
+/** One bucket of a usage series. */
+export const usagePointSchema = z.object({
+  bucket: z.string().describe("Start of the bucket, ISO 8601 UTC"),
+  allowed: z.number(),
+  denied: z.number(),
+  deniedByReason: z.record(z.string(), z.number()).describe(`Refusals by cause: ${USAGE_DENIAL_REASONS.join(", ")}`),
+});
 
-export interface UsageSeries {
-  data: UsagePoint[];
-  keyId: string | null;
-  granularity: UsageGranularity;
-  from: string;
-  to: string;
-}
+export type UsagePoint = z.output<typeof usagePointSchema>;
+
+/** The answer of `GET /v1/usage`: the one declaration of it, the type inferred and the API documented from it. */
+export const usageSeriesSchema = z.object({
+  data: z.array(usagePointSchema),
+  keyId: z.string().nullable(),
+  granularity: usageGranularitySchema,
+  from: z.string(),
+  to: z.string(),
+});
+
+export type UsageSeries = z.output<typeof usageSeriesSchema>;
 
 const floorTo = (ms: number, step: number) => ms - (((ms % step) + step) % step);
 

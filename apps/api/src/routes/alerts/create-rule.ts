@@ -1,7 +1,7 @@
-import { alertRuleInputSchemas, createAlertRule } from "@keyward/core";
+import { alertRuleInputSchemas, createAlertRule, publicAlertRuleSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";
+import { assertChannelsDeliverable } from "./email-channels";
 
 /**
  * `POST /v1/alert-rules`: a rule as SPEC §6 shows it. Webhook secrets are sealed before they are

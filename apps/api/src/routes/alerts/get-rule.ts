@@ -1,7 +1,6 @@
-import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/core";
+import { alertRuleIdParamsSchema, getAlertRule, publicAlertRuleSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";
-import { publicAlertRuleSchema } from "./schemas";
 
 /** `GET /v1/alert-rules/:id`: one rule; another company's is 404. */
 export const getAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {

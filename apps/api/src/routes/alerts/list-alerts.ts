@@ -1,8 +1,7 @@
-import { listAlerts, listAlertsQuerySchema } from "@keyward/core";
+import { listAlerts, listAlertsQuerySchema, publicAlertSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";
-import { publicAlertSchema } from "./schemas";
 
 /** `GET /v1/alerts`: fired alerts, newest first, each with its payload and every delivery attempt. */
 export const listAlertsRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {

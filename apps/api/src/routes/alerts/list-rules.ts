@@ -1,8 +1,7 @@
-import { listAlertRules, listAlertRulesQuerySchema } from "@keyward/core";
+import { listAlertRules, listAlertRulesQuerySchema, publicAlertRuleSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";
-import { publicAlertRuleSchema } from "./schemas";
 
 /** `GET /v1/alert-rules`: the company's rules, newest first, cursor-paginated; webhook secrets never shown. */
 export const listAlertRulesRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {

@@ -1,11 +1,10 @@
 import { KeywardError } from "@keyward/auth-core";
-import { alertRuleIdParamsSchema, getAlertRule } from "@keyward/core";
+import { alertPayloadSchema, alertRuleIdParamsSchema, getAlertRule } from "@keyward/core";
 import { sendError } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CompanyQuota } from "../../auth/company-quota";
 import { type ApiContext, companyOf } from "../../context";
-import { alertPayloadSchema } from "./schemas";
 
 /** Test alerts a company may send per minute: each one calls its webhooks. */
 export const TEST_ALERTS_PER_MINUTE = 5;

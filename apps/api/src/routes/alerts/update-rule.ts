@@ -1,7 +1,7 @@
-import { alertRuleIdParamsSchema, alertRuleInputSchemas, updateAlertRule } from "@keyward/core";
+import { alertRuleIdParamsSchema, alertRuleInputSchemas, publicAlertRuleSchema, updateAlertRule } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { assertChannelsDeliverable, publicAlertRuleSchema } from "./schemas";
+import { assertChannelsDeliverable } from "./email-channels";
 
 /**
  * `PATCH /v1/alert-rules/:id`: change any field, enable or disable. A webhook channel sent without

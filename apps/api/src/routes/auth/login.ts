@@ -1,9 +1,9 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { appendAuditEvent, type LoginOutcome, text } from "@keyward/core";
+import { appendAuditEvent, type LoginOutcome, roleSchema, text } from "@keyward/core";
 import { answerVerdict, SESSION_COOKIE, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ROLES, SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
+import { SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
 import type { ApiContext } from "../../context";
 import { sessionSummarySchema, summarize } from "./schemas";
 import { sessionCookieOptions } from "./session-cookie";
@@ -14,7 +14,7 @@ export const loginBodySchema = z.union([
 ]);
 
 export const userLoginResponseSchema = z.object({
-  user: z.object({ id: z.string(), email: z.string(), role: z.enum(ROLES) }),
+  user: z.object({ id: z.string(), email: z.string(), role: roleSchema }),
   token: z.string().describe("ES256 JWT for `Authorization: Bearer`, valid 1 hour"),
   expiresAt: z.string(),
 });

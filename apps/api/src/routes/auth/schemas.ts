@@ -1,7 +1,7 @@
+import { environmentSchema, roleSchema } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import { z } from "zod";
 import type { Principal } from "../../auth/authenticate";
-import { ROLES } from "../../auth/claims";
 
 /** Who a session or token is: the body of `GET /v1/auth/check` and of a key login. */
 export const sessionSummarySchema = z.object({
@@ -11,8 +11,8 @@ export const sessionSummarySchema = z.object({
   scopes: z.array(z.string()),
   keyId: z.string().optional(),
   userId: z.string().optional(),
-  role: z.enum(ROLES).optional(),
-  environment: z.enum(["live", "test"]).optional(),
+  role: roleSchema.optional(),
+  environment: environmentSchema.optional(),
   expiresAt: z.string().optional().describe("When the token or session ends; absent for an API key"),
 });
 

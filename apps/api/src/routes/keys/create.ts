@@ -1,8 +1,7 @@
-import { createKey, createKeyInputSchema } from "@keyward/core";
+import { createKey, createKeyInputSchema, publicKeySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 /**
  * `POST /v1/keys`: creates a key and returns its secret, this once. A key cannot mint a key more

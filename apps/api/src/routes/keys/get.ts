@@ -1,7 +1,6 @@
-import { getKey, keyIdParamsSchema } from "@keyward/core";
+import { getKey, keyIdParamsSchema, publicKeySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 /** `GET /v1/keys/:id`: one key of the caller's company, never its secret. */
 export const getKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {

@@ -1,8 +1,8 @@
 import { generateKey, hashKey } from "@keyward/auth-core";
-import { verifyAuditChain } from "@keyward/core";
+import { MAX_IMPORT_KEYS, verifyAuditChain } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, type Harness, startHarness } from "../../test/harness";
-import { IMPORT_BODY_LIMIT_BYTES, MAX_IMPORT_KEYS } from "./import";
+import { IMPORT_BODY_LIMIT_BYTES } from "./import";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,8 +1,7 @@
-import { listKeys, listKeysQuerySchema } from "@keyward/core";
+import { listKeys, listKeysQuerySchema, publicKeySchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 /** `GET /v1/keys`: the caller's company's keys, newest first, cursor-paginated. */
 export const listKeysRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db }) => {

@@ -1,7 +1,6 @@
-import { keyIdParamsSchema, revokeKey, revokeKeyInputSchema } from "@keyward/core";
+import { keyIdParamsSchema, publicKeySchema, revokeKey, revokeKeyInputSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 /** `POST /v1/keys/:id/revoke`: the key stops working at once, on every replica. */
 export const revokeKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, keyChanges }) => {

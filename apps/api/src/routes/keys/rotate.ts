@@ -1,8 +1,7 @@
-import { keyIdParamsSchema, rotateKey, rotateKeyInputSchema } from "@keyward/core";
+import { keyIdParamsSchema, publicKeySchema, rotateKey, rotateKeyInputSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 /**
  * `POST /v1/keys/:id/rotate`: a successor with the same settings, its secret shown this once. The

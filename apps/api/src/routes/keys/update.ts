@@ -1,7 +1,6 @@
-import { keyIdParamsSchema, updateKey, updateKeyInputSchema } from "@keyward/core";
+import { keyIdParamsSchema, publicKeySchema, updateKey, updateKeyInputSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type ApiContext, actorOf, companyOf } from "../../context";
-import { publicKeySchema } from "./schemas";
 
 /**
  * `PATCH /v1/keys/:id`: name, scopes, IP allowlist, rate limit, expiry, metadata; effective at once.

@@ -1,5 +1,5 @@
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { scopeSchema } from "@keyward/core";
+import { environmentSchema, scopeSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf } from "../../context";
@@ -19,7 +19,7 @@ export const verifyKeyResponseSchema = z.object({
   code: z.enum(["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "INSUFFICIENT_SCOPE", "IP_NOT_ALLOWED", "RATE_LIMITED"]),
   keyId: z.string().optional(),
   scopes: z.array(z.string()).optional(),
-  environment: z.enum(["live", "test"]).optional(),
+  environment: environmentSchema.optional(),
   expiresAt: z.string().nullable().optional().describe("When the key stops working: its expiry or grace end"),
   ratelimit: z.object({ limit: z.number(), remaining: z.number(), resetSeconds: z.number() }).optional(),
 });

@@ -1,6 +1,13 @@
 "use server";
 
-import { changeMemberRole, createInvite, inviteInputSchema, removeMember, revokeInvite } from "@keyward/core";
+import {
+  changeMemberRole,
+  createInvite,
+  inviteInputSchema,
+  removeMember,
+  revokeInvite,
+  roleSchema,
+} from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
@@ -8,8 +15,6 @@ import { fieldErrors } from "@/server/form-errors";
 import { memberAction, type Refusal, refuse } from "@/server/member-action";
 import { canManageMembers } from "@/server/session";
 import { emailInvite } from "./invite-email";
-
-const roleSchema = z.enum(["owner", "admin", "viewer"], { error: "Choose owner, admin or viewer." });
 
 export type InviteResult = Refusal | { ok: true; email: string; inviteUrl: string; emailed: boolean };
 export type MemberChangeResult = Refusal | { ok: true };

@@ -1,13 +1,13 @@
 "use server";
 
-import { type PublicKey, revokeKey, revokeReasonSchema, rotateKey } from "@keyward/core";
+import { MAX_GRACE_PERIOD_SECONDS, type PublicKey, revokeKey, revokeReasonSchema, rotateKey } from "@keyward/core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { memberAction, type Refusal, refuse } from "@/server/member-action";
 import { canManageKeys } from "@/server/session";
 
 // The grace periods the dashboard offers (SPEC §5), in seconds.
-const GRACE_SECONDS = { now: 0, "1h": 3_600, "24h": 86_400, "7d": 604_800 } as const;
+const GRACE_SECONDS = { now: 0, "1h": 3_600, "24h": 86_400, "7d": MAX_GRACE_PERIOD_SECONDS } as const;
 
 const rotateSchema = z.strictObject({
   keyId: z.uuid(),
