@@ -3,7 +3,7 @@
 // window); the allowed count is the number of 200s. The usage each replica wrote (flushed at SIGTERM)
 // must match what the clients saw, allowed and refused alike.
 //
-// Without REDIS_URL limits are per replica by design (SPEC §9), so one replica is measured and the
+// Without REDIS_URL limits are per replica by design (docs/operations.md), so one replica is measured and the
 // figure says so.
 import { check, type Figure } from "./support/figure";
 import { hammer } from "./support/load";

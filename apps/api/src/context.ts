@@ -32,7 +32,7 @@ export interface ApiContext {
   memberships: Memberships;
   /** New audit events per company, for the event streams. */
   events: AuditFeed;
-  /** Alert rules, detection and delivery (SPEC §6). */
+  /** Alert rules, detection and delivery (docs/api.md#alerts). */
   alerts: Alerting;
   /** Email-and-password logins, throttled before the password is checked (shared with the dashboard). */
   logins: PasswordLogins;

@@ -1,4 +1,4 @@
-// Requests the HTTP parser rejects must still get the SPEC's error body, never Node's default.
+// Requests the HTTP parser rejects must still get the contract's error body, never Node's default.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, type Harness, startHarness } from "./test/harness";
@@ -23,7 +23,7 @@ function rawRequest(text: string): Promise<string> {
 }
 
 describe("malformed HTTP", () => {
-  it("400 with the SPEC body for a control character in a header, nothing written", async () => {
+  it("400 with the contract's body for a control character in a header, nothing written", async () => {
     const before = await h.db.apiKey.count();
     const answer = await rawRequest(`GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-API-Key: ${h.adminKey}\u0001\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
@@ -34,7 +34,7 @@ describe("malformed HTTP", () => {
     expect(await h.db.apiKey.count()).toBe(before);
   });
 
-  it("431 with the SPEC body for a 20 kB header", async () => {
+  it("431 with the contract's body for a 20 kB header", async () => {
     const answer = await rawRequest(`GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-API-Key: ${"a".repeat(20_000)}\r\n\r\n`);
     expect(answer).toMatch(/^HTTP\/1\.1 431 /);
     expect(answer).toContain('"code":"VALIDATION_FAILED"');
@@ -50,13 +50,13 @@ describe("malformed HTTP", () => {
   });
 
   // Found by the abuse fuzzer (src/abuse): Fastify answers these two itself, in its own body.
-  it("400 VALIDATION_FAILED with the SPEC body for a malformed percent-encoding in the path, which is not echoed", async () => {
+  it("400 VALIDATION_FAILED with the contract's body for a malformed percent-encoding in the path, which is not echoed", async () => {
     const res = await h.app.inject({ method: "GET", url: "/v1/keys/%E0%A4%A", headers: bearer(h.adminKey) });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ errors: [{ code: "VALIDATION_FAILED", message: "Malformed URL" }] });
   });
 
-  it("400 VALIDATION_FAILED with the SPEC body for a path parameter over 200 characters", async () => {
+  it("400 VALIDATION_FAILED with the contract's body for a path parameter over 200 characters", async () => {
     const res = await h.app.inject({ method: "GET", url: `/v1/keys/${"a".repeat(300)}`, headers: bearer(h.adminKey) });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ errors: [{ code: "VALIDATION_FAILED", message: "Path parameter too long" }] });

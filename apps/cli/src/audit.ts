@@ -1,4 +1,4 @@
-// `keyward audit verify`: recomputes each company's audit hash chain (SPEC §9) straight from the
+// `keyward audit verify`: recomputes each company's audit hash chain (docs/operations.md) straight from the
 // database and names the first event whose content or link does not match.
 
 import { isUuid, verifyAuditChain } from "@keyward/core";

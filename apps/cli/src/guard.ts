@@ -4,7 +4,7 @@ import type { Command } from "commander";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `keyward guard`: the reverse proxy of SPEC §7, until SIGINT/SIGTERM. */
+/** `keyward guard`: the reverse proxy of the README's Guard section, until SIGINT/SIGTERM. */
 export function registerGuardCommand(program: Command): void {
   program
     .command("guard")

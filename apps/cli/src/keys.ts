@@ -1,4 +1,4 @@
-// `keyward keys list|show|create|rotate|revoke`: the API's /v1/keys endpoints (SPEC §4.3).
+// `keyward keys list|show|create|rotate|revoke`: the API's /v1/keys endpoints (docs/api.md#endpoints).
 import { SCOPE_PRESETS } from "@keyward/auth-core";
 import type { PublicKey } from "@keyward/core";
 import { parseDuration } from "@keyward/core";

@@ -174,7 +174,7 @@ describe("managed keys with route rules", () => {
     expect((await fetch(`${url}/vehicles/1`, { headers: bearer(secret) })).status).toBe(401);
   });
 
-  it("429: a key over its rate limit, with the SPEC headers", async () => {
+  it("429: a key over its rate limit, with the contract's headers", async () => {
     const { secret } = await key(["vehicles:read"], { rateLimit: { limit: 2, windowSeconds: 60 } });
     expect((await fetch(`${url}/vehicles/1`, { headers: bearer(secret) })).status).toBe(200);
     const second = await fetch(`${url}/vehicles/1`, { headers: bearer(secret) });

@@ -241,7 +241,7 @@ describe("WebSocket", () => {
 });
 
 describe("502 and auth disabled", () => {
-  it("502 with the SPEC error body when the upstream is down", async () => {
+  it("502 with the contract's error body when the upstream is down", async () => {
     const downPort = await freePort();
     const down = await startGuardFor(`http://127.0.0.1:${downPort}`);
     try {

@@ -1,11 +1,11 @@
-// The guard (SPEC §7): a reverse proxy built on @fastify/http-proxy (undici underneath) that lets a
+// The guard (the README's Guard section): a reverse proxy built on @fastify/http-proxy (undici underneath) that lets a
 // request through only with one of
 //   keyward-auth-key: <secret>            compared in constant time;
 //   keyward-auth-token: <JWT>             HS256 signed with the secret (core's guard/token.ts);
 //   Authorization: Bearer <key> / X-API-Key: <key>
 //                                         a managed key (with a database), judged by the same
 //                                         pipeline as the API, needing the scopes of the route rule.
-// Every refusal is the SPEC §4.2 body and never reaches the upstream; the credential headers are
+// Every refusal is the docs/api.md#errors body and never reaches the upstream; the credential headers are
 // stripped before forwarding, and so are Keyward's own session cookies (session-cookies.ts); bodies stream both ways (the proxy hands Node streams through, it
 // never buffers a body); WebSocket upgrades pass the same check.
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -160,7 +160,7 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? []);
   }
 
-  // Failures of the upstream itself (down, reset, timing out): 502 with the SPEC's error body.
+  // Failures of the upstream itself (down, reset, timing out): 502 with the contract's error body.
   function onUpstreamError(reply: FastifyReply, error: Error): void {
     reply.log.warn({ err: { message: error.message, code: (error as NodeJS.ErrnoException).code } }, "upstream error");
     sendError(

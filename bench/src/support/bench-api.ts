@@ -3,7 +3,7 @@
 // only in how they authenticate, and an IPC channel that reports the process's own counters.
 //
 //   GET /bench/open    no credential check (the enforcement hook returns at once: no `config.auth`)
-//   GET /bench/keyed   the enforcement hook (SPEC §4.4), scope `bench:read`
+//   GET /bench/keyed   the enforcement hook (docs/architecture.md), scope `bench:read`
 //   GET /bench/prisma  what most Node apps do instead: SHA-256 the bearer key and `findUnique` it, every request
 import { createHash } from "node:crypto";
 import { buildApp } from "@keyward/api/app";

@@ -1,5 +1,5 @@
 /**
- * The one closed set of API error codes, SPEC §4.2. Every error response of every
+ * The one closed set of API error codes, docs/api.md#errors. Every error response of every
  * endpoint is `errorBody(code, ...)` with status `ERROR_STATUS[code]`.
  */
 
@@ -14,15 +14,15 @@ export const ErrorCode = {
   IP_NOT_ALLOWED: "IP_NOT_ALLOWED",
   /** Unknown id, or an id belonging to another company. */
   NOT_FOUND: "NOT_FOUND",
-  /** Addition beyond the SPEC table: a unique constraint was hit, e.g. the company already exists. */
+  /** Addition beyond the contract's table: a unique constraint was hit, e.g. the company already exists. */
   CONFLICT: "CONFLICT",
-  /** Addition beyond the SPEC table: the request body exceeds the size limit. */
+  /** Addition beyond the contract's table: the request body exceeds the size limit. */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   /** Over the key's rate limit, or too many failed attempts from one IP; `details.retryAfterSeconds`. */
   RATE_LIMITED: "RATE_LIMITED",
   /** Database unreachable and the credential not in cache. */
   SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-  /** Addition beyond the SPEC table: the guard could not reach its upstream (down, refused, reset). */
+  /** Addition beyond the contract's table: the guard could not reach its upstream (down, refused, reset). */
   BAD_GATEWAY: "BAD_GATEWAY",
 } as const;
 

@@ -1,7 +1,7 @@
 import { hash, randomBytes } from "node:crypto";
 
 /**
- * Keyward API keys, SPEC §2.
+ * Keyward API keys, docs/api.md#keys.
  *
  *   <prefix>_<env>_<body><checksum>          e.g. kw_live_0Ab3d…(43)…Xy12zQ
  *

@@ -1,5 +1,5 @@
 /**
- * Scopes, SPEC §3: `resource:action` with action `read` or `write`, plus the
+ * Scopes, docs/api.md#scopes: `resource:action` with action `read` or `write`, plus the
  * wildcards `resource:*`, `*:read`, `*:write` and `*`, and the built-in
  * `keys:verify` (may call the verify endpoint).
  *

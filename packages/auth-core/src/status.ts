@@ -1,4 +1,4 @@
-/** A key's displayed status is derived from its timestamps, never stored (SPEC §2). */
+/** A key's displayed status is derived from its timestamps, never stored (docs/api.md#keys). */
 
 export const KEY_STATUSES = ["active", "expiring", "expired", "revoked"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];

@@ -5,7 +5,7 @@ import { missingScopes } from "./scopes";
 import { isReached } from "./status";
 
 /**
- * The enforcement path of SPEC §4.4, top to bottom in `KeyVerifier.verify`:
+ * The enforcement path of docs/architecture.md, top to bottom in `KeyVerifier.verify`:
  *
  *   parse + checksum → SHA-256 → cache (miss: one store query, shared by
  *   concurrent callers) → revoked → expired / grace over → IP allowlist →

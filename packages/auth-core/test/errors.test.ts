@@ -28,7 +28,7 @@ describe("error codes", () => {
     [ErrorCode.UNAUTHORIZED, "Invalid or missing API key"],
     [ErrorCode.FORBIDDEN, "Insufficient permissions"],
     [ErrorCode.RATE_LIMITED, "Rate limit exceeded"],
-  ])("%s says %j (SPEC §4.2)", (code, message) => {
+  ])("%s says %j (docs/api.md#errors)", (code, message) => {
     expect(DEFAULT_MESSAGE[code]).toBe(message);
   });
 });

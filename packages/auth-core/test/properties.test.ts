@@ -37,7 +37,7 @@ const record: KeyRecord = {
   rateLimit: null,
 };
 
-/** The key format as a regex and zlib's CRC-32: the slow, obvious reading of SPEC §2 that the hand-written check must agree with. */
+/** The key format as a regex and zlib's CRC-32: the slow, obvious reading of docs/api.md#keys that the hand-written check must agree with. */
 function oracle(raw: string): boolean {
   const match = /^[a-z0-9]{2,10}_(?:live|test)_[0-9A-Za-z]{49}$/.exec(raw);
   if (match === null) return false;

@@ -110,7 +110,7 @@ describe("KeyVerifier codes", () => {
     expect(result.valid).toBe(code === "VALID");
   });
 
-  it("checks in SPEC order: revoked, expired, IP, scope, rate limit", async () => {
+  it("checks in the documented order: revoked, expired, IP, scope, rate limit", async () => {
     let consumed = 0;
     const { verifier, secret } = setup(
       { expiresAt: new Date(T0 - 1), ipAllowlist: ["10.0.0.1"], scopes: [], rateLimit: { limit: 1, windowSeconds: 1 } },

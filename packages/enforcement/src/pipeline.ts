@@ -1,4 +1,4 @@
-// The services every enforcement point shares (SPEC §4.4): the key verifier with its cache, the
+// The services every enforcement point shares (docs/architecture.md): the key verifier with its cache, the
 // rate limiter, the usage buffer (which also folds refusals into audit events and feeds the alert
 // detector), the failed-credential throttle and the key-change feed that drops revoked keys. The API
 // and the guard both start theirs here, so a managed key is judged and counted the same way wherever

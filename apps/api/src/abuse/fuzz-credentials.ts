@@ -207,7 +207,7 @@ export function credentialPlan(names: string[], queryToken: boolean): fc.Arbitra
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/** A key's 6-character checksum (SPEC §2), so a forged key passes the format check and reaches the store. */
+/** A key's 6-character checksum (docs/api.md#keys), so a forged key passes the format check and reaches the store. */
 function checksumOf(unchecked: string): string {
   let n = asciiCrc32(unchecked, unchecked.length);
   let out = "";

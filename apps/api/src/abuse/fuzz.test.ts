@@ -1,6 +1,6 @@
 // Issue 11, "keep them closed": a bounded, seeded fuzzer over every operation of /openapi.json.
 // Request i is drawn from KEYWARD_FUZZ_SEED and i alone, so any failure replays by itself
-// (KEYWARD_FUZZ_ONLY=i). Every answer must hold the SPEC §4.2 contract (response-oracle.ts); a
+// (KEYWARD_FUZZ_ONLY=i). Every answer must hold the docs/api.md#errors contract (response-oracle.ts); a
 // failing run lists each distinct (route, problem, cause) once, with the exact request.
 import type { Readable } from "node:stream";
 import fc from "fast-check";
@@ -129,7 +129,7 @@ function report(failures: Map<string, Failure>): string {
 }
 
 describe("abuse fuzzer over /openapi.json", () => {
-  it(`${ONLY === null ? REQUESTS : 1} seeded requests: no 5xx, no internal text, every 4xx the SPEC envelope; every operation reached`, async () => {
+  it(`${ONLY === null ? REQUESTS : 1} seeded requests: no 5xx, no internal text, every 4xx the contract's envelope; every operation reached`, async () => {
     const arbitrary = requestPlans(operations, Object.keys(fuzzed.world.credentials));
     const byName = new Map(operations.map((op) => [op.name, op]));
     const failures = new Map<string, Failure>();

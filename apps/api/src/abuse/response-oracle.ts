@@ -1,4 +1,4 @@
-// What every answer of the API must be, whatever was asked (SPEC §4.2): never a 5xx, never a
+// What every answer of the API must be, whatever was asked (docs/api.md#errors): never a 5xx, never a
 // stack trace or internal error text, every 4xx the error envelope with the status of its code.
 import { ERROR_STATUS, type ErrorCode } from "@keyward/auth-core";
 import { errorEnvelopeSchema } from "../plugins/openapi";
@@ -55,12 +55,12 @@ function envelopeFindings(answer: Answer): Finding[] {
   try {
     parsed = JSON.parse(answer.body);
   } catch {
-    return [{ problem: "not the SPEC error envelope", cause: `${answer.status} body is not JSON` }];
+    return [{ problem: "not the contract's error envelope", cause: `${answer.status} body is not JSON` }];
   }
   const envelope = errorEnvelopeSchema.safeParse(parsed);
   if (!envelope.success) {
     const keys = parsed && typeof parsed === "object" ? Object.keys(parsed).sort().join(",") : typeof parsed;
-    return [{ problem: "not the SPEC error envelope", cause: `${answer.status} body with keys ${keys}` }];
+    return [{ problem: "not the contract's error envelope", cause: `${answer.status} body with keys ${keys}` }];
   }
   const findings: Finding[] = [];
   for (const error of envelope.data.errors) {
@@ -71,10 +71,10 @@ function envelopeFindings(answer: Answer): Finding[] {
   }
   const www = answer.headers["www-authenticate"];
   if (answer.status === 401 && !(typeof www === "string" && www.startsWith('Bearer realm="keyward"'))) {
-    findings.push({ problem: "SPEC header missing", cause: "401 without WWW-Authenticate" });
+    findings.push({ problem: "contract header missing", cause: "401 without WWW-Authenticate" });
   }
   if (answer.status === 429 && answer.headers["retry-after"] === undefined) {
-    findings.push({ problem: "SPEC header missing", cause: "429 without Retry-After" });
+    findings.push({ problem: "contract header missing", cause: "429 without Retry-After" });
   }
   return findings;
 }

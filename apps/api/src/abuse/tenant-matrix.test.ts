@@ -1,4 +1,4 @@
-// Issue 11, "keep them closed": the tenant matrix (SPEC §3: another company's data is 404, as if it
+// Issue 11, "keep them closed": the tenant matrix (docs/api.md#scopes: another company's data is 404, as if it
 // did not exist). Three companies, every credential kind of each, and a user who belongs to two of
 // them; every operation of /openapi.json must have an entry below, and every id it takes (a UUID
 // in its path, query or body) must be named there, so a new route or a new id field fails here

@@ -1,4 +1,4 @@
-// Alerts (SPEC §6) as one service of the API: the detection the enforcement pipeline runs (rule
+// Alerts (docs/api.md#alerts) as one service of the API: the detection the enforcement pipeline runs (rule
 // cache, detector, `fire`: detection.ts), plus the expiry job and the delivery worker. Every firing
 // goes through `fire`, which claims the incident in the database (so each fires once across
 // replicas and guards) and wakes this replica's worker.

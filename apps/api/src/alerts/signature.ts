@@ -1,4 +1,4 @@
-// The webhook signature of SPEC §6: `Keyward-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`,
+// The webhook signature of docs/api.md#alerts: `Keyward-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`,
 // keyed with the channel's secret. The timestamp lets a receiver refuse replays of an old body.
 import { createHmac, timingSafeEqual } from "node:crypto";
 

@@ -1,11 +1,11 @@
-// The enforcement path of SPEC §4.4 as the API runs it, top to bottom: read the credential (header,
+// The enforcement path of docs/architecture.md as the API runs it, top to bottom: read the credential (header,
 // X-API-Key, `?token=` on routes that allow it, the kw_session cookie: a change it authenticates
 // must pass the CSRF check of csrf.ts first), then
 //   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
 //   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against the
 //               role its user has now (Memberships, a few seconds' cache), a token exchanged from a
 //               key re-runs that key's checks from KeyStates;
-// and every verdict becomes the SPEC's 401/403/429 with the same bodies and headers whatever the
+// and every verdict becomes the contract's 401/403/429 with the same bodies and headers whatever the
 // credential. A cache hit touches no database.
 
 import fastifyCookie from "@fastify/cookie";

@@ -20,7 +20,7 @@ export const SESSION_TTL_SECONDS = 8 * 3600;
 export const KEY_TOKEN_DEFAULT_TTL_SECONDS = 15 * 60;
 export const KEY_TOKEN_MAX_TTL_SECONDS = 3600;
 
-/** Dashboard roles as scopes (SPEC §3): a viewer sees everything and changes nothing. */
+/** Dashboard roles as scopes (docs/api.md#scopes): a viewer sees everything and changes nothing. */
 export function scopesOfRole(role: Role): string[] {
   return role === "viewer" ? [...SCOPE_PRESETS["read-only"]] : [...SCOPE_PRESETS.admin];
 }

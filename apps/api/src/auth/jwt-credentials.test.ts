@@ -1,4 +1,4 @@
-// JWTs on the enforcement path (SPEC §4.1): the API's own user tokens, HS256 tokens signed with
+// JWTs on the enforcement path (docs/api.md#credentials): the API's own user tokens, HS256 tokens signed with
 // KEYWARD_JWT_SECRET, and an external identity provider's tokens (a JWKS served by a local HTTP
 // server). Their 401/403 answers must be byte-for-byte the ones an API key gets.
 import { randomUUID } from "node:crypto";

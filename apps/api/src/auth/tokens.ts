@@ -1,4 +1,4 @@
-// Issues the API's JWTs and verifies every JWT it accepts (SPEC §4.1), routed by the unverified
+// Issues the API's JWTs and verifies every JWT it accepts (docs/api.md#credentials), routed by the unverified
 // `iss` and `alg` and then fully verified by the matching key:
 //   iss "keyward"  ES256, the API's own (SigningKeys, by kid; see claims.ts for the claims)
 //   alg HS256      signed with KEYWARD_JWT_SECRET, when set

@@ -1,6 +1,6 @@
 // The database gone under a running API (the embedded server stopped, or the PostgreSQL database
 // dropped): what the API knows from cache it still answers, everything else is a 503
-// SERVICE_UNAVAILABLE with the SPEC's error body, never a 500.
+// SERVICE_UNAVAILABLE with the contract's error body, never a 500.
 import { createServer, type Socket } from "node:net";
 import { generateKey } from "@keyward/auth-core";
 import { createDb } from "@keyward/db";
@@ -100,7 +100,7 @@ describe("with the database down", () => {
     expect(res.json()).toEqual(UNAVAILABLE);
   });
 
-  it("never a 500 on any route of /openapi.json, and every error has the SPEC's body", async () => {
+  it("never a 500 on any route of /openapi.json, and every error has the contract's body", async () => {
     expect(routes.length).toBeGreaterThan(20);
     const id = "00000000-0000-4000-8000-000000000000";
     for (const { method, path } of routes) {

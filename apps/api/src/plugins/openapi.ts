@@ -1,6 +1,6 @@
 // The API's OpenAPI 3.1 document, generated from the zod schemas that validate each request, so the
 // document cannot drift from what the server accepts. Security and scopes come from each route's
-// `config.auth`; error responses are the SPEC §4.2 envelope, declared once and referenced.
+// `config.auth`; error responses are the docs/api.md#errors envelope, declared once and referenced.
 // `GET /openapi.json` serves it; `GET /docs` is Swagger UI served from the package, no CDN.
 import { STATUS_CODES } from "node:http";
 import fastifySwagger, { type SwaggerTransform, type SwaggerTransformObject } from "@fastify/swagger";
@@ -15,7 +15,7 @@ import packageJson from "../../package.json" with { type: "json" };
 /** Where the API reference page lives; its own asset routes are not API operations. */
 export const DOCS_PREFIX = "/docs";
 
-/** Every credential an authenticated operation accepts (SPEC §4.1). */
+/** Every credential an authenticated operation accepts (docs/api.md#credentials). */
 const CREDENTIALS: OpenAPIV3_1.SecurityRequirementObject[] = [
   { bearer: [] },
   { apiKeyHeader: [] },
@@ -49,7 +49,7 @@ const SECURITY_SCHEMES: Record<string, OpenAPIV3_1.SecuritySchemeObject> = {
   },
 };
 
-/** The one error body of every endpoint (SPEC §4.2); the codes are auth-core's closed set. */
+/** The one error body of every endpoint (docs/api.md#errors); the codes are auth-core's closed set. */
 export const errorEnvelopeSchema = z
   .object({
     errors: z
@@ -179,7 +179,7 @@ const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch"
 
 const ref = (name: keyof typeof ERROR_RESPONSES) => ({ $ref: `#/components/responses/${name}` });
 
-/** The SPEC §4.2 errors an operation can answer, unless the route declared that status itself. */
+/** The docs/api.md#errors errors an operation can answer, unless the route declared that status itself. */
 function addErrorResponses(path: string, operation: OpenAPIV3_1.OperationObject): void {
   operation.responses ??= {};
   const responses = operation.responses;

@@ -26,7 +26,7 @@ export function canManageKeys(member: SessionUser): boolean {
   return member.role === "owner" || member.role === "admin";
 }
 
-/** Only owners invite, re-role or remove members (SPEC §3). */
+/** Only owners invite, re-role or remove members (docs/api.md#scopes). */
 export function canManageMembers(member: SessionUser): boolean {
   return member.role === "owner";
 }

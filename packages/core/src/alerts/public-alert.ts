@@ -5,7 +5,7 @@ import { z } from "zod";
 import { environmentSchema } from "../keys/schemas";
 import { alertKindSchema } from "./schemas";
 
-/** The body of every alert's webhook (SPEC §6), and what the dashboard and `GET /v1/alerts` show. Never a secret. */
+/** The body of every alert's webhook (docs/api.md#alerts), and what the dashboard and `GET /v1/alerts` show. Never a secret. */
 export const alertPayloadSchema = z.object({
   id: z.string(),
   type: z.literal("alert.fired"),

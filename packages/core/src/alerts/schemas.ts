@@ -1,4 +1,4 @@
-// The shapes of alert-rule requests (SPEC §6), shared by the API (validation and OpenAPI) and the
+// The shapes of alert-rule requests (docs/api.md#alerts), shared by the API (validation and OpenAPI) and the
 // dashboard's rule form. Which fields a rule needs depends on its kind, so the checks that span
 // fields live in one refinement used by create and by update (on the merged rule).
 import { type AllowedHosts, NO_ALLOWED_HOSTS, outboundTargetProblem } from "@keyward/auth-core";

@@ -1,4 +1,4 @@
-// Reading the audit log (SPEC §4.3 `GET /v1/audit-events` and its CSV export). Events are ordered
+// Reading the audit log (docs/api.md#endpoints `GET /v1/audit-events` and its CSV export). Events are ordered
 // by `seq`, the company's chain position: unlike ids made in the same millisecond, it is strictly
 // increasing, so newest-first pages neither skip nor repeat an event. The CSV export walks the
 // same order in fixed-size pages, so exporting a million events never holds more than one page.

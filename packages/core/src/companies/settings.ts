@@ -1,4 +1,4 @@
-// Company settings (SPEC §5): name, key prefix and the scope catalogue. A new prefix applies to
+// Company settings (the README's dashboard): name, key prefix and the scope catalogue. A new prefix applies to
 // keys created from then on; existing keys keep theirs (their hash covers it). Each change writes
 // its audit event in the same transaction.
 import { BUILT_IN_RESOURCES, isValidPrefix, isValidScope, KeywardError } from "@keyward/auth-core";

@@ -32,7 +32,7 @@ export interface SetupResult {
 }
 
 /**
- * First-run setup (SPEC §8): the company, its owner, an admin key (`*`, live) and a read-only key
+ * First-run setup (the README's CLI section): the company, its owner, an admin key (`*`, live) and a read-only key
  * (`*:read`, test). Refuses when any company exists, so it can never overwrite one.
  */
 export async function setupFirstCompany(

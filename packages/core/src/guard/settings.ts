@@ -1,4 +1,4 @@
-// The guard's settings in the dashboard (SPEC §5, §7): a shared secret, kept sealed (secret.ts), and
+// The guard's settings in the dashboard (the README's dashboard, §7): a shared secret, kept sealed (secret.ts), and
 // the lifetime of the tokens signed with it (token.ts). The dashboard and the guard process both
 // read them through here. Every change is audited, never with the secret.
 import { KeywardError } from "@keyward/auth-core";

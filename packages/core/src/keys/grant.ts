@@ -1,4 +1,4 @@
-// The one grant rule for every change to a key (SPEC §3): a credential may create, change, rotate,
+// The one grant rule for every change to a key (docs/api.md#scopes): a credential may create, change, rotate,
 // revoke or import only keys whose scopes its own scopes cover. Without it a key holding just
 // keys:write could rotate the company's `*` key and receive a working `*` secret.
 import { KeywardError, missingScopes } from "@keyward/auth-core";

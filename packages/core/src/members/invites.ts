@@ -1,4 +1,4 @@
-// Invites (SPEC §5): an owner invites an email with a role; the link carries the only copy of the
+// Invites (the README's dashboard): an owner invites an email with a role; the link carries the only copy of the
 // token, and accepting it creates the account and its membership. Each change writes its audit
 // event in the same transaction.
 import { createHash, randomBytes } from "node:crypto";

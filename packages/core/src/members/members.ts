@@ -1,4 +1,4 @@
-// Members of a company (SPEC §3, §5): who they are, their roles, removal. Only owners call these (the caller
+// Members of a company (docs/api.md#scopes, §5): who they are, their roles, removal. Only owners call these (the caller
 // checks the role); the rule enforced here is the one no caller may break: a company always keeps
 // at least one owner. Each change writes its audit event in the same transaction.
 import { KeywardError } from "@keyward/auth-core";

@@ -1,4 +1,4 @@
-// Dashboard roles (SPEC §3). Their one list is the database's `Role` enum (schema.prisma); the API's
+// Dashboard roles (docs/api.md#scopes). Their one list is the database's `Role` enum (schema.prisma); the API's
 // claims, the dashboard and these schemas all read it from here.
 import { Role } from "@keyward/db";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-// Usage as a time series (SPEC §4.3 `GET /v1/usage`): the per-minute counts of `usage_buckets`
+// Usage as a time series (docs/api.md#endpoints `GET /v1/usage`): the per-minute counts of `usage_buckets`
 // summed per minute, hour or day in SQL, then laid out as a dense UTC series so a chart needs no
 // gap filling. Buckets are whole: `from` is rounded down and `to` up to a bucket boundary.
 import { KeywardError } from "@keyward/auth-core";

@@ -1,4 +1,4 @@
-// What every enforcement point needs of alerts (SPEC §6): the rule cache, the detector the usage
+// What every enforcement point needs of alerts (docs/api.md#alerts): the rule cache, the detector the usage
 // buffer feeds, and `fire`, which claims an incident in the database so it fires once across every
 // API replica and guard. The enforcement pipeline starts it, so a refusal counts toward the rules
 // wherever the key was presented. Delivering the alert is the API's (alerting.ts); a guard's firing

@@ -1,4 +1,4 @@
-// One error envelope for every response (SPEC §4.2): whatever is thrown, the client gets
+// One error envelope for every response (docs/api.md#errors): whatever is thrown, the client gets
 // `{"errors":[{code,message,details?}]}` and never a stack trace.
 
 import type { Duplex } from "node:stream";
@@ -73,7 +73,7 @@ const FRAMEWORK_ERRORS: Record<string, string> = {
 
 /**
  * Fastify's `frameworkErrors`: a path that does not percent-decode, or a parameter over
- * maxParamLength, gets the SPEC's error body instead of Fastify's own.
+ * maxParamLength, gets the contract's error body instead of Fastify's own.
  */
 export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void sendError(reply, new KeywardError("VALIDATION_FAILED", FRAMEWORK_ERRORS[error.code] ?? "Malformed request"));
@@ -81,7 +81,7 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
 
 /**
  * Requests Node's HTTP parser rejects before Fastify sees them (control characters in a header,
- * headers over 16 kB): still the SPEC's error body, written straight to the socket.
+ * headers over 16 kB): still the contract's error body, written straight to the socket.
  */
 export function answerMalformedHttp(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (!socket.writable) return void socket.destroy();

@@ -4,7 +4,7 @@ import { type ApiContext, actorOf, companyOf } from "../../context";
 import { assertChannelsDeliverable } from "./email-channels";
 
 /**
- * `POST /v1/alert-rules`: a rule as SPEC §6 shows it. Webhook secrets are sealed before they are
+ * `POST /v1/alert-rules`: a rule as docs/api.md#alerts shows it. Webhook secrets are sealed before they are
  * stored and never returned (`secret: null, secretSet: true`); every replica picks the rule up.
  * A webhook inside the operator's network is a 400 unless KEYWARD_WEBHOOK_ALLOW_HOSTS names its host.
  */

@@ -1,4 +1,4 @@
-// The alert-rule CRUD of SPEC §4.3 and §6, one describe per route, tests named by the status they prove.
+// The alert-rule CRUD of docs/api.md#endpoints and §6, one describe per route, tests named by the status they prove.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
@@ -35,7 +35,7 @@ const call = (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, key: str
   });
 
 describe("POST /v1/alert-rules", () => {
-  it("201: the SPEC's example rule; the secret is write-only; an audit event names the rule", async () => {
+  it("201: the contract's example rule; the secret is write-only; an audit event names the rule", async () => {
     const res = await call("POST", "/v1/alert-rules", h.adminKey, rule());
     expect(res.statusCode).toBe(201);
     const body = res.json();
@@ -61,7 +61,7 @@ describe("POST /v1/alert-rules", () => {
     expect(h.logs()).not.toContain(SECRET);
   });
 
-  it("400 with the SPEC body for missing kind fields, a bad URL, a short secret, an unknown field", async () => {
+  it("400 with the contract's body for missing kind fields, a bad URL, a short secret, an unknown field", async () => {
     const cases = [
       [rule({ threshold: null }), "threshold"],
       [rule({ kind: "expiring", days: null }), "days"],

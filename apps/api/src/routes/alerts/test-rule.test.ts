@@ -1,5 +1,5 @@
 // `POST /v1/alert-rules/:id/test` makes Keyward call the company's webhooks: a few per minute per
-// company, then 429 with the SPEC's headers and nothing stored.
+// company, then 429 with the contract's headers and nothing stored.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 

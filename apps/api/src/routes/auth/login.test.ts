@@ -86,7 +86,7 @@ describe("POST /v1/auth/login", () => {
     ["an unknown email", () => ({ email: "nobody@acme.test", password: "correct horse battery" })],
     ["a key that was never issued", () => ({ key: `kw_live_${"A".repeat(49)}` })],
     ["a JWT instead of a key", () => ({ key: "a.b.c" })],
-  ])("401 with the SPEC body for %s", async (_label, payload) => {
+  ])("401 with the contract's body for %s", async (_label, payload) => {
     const res = await login(payload(), testIp());
     expect(res.statusCode).toBe(401);
     expect(res.headers["www-authenticate"]).toBe(INVALID_TOKEN);

@@ -23,7 +23,7 @@ const ADMIN = ["*"];
 
 /**
  * `POST /v1/auth/login`: email and password → a user JWT in the body; an admin key → the
- * kw_session cookie (8 h, never past the key's expiry). Refusals are the SPEC's 401/403/429 and
+ * kw_session cookie (8 h, never past the key's expiry). Refusals are the contract's 401/403/429 and
  * count toward the failed-credential throttle of the caller's IP, like refused keys. A password
  * attempt is counted before it is checked, per IP, per account and IP, and per account
  * (PasswordLogins, shared with the dashboard), and given back when it succeeds.

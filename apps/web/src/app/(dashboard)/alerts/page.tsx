@@ -51,7 +51,7 @@ export default async function AlertsPage() {
   ]);
   const manage = canManageKeys(member);
   // Opening this page is seeing them: the badge in the navigation counts only alerts fired since. A
-  // viewer changes nothing (SPEC §3), this included: their visit leaves the badge to those who act.
+  // viewer changes nothing (docs/api.md#scopes), this included: their visit leaves the badge to those who act.
   if (manage) await markAlertsSeen(db, member.companyId);
   const keyNames = new Map(keys.data.map((k) => [k.id, k.name]));
   const keyOptions = keys.data.map((k) => ({ id: k.id, name: k.name, start: k.start }));

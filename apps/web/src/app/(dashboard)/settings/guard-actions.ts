@@ -1,6 +1,6 @@
 "use server";
 
-// Settings → Guard (SPEC §5, §7): the guard's shared secret and token lifetime. Each action re-reads
+// Settings → Guard (the README's dashboard, §7): the guard's shared secret and token lifetime. Each action re-reads
 // the member's role on the server and is audited by the service; secrets and tokens go back to the
 // browser once, in the action's response, and nowhere else.
 import {

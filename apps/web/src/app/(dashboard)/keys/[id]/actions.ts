@@ -6,7 +6,7 @@ import { z } from "zod";
 import { memberAction, type Refusal, refuse } from "@/server/member-action";
 import { canManageKeys } from "@/server/session";
 
-// The grace periods the dashboard offers (SPEC §5), in seconds.
+// The grace periods the dashboard offers (the README's dashboard), in seconds.
 const GRACE_SECONDS = { now: 0, "1h": 3_600, "24h": 86_400, "7d": MAX_GRACE_PERIOD_SECONDS } as const;
 
 const rotateSchema = z.strictObject({

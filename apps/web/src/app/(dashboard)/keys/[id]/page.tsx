@@ -38,7 +38,7 @@ async function findKey(companyId: string, id: string): Promise<PublicKey> {
   try {
     return await getKey(await getDb(), companyId, id);
   } catch (error) {
-    // Another company's key is "not found", exactly as a missing one (SPEC §3).
+    // Another company's key is "not found", exactly as a missing one (docs/api.md#scopes).
     if (error instanceof KeywardError && error.code === "NOT_FOUND") notFound();
     throw error;
   }
