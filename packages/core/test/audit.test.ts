@@ -1,20 +1,15 @@
 // The audit log is a per-company hash chain: editing or deleting any event must be detected, and
 // concurrent writers must still produce one gap-free chain.
 
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@keyward/db";
+import { useTestDatabase } from "@keyward/db/vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type AuditInput, appendAuditEvent, verifyAuditChain } from "../src";
 
-let database: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+const fixture = useTestDatabase();
+beforeAll(() => {
+  db = fixture.db;
 });
 
 async function newCompany(): Promise<string> {

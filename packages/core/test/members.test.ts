@@ -1,8 +1,8 @@
 // Members: an invite link works once, stores only the token's hash, and a company never loses its last owner.
 import { hashPassword, verifyPassword } from "@keyward/auth-core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@keyward/db";
+import { useTestDatabase } from "@keyward/db/vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   acceptInvite,
   changeMemberRole,
@@ -16,15 +16,10 @@ import {
   verifyAuditChain,
 } from "../src";
 
-let database: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+const fixture = useTestDatabase();
+beforeAll(() => {
+  db = fixture.db;
 });
 
 let n = 0;

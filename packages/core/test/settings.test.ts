@@ -1,8 +1,8 @@
 // Settings: the company's name, key prefix and scope catalogue, each change audited.
 
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@keyward/db";
+import { useTestDatabase } from "@keyward/db/vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   addScopeResource,
   changeKeyPrefix,
@@ -14,15 +14,10 @@ import {
   verifyAuditChain,
 } from "../src";
 
-let database: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+const fixture = useTestDatabase();
+beforeAll(() => {
+  db = fixture.db;
 });
 
 const actor = { type: "user" as const, id: "00000000-0000-7000-8000-000000000001" };

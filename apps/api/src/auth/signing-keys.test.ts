@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { useTestDatabase } from "@keyward/db/vitest";
 import { SignJWT } from "jose";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SigningKeys } from "./signing-keys";
 
-let database: TestDatabase;
 let db: Db;
 let logText = "";
 const log = pino(
@@ -20,13 +19,9 @@ const log = pino(
   }),
 );
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+const fixture = useTestDatabase();
+beforeAll(() => {
+  db = fixture.db;
 });
 
 const sign = (keys: SigningKeys) =>
