@@ -35,7 +35,7 @@ import { scopesOfRole } from "./claims";
 import type { CompanyNames } from "./company-names";
 import { csrfRefusal } from "./csrf";
 import type { Memberships } from "./memberships";
-import { TokenCheckUnavailable, type TokenIssuer, type TokenService, type VerifiedToken } from "./tokens";
+import { TokenCheckUnavailable, type TokenService, type VerifiedToken } from "./tokens";
 
 export interface KeyPrincipal {
   type: "key";
@@ -44,15 +44,7 @@ export interface KeyPrincipal {
 }
 
 /** A dashboard user (a token from POST /v1/auth/login), or the subject of an HS256 or external token. */
-export interface UserPrincipal {
-  type: "user";
-  userId: string;
-  companyId: string;
-  role: Role | null;
-  scopes: string[];
-  issuer: TokenIssuer;
-  expiresAt: Date;
-}
+export type UserPrincipal = Extract<VerifiedToken, { type: "user" }>;
 
 /** A JWT exchanged from a key (POST /v1/auth/token), or the kw_session cookie of a key login. */
 export interface TokenPrincipal {

@@ -7,6 +7,7 @@ import { Prisma } from "@keyward/db";
 import { z } from "zod";
 import { type Actor, appendAuditEvent } from "../audit/append";
 import { text } from "../bounded-input";
+import { changeCompanyField } from "./change-field";
 
 const BUILT_IN = new Set<string>([...BUILT_IN_RESOURCES]);
 
@@ -65,39 +66,12 @@ export async function listScopeResourceNames(db: Db, companyId: string): Promise
 }
 
 export async function renameCompany(db: Db, companyId: string, rawName: string, actor: Actor): Promise<string> {
-  const name = companyNameSchema.parse(rawName);
-  return db.$transaction(async (tx) => {
-    const before = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { name: true } });
-    if (before.name === name) return name;
-    await tx.company.update({ where: { id: companyId }, data: { name } });
-    await appendAuditEvent(tx, {
-      companyId,
-      actor,
-      action: "company.renamed",
-      targetType: "company",
-      targetId: companyId,
-      metadata: { from: before.name, to: name },
-    });
-    return name;
-  });
+  return changeCompanyField(db, companyId, "name", companyNameSchema.parse(rawName), "company.renamed", actor);
 }
 
 export async function changeKeyPrefix(db: Db, companyId: string, rawPrefix: string, actor: Actor): Promise<string> {
   const prefix = keyPrefixSchema.parse(rawPrefix);
-  return db.$transaction(async (tx) => {
-    const before = await tx.company.findUniqueOrThrow({ where: { id: companyId }, select: { keyPrefix: true } });
-    if (before.keyPrefix === prefix) return prefix;
-    await tx.company.update({ where: { id: companyId }, data: { keyPrefix: prefix } });
-    await appendAuditEvent(tx, {
-      companyId,
-      actor,
-      action: "company.key_prefix_changed",
-      targetType: "company",
-      targetId: companyId,
-      metadata: { from: before.keyPrefix, to: prefix },
-    });
-    return prefix;
-  });
+  return changeCompanyField(db, companyId, "keyPrefix", prefix, "company.key_prefix_changed", actor);
 }
 
 export async function addScopeResource(

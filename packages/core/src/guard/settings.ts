@@ -5,6 +5,7 @@ import { KeywardError } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import { z } from "zod";
 import { type Actor, appendAuditEvent } from "../audit/append";
+import { changeCompanyField } from "../companies/change-field";
 import { generateGuardSecret, sealGuardSecret, unsealGuardSecret } from "./secret";
 import { issueGuardToken } from "./token";
 
@@ -69,23 +70,7 @@ export async function regenerateGuardSecret(db: Db, companyId: string, key: Buff
 
 export async function changeGuardTokenTtl(db: Db, companyId: string, raw: unknown, actor: Actor): Promise<number> {
   const ttl = guardTokenTtlSecondsSchema.parse(raw);
-  return db.$transaction(async (tx) => {
-    const before = await tx.company.findUniqueOrThrow({
-      where: { id: companyId },
-      select: { guardTokenTtlSeconds: true },
-    });
-    if (before.guardTokenTtlSeconds === ttl) return ttl;
-    await tx.company.update({ where: { id: companyId }, data: { guardTokenTtlSeconds: ttl } });
-    await appendAuditEvent(tx, {
-      companyId,
-      actor,
-      action: "guard.token_ttl_changed",
-      targetType: "company",
-      targetId: companyId,
-      metadata: { from: before.guardTokenTtlSeconds, to: ttl },
-    });
-    return ttl;
-  });
+  return changeCompanyField(db, companyId, "guardTokenTtlSeconds", ttl, "guard.token_ttl_changed", actor);
 }
 
 /** A fresh guard token signed with the company's secret, shown once; the audit event records only its expiry. */
