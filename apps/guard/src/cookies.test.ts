@@ -9,9 +9,10 @@ import WebSocket from "ws";
 import { loadGuardEnv } from "./env";
 import { buildGuard } from "./server";
 import { isKeywardSessionCookie, withoutKeywardCookies } from "./session-cookies";
+import { GUARD_TEST_SECRET } from "./testing/managed-guard";
 import { startUpstream, type Upstream } from "./testing/upstream";
 
-const SECRET = "guard-secret-for-tests-0123456789";
+const SECRET = GUARD_TEST_SECRET;
 let upstream: Upstream;
 let guard: FastifyInstance;
 let url: string;

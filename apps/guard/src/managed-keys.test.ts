@@ -11,17 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGuardEnv } from "./env";
 import { parseRouteRule } from "./route-rules";
 import { buildGuard } from "./server";
-import { startUpstream, type Upstream } from "./testing/upstream";
-
-/** What the test upstream echoes, or the guard's error body. */
-interface Answer {
-  method: string;
-  url: string;
-  headers: Record<string, string | undefined>;
-  bytes: number;
-  errors: [{ code: string; message: string; details?: Record<string, unknown> }];
-}
-const json = (res: Response) => res.json() as Promise<Answer>;
+import { GUARD_TEST_SECRET } from "./testing/managed-guard";
+import { json, startUpstream, type Upstream } from "./testing/upstream";
 
 let database: TestDatabase;
 let db: Db;
@@ -31,7 +22,7 @@ let pipeline: EnforcementPipeline;
 let guard: FastifyInstance;
 let url: string;
 
-const SECRET = "guard-secret-for-tests-0123456789";
+const SECRET = GUARD_TEST_SECRET;
 
 async function key(scopes: string[], extra: { rateLimit?: { limit: number; windowSeconds: number } } = {}) {
   const { key, secret } = await createKey(

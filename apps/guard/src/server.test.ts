@@ -11,19 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadGuardEnv } from "./env";
 import { buildGuard } from "./server";
-import { startUpstream, type Upstream } from "./testing/upstream";
+import { GUARD_TEST_SECRET } from "./testing/managed-guard";
+import { type Answer, json, startUpstream, type Upstream } from "./testing/upstream";
 
-/** What the test upstream echoes, or the guard's error body. */
-interface Answer {
-  method: string;
-  url: string;
-  headers: Record<string, string | undefined>;
-  bytes: number;
-  errors: [{ code: string; message: string; details?: Record<string, unknown> }];
-}
-const json = (res: Response) => res.json() as Promise<Answer>;
-
-const SECRET = "guard-secret-for-tests-0123456789";
+const SECRET = GUARD_TEST_SECRET;
 let upstream: Upstream;
 let guard: FastifyInstance;
 let url: string;

@@ -12,6 +12,16 @@ export interface Seen {
   bytes: number;
 }
 
+/** What the test upstream echoes, or the guard's error body. */
+export interface Answer {
+  method: string;
+  url: string;
+  headers: Record<string, string | undefined>;
+  bytes: number;
+  errors: [{ code: string; message: string; details?: Record<string, unknown> }];
+}
+export const json = (res: Response) => res.json() as Promise<Answer>;
+
 export interface Upstream {
   url: string;
   port: number;
