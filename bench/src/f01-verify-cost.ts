@@ -28,6 +28,7 @@ function record(i: number, keyHash: string): KeyRecord {
   return {
     id: `00000000-0000-7000-8000-${String(i).padStart(12, "0")}`,
     companyId: "00000000-0000-7000-8000-000000000000",
+    companySuspended: false,
     name: `bench key ${i}`,
     hash: keyHash,
     environment: "live",

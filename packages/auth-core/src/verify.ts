@@ -23,7 +23,10 @@ import { isReached } from "./status";
 
 export interface KeyRecord {
   id: string;
-  companyId: string;
+  /** null for an operator key: it belongs to no company (docs/companies.md). */
+  companyId: string | null;
+  /** The key's company is suspended by the operator: every use is refused until it is resumed. */
+  companySuspended: boolean;
   name: string;
   hash: string;
   environment: Environment;
@@ -33,6 +36,13 @@ export interface KeyRecord {
   graceEndsAt: Date | null;
   ipAllowlist: string[];
   rateLimit: { limit: number; windowSeconds: number } | null;
+}
+
+/** A key that belongs to a company (every key but an operator's). */
+export type CompanyKeyRecord = KeyRecord & { companyId: string };
+
+export function isCompanyKey(key: KeyRecord): key is CompanyKeyRecord {
+  return key.companyId !== null;
 }
 
 export interface KeyStore {
@@ -58,6 +68,7 @@ export type VerifyCode =
   | "NOT_FOUND"
   | "EXPIRED"
   | "REVOKED"
+  | "COMPANY_SUSPENDED"
   | "INSUFFICIENT_SCOPE"
   | "IP_NOT_ALLOWED"
   | "RATE_LIMITED";
@@ -202,6 +213,7 @@ export class KeyVerifier {
     const { key } = known;
 
     if (key.revokedAt !== null) return this.#refuse(known, "REVOKED", opts.ip);
+    if (key.companySuspended) return this.#refuse(known, "COMPANY_SUSPENDED", opts.ip);
 
     if (isReached(key.expiresAt, now) || isReached(key.graceEndsAt, now)) {
       return this.#refuse(known, "EXPIRED", opts.ip);
@@ -324,7 +336,8 @@ export class KeyVerifier {
     };
   }
 
-  #interned(companyId: string): string {
+  #interned(companyId: string | null): string | null {
+    if (companyId === null) return null;
     const known = this.#companyIds.get(companyId);
     if (known !== undefined) return known;
     if (this.#companyIds.size >= MAX_INTERNED_COMPANIES) this.#companyIds.clear();

@@ -26,6 +26,7 @@ const hostile = fc.oneof(
 const record: KeyRecord = {
   id: "key_1",
   companyId: "co_1",
+  companySuspended: false,
   name: "prod",
   hash: realKey.hash,
   environment: "live",

@@ -34,6 +34,7 @@ function setup(overrides: Partial<KeyRecord> = {}, options: Partial<KeyVerifierO
   const record: KeyRecord = {
     id: `key_${nextId++}`,
     companyId: "co_1",
+    companySuspended: false,
     name: "ci",
     hash,
     environment: "live",
@@ -79,6 +80,12 @@ describe("KeyVerifier codes", () => {
     ["NOT_FOUND", "a well-formed unknown key", { raw: unknownKey }],
     ["REVOKED", "a revoked key", { key: { revokedAt: new Date(T0 - 1) } }],
     ["REVOKED", "a revoked and expired key", { key: { revokedAt: new Date(T0 - 1), expiresAt: new Date(T0 - 1) } }],
+    ["COMPANY_SUSPENDED", "a key of a suspended company", { key: { companySuspended: true } }],
+    [
+      "REVOKED",
+      "a revoked key of a suspended company",
+      { key: { companySuspended: true, revokedAt: new Date(T0 - 1) } },
+    ],
     ["EXPIRED", "expiresAt == now", { key: { expiresAt: new Date(T0) } }],
     ["VALID", "expiresAt 1 ms ahead", { key: { expiresAt: new Date(T0 + 1) } }],
     ["EXPIRED", "grace over", { key: { graceEndsAt: new Date(T0 - 1) } }],
@@ -316,6 +323,7 @@ describe("KeyVerifier cache", () => {
       const record: KeyRecord = {
         id: `batch_${i}`,
         companyId: "co_1",
+        companySuspended: false,
         name: `k${i}`,
         hash,
         environment: "live",

@@ -1,14 +1,44 @@
 // The enforcement path reads keys with plain SQL (findKeyRecordByHash, findKeyRecordsByHash), not
 // through Prisma: the two readings of the same rows must agree field by field, on both databases.
 import { hashKey } from "@keyward/auth-core";
-import { createDb, type Db, poolOf } from "@keyward/db";
+import { type ApiKey, createDb, type Db, poolOf } from "@keyward/db";
 import { useCompanyDatabase } from "@keyward/db/vitest";
 import { describe, expect, it } from "vitest";
-import { createKey, findKeyRecordByHash, findKeyRecordsByHash, revokeKey, toKeyRecord } from "../src";
+import {
+  createKey,
+  createOperatorKey,
+  findKeyRecordByHash,
+  findKeyRecordById,
+  findKeyRecordsByHash,
+  revokeKey,
+  revokeOperatorKey,
+  setCompanySuspended,
+} from "../src";
 
 const t = useCompanyDatabase("Records");
 
 const system = { type: "system" } as const;
+
+/** The record the enforcement path must read for a company key row, field by field from Prisma's reading. */
+function expectedRecord(row: ApiKey, companySuspended = false) {
+  return {
+    id: row.id,
+    companyId: row.companyId,
+    companySuspended,
+    name: row.name,
+    hash: row.hash,
+    environment: row.environment,
+    scopes: row.scopes,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+    graceEndsAt: row.graceEndsAt,
+    ipAllowlist: row.ipAllowlist,
+    rateLimit:
+      row.rateLimit !== null && row.rateLimitWindowSeconds !== null
+        ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
+        : null,
+  };
+}
 
 describe("key records read with SQL", () => {
   it("equal Prisma's reading of the same rows, for every kind of key", async () => {
@@ -34,7 +64,8 @@ describe("key records read with SQL", () => {
     const hashes = made.map((m) => hashKey(m.secret));
     for (const hash of hashes) {
       const row = await t.db.apiKey.findUniqueOrThrow({ where: { hash } });
-      expect(await findKeyRecordByHash(t.db, hash)).toEqual(toKeyRecord(row));
+      expect(await findKeyRecordByHash(t.db, hash)).toEqual(expectedRecord(row));
+      expect(await findKeyRecordById(t.db, row.id)).toEqual(expectedRecord(row));
     }
     const revoked = await findKeyRecordByHash(t.db, hashes[2] as string);
     expect(revoked?.revokedAt).toBeInstanceOf(Date);
@@ -49,6 +80,47 @@ describe("key records read with SQL", () => {
     expect(many.map((k) => k.hash).sort()).toEqual([...hashes].sort());
     for (const key of many) expect(key).toEqual(await findKeyRecordByHash(t.db, key.hash));
     expect(await findKeyRecordsByHash(t.db, [])).toEqual([]);
+  });
+
+  it("say whether the key's company is suspended, until it is resumed", async () => {
+    const { secret, key } = await createKey(
+      t.db,
+      t.companyId,
+      { name: "suspended", scopes: ["keys:read"], environment: "live" },
+      system,
+    );
+    const hash = hashKey(secret);
+    const row = await t.db.apiKey.findUniqueOrThrow({ where: { hash } });
+    await setCompanySuspended(t.db, t.companyId, true, system);
+    expect(await findKeyRecordByHash(t.db, hash)).toEqual(expectedRecord(row, true));
+    expect(await findKeyRecordById(t.db, key.id)).toEqual(expectedRecord(row, true));
+    expect((await findKeyRecordsByHash(t.db, [hash]))[0]?.companySuspended).toBe(true);
+    await setCompanySuspended(t.db, t.companyId, false, system);
+    expect(await findKeyRecordByHash(t.db, hash)).toEqual(expectedRecord(row));
+  });
+
+  it("find operator keys by hash, with no company, and never by id (they have no tokens)", async () => {
+    const { secret, key } = await createOperatorKey(t.db, { name: "backend", scopes: ["keys:verify"] }, null);
+    const hash = hashKey(secret);
+    const expected = {
+      id: key.id,
+      companyId: null,
+      companySuspended: false,
+      name: "backend",
+      hash,
+      environment: "live",
+      scopes: ["keys:verify"],
+      expiresAt: null,
+      revokedAt: null,
+      graceEndsAt: null,
+      ipAllowlist: [],
+      rateLimit: null,
+    };
+    expect(await findKeyRecordByHash(t.db, hash)).toEqual(expected);
+    expect(await findKeyRecordsByHash(t.db, [hash])).toEqual([expected]);
+    expect(await findKeyRecordById(t.db, key.id)).toBeNull();
+    await revokeOperatorKey(t.db, key.id);
+    expect((await findKeyRecordByHash(t.db, hash))?.revokedAt).toBeInstanceOf(Date);
   });
 
   it("answer many concurrent lookups correctly (the embedded database serves every connection from one session)", async () => {

@@ -12,7 +12,7 @@ import {
   SharedReads,
   type StillCurrent,
 } from "@keyward/auth-core";
-import { toKeyRecord } from "@keyward/core";
+import { findKeyRecordById, isUuid } from "@keyward/core";
 import type { Db } from "@keyward/db";
 
 /** The verifier, telling listeners which key ids it dropped (null: everything). */
@@ -69,11 +69,9 @@ export class KeyStates {
   }
 
   async #load(keyId: string, stillCurrent: StillCurrent): Promise<CheckableKey | null> {
-    const row = await this.#db.apiKey.findUnique({ where: { id: keyId } });
+    const key = isUuid(keyId) ? await findKeyRecordById(this.#db, keyId) : null;
     const known: CheckableKey | null =
-      row === null
-        ? null
-        : { key: toKeyRecord(row), fingerprint: fingerprintOf(row.hash), allowsIp: compileAllowlist(row.ipAllowlist) };
+      key === null ? null : { key, fingerprint: fingerprintOf(key.hash), allowsIp: compileAllowlist(key.ipAllowlist) };
     if (stillCurrent()) this.#entries.set(keyId, { known, expiresAt: Date.now() + this.#ttlMs });
     return known;
   }

@@ -1,7 +1,14 @@
 // Usage is counted in memory on the enforcement path and written in batches: never a database
 // write per request. A failed flush puts its counts back, and SIGTERM flushes before exit, so no
 // count is lost. Refusals of known keys are folded into one audit event per key, cause, IP and minute.
-import { fingerprintOf, type KeyRecord, type UsageRecorder, type VerifyCode } from "@keyward/auth-core";
+import {
+  type CompanyKeyRecord,
+  fingerprintOf,
+  isCompanyKey,
+  type KeyRecord,
+  type UsageRecorder,
+  type VerifyCode,
+} from "@keyward/auth-core";
 import { type LastUse, type RefusalSummary, type UsageCount, writeUsageBatch } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
@@ -53,6 +60,8 @@ export class UsageBuffer implements UsageRecorder {
   }
 
   record(key: KeyRecord, code: VerifyCode, ip: string | undefined): void {
+    // Usage, refusals and alerts are a company's; an operator key's calls are in the access log only.
+    if (!isCompanyKey(key)) return;
     const now = this.#now();
     this.alerts?.observe(key, code, ip, now);
     let slot = this.#slots.get(key.id);
@@ -191,7 +200,7 @@ export class UsageBuffer implements UsageRecorder {
   }
 }
 
-function newSlot(key: KeyRecord, now: number): KeyMinute {
+function newSlot(key: CompanyKeyRecord, now: number): KeyMinute {
   return {
     companyId: key.companyId,
     keyId: key.id,

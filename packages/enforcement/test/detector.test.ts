@@ -1,6 +1,6 @@
 // The detector's promise to the enforcement path: a company without enabled rules costs one Map
 // lookup, and neither that request nor the next flush reaches the database.
-import type { KeyRecord } from "@keyward/auth-core";
+import type { CompanyKeyRecord } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
@@ -18,9 +18,10 @@ const untouchable = new Proxy({} as Db, {
   },
 });
 
-const key = (companyId: string): KeyRecord => ({
+const key = (companyId: string): CompanyKeyRecord => ({
   id: "0190b7c4-0000-7000-8000-000000000001",
   companyId,
+  companySuspended: false,
   name: "svc",
   hash: "0".repeat(64),
   environment: "live",

@@ -11,7 +11,9 @@
 import fastifyCookie from "@fastify/cookie";
 import {
   type CheckableKey,
+  type CompanyKeyRecord,
   type Environment,
+  isCompanyKey,
   type KeyRecord,
   type KeyVerifier,
   KeywardError,
@@ -39,7 +41,18 @@ import { TokenCheckUnavailable, type TokenService, type VerifiedToken } from "./
 
 export interface KeyPrincipal {
   type: "key";
-  key: KeyRecord;
+  key: CompanyKeyRecord;
+  fingerprint: string;
+}
+
+/**
+ * An operator key (docs/companies.md): it belongs to no company, so it is never a `Principal` and
+ * `companyOf` can never scope a query by it; only routes that declare `callers` "operator" or
+ * "any" see it, as `request.operator`.
+ */
+export interface OperatorPrincipal {
+  type: "operator_key";
+  key: KeyRecord & { companyId: null };
   fingerprint: string;
 }
 
@@ -63,16 +76,29 @@ export type Principal = KeyPrincipal | UserPrincipal | TokenPrincipal;
 
 declare module "fastify" {
   interface FastifyRequest {
+    /** A caller that belongs to a company: every query of the route is scoped by its company. */
     principal?: Principal;
+    /** An operator key, on routes that accept one (`callers`). */
+    operator?: OperatorPrincipal;
   }
   interface FastifyContextConfig {
     /**
      * Scopes the caller needs; `[]` means any valid credential. Routes without `auth` are public.
      * `queryToken` also accepts `?token=` (only for EventSource clients, which cannot send headers).
      */
-    auth?: { scopes: string[]; queryToken?: boolean };
+    auth?: { scopes: string[]; queryToken?: boolean; callers?: Callers };
   }
 }
+
+/**
+ * Who may call a route: credentials of a company (the default: every route that touches a company's
+ * data), operator keys (managing companies), or either (verifying keys). A caller of the wrong kind
+ * is refused with 403 here, the one place, so no route has to remember to.
+ */
+export type Callers = "company" | "operator" | "any";
+
+const OPERATOR_ONLY = "This route is for operator keys";
+const COMPANY_ONLY = "An operator key manages companies and verifies keys; it cannot read a company's data";
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_JWT_LENGTH = 8192;
@@ -209,6 +235,7 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
     const auth = request.routeOptions.config.auth;
     if (auth === undefined) return;
     const required = auth.scopes;
+    const callers = auth.callers ?? "company";
 
     const { credential, sent, fromCookie } = readCredential(request, { queryToken: auth.queryToken === true });
     if (sent) {
@@ -222,6 +249,8 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
       return void unauthorized(reply, sent);
     }
     if (isJwt(credential)) {
+      // Every JWT is a company's (a user's or one exchanged from a company key).
+      if (callers === "operator") return void sendError(reply, new KeywardError("FORBIDDEN", OPERATOR_ONLY));
       await authenticateJwt(request, reply, credential, required);
       if (request.principal !== undefined && request.principal.type !== "key")
         companies.warm(request.principal.companyId);
@@ -236,7 +265,14 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
     }
     if (!answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? [])) return;
     if (!result.valid) return;
-    request.principal = { type: "key", key: result.key, fingerprint: result.fingerprint };
-    companies.warm(result.key.companyId);
+    const { key, fingerprint } = result;
+    if (!isCompanyKey(key)) {
+      if (callers === "company") return void sendError(reply, new KeywardError("FORBIDDEN", COMPANY_ONLY));
+      request.operator = { type: "operator_key", key: { ...key, companyId: null }, fingerprint };
+      return;
+    }
+    if (callers === "operator") return void sendError(reply, new KeywardError("FORBIDDEN", OPERATOR_ONLY));
+    request.principal = { type: "key", key, fingerprint };
+    companies.warm(key.companyId);
   };
 }

@@ -89,6 +89,7 @@ describe("in-memory windows (no Redis, or Redis down)", () => {
   const key = (id: string, limit: number, windowSeconds: number): KeyRecord => ({
     id,
     companyId: "c",
+    companySuspended: false,
     name: id,
     hash: "0".repeat(64),
     environment: "live",

@@ -58,6 +58,7 @@ describe("usage counting", () => {
     const key = {
       id: "00000000-0000-7000-8000-000000000001",
       companyId: h.companyId,
+      companySuspended: false,
       name: "k",
       hash: "f".repeat(64),
       environment: "live" as const,
@@ -83,6 +84,7 @@ describe("usage counting", () => {
     const key = {
       id: record.id,
       companyId: h.companyId,
+      companySuspended: false,
       name: "k",
       hash: record.hash,
       environment: "live" as const,

@@ -17,10 +17,16 @@ interface ActorContext {
   scopes?: readonly string[];
 }
 
-/** Who did something: a dashboard user, an API key (named by id and fingerprint, never its secret), or the system. */
+/**
+ * Who did something: a dashboard user, an API key (named by id and fingerprint, never its secret),
+ * the installation's operator (a user acting by operator authority, not membership), an operator
+ * key, or the system (host access: the CLI, jobs).
+ */
 export type Actor =
   | ({ type: "user"; id: string } & ActorContext)
   | ({ type: "key"; id: string; fingerprint: string } & ActorContext)
+  | ({ type: "operator"; id: string } & ActorContext)
+  | ({ type: "operator_key"; id: string; fingerprint: string } & ActorContext)
   | ({ type: "system" } & ActorContext);
 
 export interface AuditInput {
@@ -83,7 +89,7 @@ export async function appendAuditEvents(tx: Tx, companyId: string, inputs: reado
       targetType: input.targetType ?? null,
       targetId: input.targetId ?? null,
       keyId: input.keyId ?? null,
-      fingerprint: input.fingerprint ?? (input.actor.type === "key" ? input.actor.fingerprint : null),
+      fingerprint: input.fingerprint ?? ("fingerprint" in input.actor ? input.actor.fingerprint : null),
       ip: input.actor.ip ?? null,
       userAgent: input.actor.userAgent ?? null,
       reason: input.reason ?? null,

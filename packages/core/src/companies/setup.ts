@@ -1,19 +1,20 @@
-import { hashPassword, isValidPrefix, type PasswordHashing, SCOPE_PRESETS } from "@keyward/auth-core";
+import type { PasswordHashing } from "@keyward/auth-core";
 import type { Db, Role } from "@keyward/db";
 import { z } from "zod";
-import { appendAuditEvent } from "../audit/append";
-import { text } from "../bounded-input";
-import { createKey } from "../keys/create";
-import type { PublicKey } from "../keys/public-key";
+import {
+  createCompanyIn,
+  createCompanyInputSchema,
+  createStarterKeys,
+  emailSchema,
+  passwordSchema,
+  type StarterKeys,
+} from "./create";
 
 export const setupInputSchema = z.strictObject({
-  company: text(120).trim().min(1),
-  email: z
-    .email()
-    .max(254)
-    .transform((e) => e.toLowerCase()),
-  password: z.string().min(12, "Use at least 12 characters").max(200),
-  keyPrefix: z.string().refine(isValidPrefix, "2–10 characters, a–z and 0–9").default("kw"),
+  company: createCompanyInputSchema.shape.name,
+  email: emailSchema,
+  password: passwordSchema,
+  keyPrefix: createCompanyInputSchema.shape.keyPrefix,
 });
 
 export type SetupInput = z.input<typeof setupInputSchema>;
@@ -24,16 +25,15 @@ export class CompanyExistsError extends Error {
   }
 }
 
-export interface SetupResult {
+export interface SetupResult extends StarterKeys {
   companyId: string;
   userId: string;
-  adminKey: { key: PublicKey; secret: string };
-  readOnlyKey: { key: PublicKey; secret: string };
 }
 
 /**
- * First-run setup (the README's CLI section): the company, its owner, an admin key (`*`, live) and a read-only key
- * (`*:read`, test). Refuses when any company exists, so it can never overwrite one.
+ * First-run setup (the README's CLI section): the company, its owner, who becomes the installation's
+ * operator, an admin key (`*`, live) and a read-only key (`*:read`, test). Refuses when any company
+ * exists, so it can never overwrite one; later companies come from `keyward companies create`.
  */
 export async function setupFirstCompany(
   db: Db,
@@ -41,38 +41,22 @@ export async function setupFirstCompany(
   opts: { hashing?: PasswordHashing } = {},
 ): Promise<SetupResult> {
   const input = setupInputSchema.parse(raw);
-  const passwordHash = await hashPassword(input.password, opts.hashing);
-  const { companyId, userId } = await db.$transaction(async (tx) => {
+  const { companyId, ownerId } = await db.$transaction(async (tx) => {
     // Serialises concurrent setups (CLI and dashboard at once): only the first sees no company.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242001)`;
     if ((await tx.company.count()) > 0) throw new CompanyExistsError();
-    const company = await tx.company.create({ data: { name: input.company, keyPrefix: input.keyPrefix } });
-    const user = await tx.user.create({ data: { email: input.email, passwordHash } });
-    await tx.membership.create({ data: { companyId: company.id, userId: user.id, role: "owner" } });
-    await appendAuditEvent(tx, {
-      companyId: company.id,
-      actor: { type: "system" },
-      action: "company.created",
-      targetType: "company",
-      targetId: company.id,
-      metadata: { name: company.name, owner: user.email },
-    });
-    return { companyId: company.id, userId: user.id };
+    // The first user of an installation: any user with this email is left from a deleted company.
+    const created = await createCompanyIn(
+      tx,
+      { name: input.company, ownerEmail: input.email, ownerPassword: input.password, keyPrefix: input.keyPrefix },
+      { type: "system" },
+      opts,
+    );
+    await tx.user.update({ where: { id: created.ownerId }, data: { operator: true } });
+    return created;
   });
-  const actor = { type: "user", id: userId } as const;
-  const adminKey = await createKey(
-    db,
-    companyId,
-    { name: "Admin key (setup)", scopes: [...SCOPE_PRESETS.admin], environment: "live" },
-    actor,
-  );
-  const readOnlyKey = await createKey(
-    db,
-    companyId,
-    { name: "Read-only key (setup)", scopes: [...SCOPE_PRESETS["read-only"]], environment: "test" },
-    actor,
-  );
-  return { companyId, userId, adminKey, readOnlyKey };
+  const keys = await createStarterKeys(db, companyId, { type: "user", id: ownerId }, "setup");
+  return { companyId, userId: ownerId, ...keys };
 }
 
 export async function hasAnyCompany(db: Db): Promise<boolean> {
@@ -84,4 +68,6 @@ export interface SessionUser {
   email: string;
   companyId: string;
   role: Role;
+  /** Acting by operator authority in a company the user is not a member of (audited as the operator). */
+  viaOperator?: boolean;
 }

@@ -1,18 +1,26 @@
 // What the enforcement path needs of a key (auth-core's KeyRecord): one indexed read by hash.
 //
-// The enforcement path's two queries, sent to the pool as is (see poolOf for why not through Prisma).
-// The columns are checked against schema.prisma by the schema-drift test, and key-records.test.ts
-// checks that both readings of a row agree.
+// The enforcement path's queries, sent to the pool as is (see poolOf for why not through Prisma).
+// A hash is looked up among the companies' keys (with whether their company is suspended) and the
+// operator's keys (no company) in one statement. key-records.test.ts checks that these readings
+// agree with Prisma's, on both databases.
 import type { Environment, KeyRecord } from "@keyward/auth-core";
-import { type ApiKey, type Db, poolOf } from "@keyward/db";
-import { rateLimitOf } from "./rows";
+import { type Db, poolOf } from "@keyward/db";
 
-const KEY_RECORD_COLUMNS = `id, company_id, name, hash, environment::text AS environment, scopes, expires_at, revoked_at,
-  grace_ends_at, ip_allowlist, rate_limit, rate_limit_window_seconds`;
+const COMPANY_KEYS = `SELECT k.id, k.company_id, k.name, k.hash, k.environment::text AS environment, k.scopes,
+  k.expires_at, k.revoked_at, k.grace_ends_at, k.ip_allowlist, k.rate_limit, k.rate_limit_window_seconds,
+  c.suspended_at IS NOT NULL AS company_suspended
+  FROM api_keys k JOIN companies c ON c.id = k.company_id`;
+
+// An operator key has no company, environment, expiry, allowlist or rate limit of its own.
+const OPERATOR_KEYS = `SELECT o.id, NULL::uuid AS company_id, o.name, o.hash, 'live' AS environment, o.scopes,
+  NULL::timestamptz AS expires_at, o.revoked_at, NULL::timestamptz AS grace_ends_at, '{}'::text[] AS ip_allowlist,
+  NULL::int AS rate_limit, NULL::int AS rate_limit_window_seconds, false AS company_suspended
+  FROM operator_keys o`;
 
 interface KeyRecordRow {
   id: string;
-  company_id: string;
+  company_id: string | null;
   name: string;
   hash: string;
   environment: Environment;
@@ -23,12 +31,14 @@ interface KeyRecordRow {
   ip_allowlist: string[];
   rate_limit: number | null;
   rate_limit_window_seconds: number | null;
+  company_suspended: boolean;
 }
 
 function fromKeyRecordRow(row: KeyRecordRow): KeyRecord {
   return {
     id: row.id,
     companyId: row.company_id,
+    companySuspended: row.company_suspended,
     name: row.name,
     hash: row.hash,
     environment: row.environment,
@@ -45,33 +55,24 @@ function fromKeyRecordRow(row: KeyRecordRow): KeyRecord {
 }
 
 export async function findKeyRecordByHash(db: Db, hash: string): Promise<KeyRecord | null> {
-  const { rows } = await poolOf(db).query<KeyRecordRow>(`SELECT ${KEY_RECORD_COLUMNS} FROM api_keys WHERE hash = $1`, [
-    hash,
-  ]);
+  const { rows } = await poolOf(db).query<KeyRecordRow>(
+    `${COMPANY_KEYS} WHERE k.hash = $1 UNION ALL ${OPERATOR_KEYS} WHERE o.hash = $1`,
+    [hash],
+  );
   return rows[0] ? fromKeyRecordRow(rows[0]) : null;
 }
 
 /** The keys among these hashes that exist, in one indexed query (the verifier's batched re-reads). */
 export async function findKeyRecordsByHash(db: Db, hashes: readonly string[]): Promise<KeyRecord[]> {
   const { rows } = await poolOf(db).query<KeyRecordRow>(
-    `SELECT ${KEY_RECORD_COLUMNS} FROM api_keys WHERE hash = ANY($1::bpchar[])`,
+    `${COMPANY_KEYS} WHERE k.hash = ANY($1::bpchar[]) UNION ALL ${OPERATOR_KEYS} WHERE o.hash = ANY($1::bpchar[])`,
     [hashes],
   );
   return rows.map(fromKeyRecordRow);
 }
 
-export function toKeyRecord(row: ApiKey): KeyRecord {
-  return {
-    id: row.id,
-    companyId: row.companyId,
-    name: row.name,
-    hash: row.hash,
-    environment: row.environment,
-    scopes: row.scopes,
-    expiresAt: row.expiresAt,
-    revokedAt: row.revokedAt,
-    graceEndsAt: row.graceEndsAt,
-    ipAllowlist: row.ipAllowlist,
-    rateLimit: rateLimitOf(row),
-  };
+/** A company's key by id (the key behind an exchanged token), or null; operator keys have no tokens. */
+export async function findKeyRecordById(db: Db, id: string): Promise<KeyRecord | null> {
+  const { rows } = await poolOf(db).query<KeyRecordRow>(`${COMPANY_KEYS} WHERE k.id = $1::uuid`, [id]);
+  return rows[0] ? fromKeyRecordRow(rows[0]) : null;
 }

@@ -12,7 +12,7 @@ import { PASSWORD_HASHING, type PasswordHashing } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { SessionUser } from "../companies/setup";
-import { authenticateUser } from "./users";
+import { authenticateUser, type UserCheck } from "./users";
 
 /** Counts attempts per key (an IP, an account…) against a limit. */
 export interface AttemptCounter {
@@ -73,7 +73,7 @@ export function passwordLoginLimits(windowSeconds = 15 * 60): PasswordLoginLimit
 
 export type LoginOutcome =
   | { ok: true; user: SessionUser }
-  | { ok: false; reason: "refused" }
+  | { ok: false; reason: "refused" | "suspended" }
   | { ok: false; reason: "throttled"; retryAfterMs: number };
 
 export interface PasswordLoginsOptions {
@@ -112,7 +112,13 @@ export class PasswordLogins {
    * Checks `password` for `email` unless a limit is reached. `ip` null (unknown) shares one pair
    * per account. Throws when the database fails (the attempt is given back).
    */
-  async attempt(input: { email: string; password: string; ip: string | null }): Promise<LoginOutcome> {
+  async attempt(input: {
+    email: string;
+    password: string;
+    ip: string | null;
+    /** The company to sign in to (id or name); default the user's first. */
+    company?: string;
+  }): Promise<LoginOutcome> {
     const account = input.email.trim().toLowerCase();
     const ip = input.ip ?? "unknown";
     // An IP never holds "|", so the pair's key cannot be forged from another pair's parts.
@@ -129,15 +135,19 @@ export class PasswordLogins {
     }
     const giveBack = () => Promise.all(taken.map(([counter, key]) => counter.giveBack(key)));
 
-    let user: SessionUser | null;
+    let check: UserCheck;
     try {
-      user = await authenticateUser(this.#db, account, input.password, { hashing: this.#hashing });
+      check = await authenticateUser(this.#db, account, input.password, {
+        hashing: this.#hashing,
+        ...(input.company === undefined ? {} : { company: input.company }),
+      });
     } catch (error) {
       await giveBack();
       throw error;
     }
-    if (user === null) return { ok: false, reason: "refused" };
+    // The password was right for a suspended company: not a guess, so the attempt is given back.
+    if (!check.ok && check.reason === "refused") return check;
     await giveBack();
-    return { ok: true, user };
+    return check;
   }
 }

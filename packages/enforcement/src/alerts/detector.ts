@@ -7,7 +7,7 @@
 // (one batched statement), sums each touched rule's window over all replicas (one query), and
 // fires the rules whose sum reached the threshold; queued IPs are recorded in one statement whose
 // RETURNING says which pairs no replica had seen. Firing itself is claimed once in the database.
-import type { KeyRecord, VerifyCode } from "@keyward/auth-core";
+import type { CompanyKeyRecord, VerifyCode } from "@keyward/auth-core";
 import {
   type AlertCount,
   addAlertCounts,
@@ -23,7 +23,7 @@ import type { AlertRuleCache, CachedRule } from "./rule-cache";
 
 /** What the usage buffer tells alerting about each request of a known key. */
 export interface AlertObserver {
-  observe(key: KeyRecord, code: VerifyCode, ip: string | undefined, now: number): void;
+  observe(key: CompanyKeyRecord, code: VerifyCode, ip: string | undefined, now: number): void;
 }
 
 interface Slot {
@@ -58,7 +58,7 @@ export class AlertDetector implements AlertObserver {
   #closed: Slot[] = [];
   #seenIps = new Map<string, Set<string>>();
   #seenPairs = 0;
-  #ipQueue: { key: KeyRecord; ip: string }[] = [];
+  #ipQueue: { key: CompanyKeyRecord; ip: string }[] = [];
   readonly #task: PeriodicTask;
   #flushes = 0;
 
@@ -80,7 +80,7 @@ export class AlertDetector implements AlertObserver {
     });
   }
 
-  observe(key: KeyRecord, code: VerifyCode, ip: string | undefined, now: number): void {
+  observe(key: CompanyKeyRecord, code: VerifyCode, ip: string | undefined, now: number): void {
     const rules = this.#rules.forCompany(key.companyId);
     if (rules === undefined) return;
     for (const rule of rules) {
@@ -106,7 +106,7 @@ export class AlertDetector implements AlertObserver {
     }
   }
 
-  #count(rule: CachedRule, key: KeyRecord, now: number): void {
+  #count(rule: CachedRule, key: CompanyKeyRecord, now: number): void {
     const seconds = Math.floor(now / 1000);
     const bucket = seconds - (seconds % rule.bucketSeconds);
     const slot = this.#slots.get(rule.id);
@@ -119,7 +119,7 @@ export class AlertDetector implements AlertObserver {
     this.#slots.set(rule.id, { rule, bucket, count: 1, lastKeyId: key.id, failures: 0 });
   }
 
-  #seeIp(key: KeyRecord, ip: string): void {
+  #seeIp(key: CompanyKeyRecord, ip: string): void {
     let ips = this.#seenIps.get(key.id);
     if (ips?.has(ip)) return;
     if (this.#seenPairs >= MAX_REMEMBERED_PAIRS) {
@@ -225,9 +225,9 @@ export class AlertDetector implements AlertObserver {
     }
   }
 
-  async #checkIps(queued: { key: KeyRecord; ip: string }[]): Promise<void> {
+  async #checkIps(queued: { key: CompanyKeyRecord; ip: string }[]): Promise<void> {
     if (queued.length === 0) return;
-    const byPair = new Map<string, { key: KeyRecord; ip: string }>();
+    const byPair = new Map<string, { key: CompanyKeyRecord; ip: string }>();
     for (const q of queued) byPair.set(`${q.key.id}|${q.ip}`, q);
     const fresh = await recordKeyIps(
       this.#db,

@@ -62,6 +62,7 @@ export function answerVerdict(
     case "NOT_FOUND":
     case "EXPIRED":
     case "REVOKED":
+    case "COMPANY_SUSPENDED":
       void throttle.recordFailure(request.ip);
       unauthorized(reply, true);
       return false;

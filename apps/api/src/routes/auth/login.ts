@@ -1,4 +1,4 @@
-import { KeywardError, type VerifyResult } from "@keyward/auth-core";
+import { isCompanyKey, KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { appendAuditEvent, type LoginOutcome, roleSchema, text } from "@keyward/core";
 import { answerVerdict, SESSION_COOKIE, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -57,6 +57,8 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
         if (!answerVerdict(throttle, request, reply, result, ADMIN, result.key?.scopes ?? [])) return reply;
         if (!result.valid) throw new KeywardError("UNAUTHORIZED");
         const { key, fingerprint } = result;
+        // A session is a company's; an operator key has none (it cannot hold `*` either).
+        if (!isCompanyKey(key)) throw new KeywardError("FORBIDDEN", "An operator key cannot start a session");
         const session = await tokens.issueKeyToken(key, { ttlSeconds: SESSION_TTL_SECONDS, session: true });
         await db.$transaction((tx) =>
           appendAuditEvent(tx, {

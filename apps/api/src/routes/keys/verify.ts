@@ -16,8 +16,25 @@ export const verifyKeyInputSchema = z.strictObject({
 
 export const verifyKeyResponseSchema = z.object({
   valid: z.boolean(),
-  code: z.enum(["VALID", "NOT_FOUND", "EXPIRED", "REVOKED", "INSUFFICIENT_SCOPE", "IP_NOT_ALLOWED", "RATE_LIMITED"]),
+  code: z.enum([
+    "VALID",
+    "NOT_FOUND",
+    "EXPIRED",
+    "REVOKED",
+    "COMPANY_SUSPENDED",
+    "INSUFFICIENT_SCOPE",
+    "IP_NOT_ALLOWED",
+    "RATE_LIMITED",
+  ]),
   keyId: z.string().optional(),
+  companyId: z
+    .string()
+    .optional()
+    .describe("The key's company: answered to an operator key, which verifies keys of every company"),
+  company: z
+    .object({ id: z.string(), name: z.string() })
+    .optional()
+    .describe("The key's company: answered to an operator key"),
   scopes: z.array(z.string()).optional(),
   environment: environmentSchema.optional(),
   expiresAt: z.string().nullable().optional().describe("When the key stops working: its expiry or grace end"),
@@ -29,18 +46,19 @@ type VerifyKeyResponse = z.output<typeof verifyKeyResponseSchema>;
 const NOT_FOUND: VerifyKeyResponse = { valid: false, code: "NOT_FOUND" };
 
 /**
- * `POST /v1/keys/verify`: lets a company's own services check a key their clients present. It runs
+ * `POST /v1/keys/verify`: lets a company's own services check a key their clients present, and an
+ * operator's services (an operator key) check a key of any company, answered with its company. It runs
  * the very pipeline that guards this API (same KeyVerifier, cache and rate limiter), so a verified
  * request counts as usage of that key and consumes its rate limit, exactly as if it had called the
  * API. Verdicts are answers, so every one is a 200; the caller's IP failure throttle is untouched,
  * since the caller's own credential was good. A key of another company is NOT_FOUND, as an unknown
  * one: nothing about it is returned, and nothing of it (rate limit, usage, last use) is consumed.
  */
-export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { verifier }) => {
+export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { verifier, companies }) => {
   app.post(
     "/v1/keys/verify",
     {
-      config: { auth: { scopes: ["keys:verify"] } },
+      config: { auth: { scopes: ["keys:verify"], callers: "any" } },
       schema: {
         tags: ["keys"],
         summary: "Verify a key",
@@ -49,22 +67,26 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
       },
     },
     async (request, reply) => {
-      const companyId = companyOf(request);
+      // An operator key's company is every company; anyone else's is their own.
+      const companyId = request.operator ? undefined : companyOf(request);
       const { key, requiredScopes, ip } = request.body;
       let result: VerifyResult;
       try {
         // The company is judged first: another company's key is never checked, counted or rate limited.
-        result = await verifier.verify(key, { requiredScopes, ip, companyId });
+        result = await verifier.verify(key, { requiredScopes, ip, ...(companyId ? { companyId } : {}) });
       } catch (error) {
         request.log.error({ err: error }, "key store unreachable");
         throw new KeywardError("SERVICE_UNAVAILABLE", "Key store unavailable, try again shortly");
       }
       reply.header("Cache-Control", "no-store");
-      if (result.code === "MALFORMED" || result.code === "NOT_FOUND" || result.key?.companyId !== companyId) {
+      // An operator key is nobody's client: verified by an operator, it is unknown like any stranger.
+      const record = result.key;
+      const keyCompany = record?.companyId ?? null;
+      if (result.code === "MALFORMED" || result.code === "NOT_FOUND" || record === undefined || keyCompany === null) {
         return NOT_FOUND;
       }
+      if (companyId !== undefined && keyCompany !== companyId) return NOT_FOUND;
 
-      const record = result.key;
       const ends = [record.expiresAt, record.graceEndsAt].filter((d): d is Date => d !== null);
       const expiresAt = ends.length ? new Date(Math.min(...ends.map((d) => d.getTime()))).toISOString() : null;
       const response: VerifyKeyResponse = {
@@ -75,6 +97,13 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
         environment: record.environment,
         expiresAt,
       };
+      if (companyId === undefined) {
+        const name = await companies.name(keyCompany);
+        // Deleted since its key was cached: the key is gone with it.
+        if (name === null) return NOT_FOUND;
+        response.companyId = keyCompany;
+        response.company = { id: keyCompany, name };
+      }
       if (result.ratelimit) {
         const { limit, remaining, resetSeconds } = result.ratelimit;
         response.ratelimit = { limit, remaining, resetSeconds };
