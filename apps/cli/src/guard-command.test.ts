@@ -1,7 +1,8 @@
 // `keyward guard` as a subprocess in front of a real upstream: every flag, the environment, the
 // config file, the start banner (both headers, a fresh token per start), --auth-enabled=false,
 // refusals to start (exit 2), the dashboard's secret and TTL with a database, managed keys with
-// --route, and a 1 GiB upload with the guard's memory measured from /proc.
+// --route (of one company, or of all with --all-companies, told to the upstream as Keyward-Company-Id),
+// and a 1 GiB upload with the guard's memory measured from /proc.
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -124,6 +125,7 @@ describe("flags", () => {
       "--route",
       "--config",
       "--company",
+      "--all-companies",
     ]) {
       expect(run.output).toContain(flag);
     }
@@ -248,6 +250,50 @@ describe("with a database: dashboard settings and managed keys", () => {
     });
     expect(unknown.code).toBe(2);
     expect(unknown.output).toMatch(/no company "Nope"/);
+  });
+
+  it("--all-companies: the keys of two companies pass, each told as its own; the secret names none", async () => {
+    const other = await db.company.create({ data: { name: "Globex" } });
+    const keyOf = async (owner: string) =>
+      (
+        await createKey(
+          db,
+          owner,
+          { name: "vehicles reader", scopes: ["vehicles:read"], environment: "live" },
+          { type: "system" },
+        )
+      ).secret;
+    const [ours, theirs] = [await keyOf(companyId), await keyOf(other.id)];
+    const g = await guard(
+      ["--upstream", upstream.url, "--port", "0", "--all-companies", "--route", "GET /vehicles/* -> vehicles:read"],
+      { DATABASE_URL: database.url, KEYWARD_GUARD_AUTH_SECRET: SECRET },
+    );
+    expect(g.output()).toContain("Managed API keys of every company");
+    const companyTold = async (headers: Record<string, string>) => {
+      const res = await fetch(`${g.url}/vehicles/1`, { headers: { ...headers, "keyward-company-id": "forged" } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { headers: Record<string, string | undefined> }).headers["keyward-company-id"];
+    };
+    expect(await companyTold({ authorization: `Bearer ${ours}` })).toBe(companyId);
+    expect(await companyTold({ "x-api-key": theirs })).toBe(other.id);
+    expect(await companyTold({ "keyward-auth-key": SECRET })).toBeUndefined();
+    // The banner's token names no company either, and passes.
+    expect(await companyTold({ "keyward-auth-token": g.headers.token ?? "" })).toBeUndefined();
+  });
+
+  it("--all-companies refuses (exit 2) the dashboard's secret, which is one company's, and --company", async () => {
+    await regenerateGuardSecret(db, companyId, key, { type: "system" });
+    const noSecret = await runGuardToExit(["--upstream", upstream.url, "--all-companies"], {
+      DATABASE_URL: database.url,
+    });
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.output).toMatch(/--all-companies needs a guard secret of its own/);
+    const both = await runGuardToExit(
+      ["--upstream", upstream.url, "--auth-secret", SECRET, "--all-companies", "--company", "Acme"],
+      { DATABASE_URL: database.url },
+    );
+    expect(both.code).toBe(2);
+    expect(both.output).toMatch(/--all-companies and --company exclude each other/);
   });
 });
 

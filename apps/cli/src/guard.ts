@@ -32,7 +32,14 @@ export function registerGuardCommand(program: Command): void {
       collect,
     )
     .option("--config <file>", "settings file (env KEYWARD_GUARD_CONFIG; default ./.keyward.yaml)")
-    .option("--company <id-or-name>", "whose managed keys and dashboard settings to use (default: the only company)")
+    .option(
+      "--company <id-or-name>",
+      "whose managed keys and dashboard settings to use (env KEYWARD_GUARD_COMPANY; default: the only company)",
+    )
+    .option(
+      "--all-companies",
+      "accept the managed keys of every company, told to the upstream by Keyward-Company-Id; needs --auth-secret, excludes --company (env KEYWARD_GUARD_ALL_COMPANIES)",
+    )
     .addHelpText(
       "after",
       "\nPrecedence: flag > environment > .keyward.yaml > dashboard (Settings → Guard) > default.\nExample:\n  pnpm keyward guard --upstream http://127.0.0.1:9000 --auth-secret $(openssl rand -hex 32) --auth-token-ttl 24h",

@@ -191,3 +191,32 @@ describe("usage errors say what to do", () => {
     expect(usageError(() => resolveGuardConfig({}, env(), dirWithYaml("upstream: [\n")))).toMatch(/not valid YAML/);
   });
 });
+
+describe("--all-companies", () => {
+  const base = { upstream: "http://127.0.0.1:9000" };
+  it("from the flag, KEYWARD_GUARD_ALL_COMPANIES or allCompanies in .keyward.yaml; off by default", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "kw-"));
+    expect(resolveGuardConfig(base, env(), cwd).allCompanies).toBe(false);
+    expect(resolveGuardConfig({ ...base, allCompanies: true }, env(), cwd).allCompanies).toBe(true);
+    expect(resolveGuardConfig(base, env({ KEYWARD_GUARD_ALL_COMPANIES: "true" }), cwd).allCompanies).toBe(true);
+    const dir = dirWithYaml("upstream: http://127.0.0.1:9000\nallCompanies: true\n");
+    expect(resolveGuardConfig({}, env(), dir)).toMatchObject({ allCompanies: true, company: undefined });
+  });
+
+  it("together with a company, from any place, is a usage error naming both", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "kw-"));
+    expect(usageError(() => resolveGuardConfig({ ...base, allCompanies: true, company: "Acme" }, env(), cwd))).toMatch(
+      /--all-companies and --company exclude each other/,
+    );
+    expect(
+      usageError(() =>
+        resolveGuardConfig({ ...base, allCompanies: true }, env({ KEYWARD_GUARD_COMPANY: "Acme" }), cwd),
+      ),
+    ).toMatch(/--all-companies and KEYWARD_GUARD_COMPANY exclude each other/);
+    expect(
+      usageError(() => resolveGuardConfig({}, env({ KEYWARD_GUARD_ALL_COMPANIES: "yes" }), dirWithYaml(YAML))),
+    ).toMatch(/KEYWARD_GUARD_ALL_COMPANIES and company in .*\.keyward\.yaml exclude each other/);
+    // Said false, it excludes nothing.
+    expect(resolveGuardConfig({ ...base, allCompanies: "false", company: "Acme" }, env(), cwd).company).toBe("Acme");
+  });
+});

@@ -1,8 +1,9 @@
 // The guard's settings, each from the first place that has it:
 //   flag  >  environment (KEYWARD_GUARD_*)  >  .keyward.yaml  >  dashboard (Settings → Guard)  >  default.
 // The dashboard only holds the secret and the token TTL, and only counts when a database is
-// configured; it is read by start.ts, not here. There is no implicit open mode: without a secret
-// from somewhere the guard refuses to start, and only `authEnabled: false` lets everything through.
+// configured and the guard serves one company (not with allCompanies); it is read by start.ts, not
+// here. There is no implicit open mode: without a secret from somewhere the guard refuses to start,
+// and only `authEnabled: false` lets everything through.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { MIN_GUARD_SECRET_LENGTH, parseDuration } from "@keyward/core";
@@ -27,6 +28,7 @@ export interface GuardFlags {
   route?: string[];
   config?: string;
   company?: string;
+  allCompanies?: string | boolean;
 }
 
 const yamlSchema = z
@@ -38,6 +40,7 @@ const yamlSchema = z
     port: z.union([z.number(), z.string()]).optional(),
     host: z.string().optional(),
     company: z.string().optional(),
+    allCompanies: z.union([z.boolean(), z.string()]).optional(),
     routes: z
       .array(
         z.union([
@@ -65,6 +68,8 @@ export interface GuardConfig {
   host: string;
   routes: RouteRule[];
   company: string | undefined;
+  /** Managed keys of every company are accepted (--all-companies); `company` is then undefined. */
+  allCompanies: boolean;
   /** The config file that was read, if any. */
   configFile: string | null;
 }
@@ -86,7 +91,7 @@ function readYaml(path: string, explicit: boolean): { settings: YamlSettings; fi
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(top)"}: ${i.message}`).join("\n");
     throw usage(
-      `${path} has settings the guard does not know:\n${problems}\nKnown: upstream, authEnabled, authSecret, authTokenTtl, port, host, company, routes`,
+      `${path} has settings the guard does not know:\n${problems}\nKnown: upstream, authEnabled, authSecret, authTokenTtl, port, host, company, allCompanies, routes`,
     );
   }
   return { settings: parsed.data, file: path };
@@ -193,6 +198,22 @@ export function resolveGuardConfig(flags: GuardFlags, env: GuardEnv, cwd = proce
     [yaml.routes, inFile("routes")],
   );
 
+  const company = pick<string>(
+    [flags.company, "--company"],
+    [env.KEYWARD_GUARD_COMPANY, "KEYWARD_GUARD_COMPANY"],
+    [yaml.company, inFile("company")],
+  );
+  const every = pick<string | boolean>(
+    [flags.allCompanies, "--all-companies"],
+    [env.KEYWARD_GUARD_ALL_COMPANIES, "KEYWARD_GUARD_ALL_COMPANIES"],
+    [yaml.allCompanies, inFile("allCompanies")],
+  );
+  const allCompanies = every ? parseBoolean(...every) : false;
+  // Whichever place says each: a guard told both would serve a company the operator did not mean.
+  if (every && allCompanies && company) {
+    throw usage(`${every[1]} and ${company[1]} exclude each other: a guard serves one company or all of them`);
+  }
+
   return {
     upstream: parseUpstream(...upstream),
     authEnabled: enabled ? parseBoolean(...enabled) : true,
@@ -201,7 +222,8 @@ export function resolveGuardConfig(flags: GuardFlags, env: GuardEnv, cwd = proce
     port: port ? parsePort(...port) : DEFAULT_GUARD_PORT,
     host: host?.[0] ?? "127.0.0.1",
     routes: routes ? parseRoutes(...routes) : [],
-    company: flags.company ?? env.KEYWARD_GUARD_COMPANY ?? yaml.company,
+    company: company?.[0],
+    allCompanies,
     configFile: file,
   };
 }

@@ -23,6 +23,7 @@ beforeAll(async () => {
     upstream: new URL(upstream.url),
     authEnabled: true,
     secret: { current: () => SECRET },
+    company: null,
     routes: [],
     pipeline: null,
     throttle: new FailedAuthThrottle({ redis: null, limit: 1000, windowSeconds: 60 }),

@@ -17,6 +17,8 @@ const guardEnvSchema = z.object({
   KEYWARD_GUARD_CONFIG: z.string().optional(),
   /** The company whose managed keys and dashboard settings the guard uses (id or name); default: the only one. */
   KEYWARD_GUARD_COMPANY: z.string().optional(),
+  /** `true`: managed keys of every company are accepted (--all-companies); excludes KEYWARD_GUARD_COMPANY. */
+  KEYWARD_GUARD_ALL_COMPANIES: z.string().optional(),
 });
 
 export type GuardEnv = z.output<typeof guardEnvSchema>;

@@ -50,6 +50,7 @@ beforeAll(async () => {
     upstream: new URL(upstream.url),
     authEnabled: true,
     secret: { current: () => SECRET },
+    company: companyId,
     routes: [
       "GET /vehicles/* -> vehicles:read",
       "POST,PUT /vehicles/* -> vehicles:write",

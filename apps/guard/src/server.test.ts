@@ -25,6 +25,7 @@ async function startGuardFor(target: string, authEnabled = true, limit = 1000): 
     upstream: new URL(target),
     authEnabled,
     secret: { current: () => SECRET },
+    company: null,
     routes: [],
     pipeline: null,
     throttle: new FailedAuthThrottle({ redis: null, limit, windowSeconds: 60 }),

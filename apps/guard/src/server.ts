@@ -6,13 +6,15 @@
 //                                         a managed key (with a database), judged by the same
 //                                         pipeline as the API, needing the scopes of the route rule.
 // Every refusal is the docs/api.md#errors body and never reaches the upstream; the credential headers are
-// stripped before forwarding, and so are Keyward's own session cookies (session-cookies.ts); bodies stream both ways (the proxy hands Node streams through, it
-// never buffers a body); WebSocket upgrades pass the same check.
+// stripped before forwarding, and so are Keyward's own session cookies (session-cookies.ts); the caller's
+// verified identity replaces any Keyward-Company-Id / Keyward-Key-* headers the client sent (identity.ts);
+// bodies stream both ways (the proxy hands Node streams through, it never buffers a body); WebSocket
+// upgrades pass the same check.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import httpProxy, { type FastifyHttpProxyOptions } from "@fastify/http-proxy";
 import { KeywardError, type VerifyResult } from "@keyward/auth-core";
-import { guardTokenValid } from "@keyward/core";
+import { verifyGuardToken } from "@keyward/core";
 import type { EnforcementPipeline, FailedAuthThrottle } from "@keyward/enforcement";
 import {
   answerMalformedHttp,
@@ -25,6 +27,7 @@ import {
 } from "@keyward/enforcement";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import type { GuardEnv } from "./env";
+import { forwardIdentity, rememberCaller } from "./identity";
 import { type CanonicalTarget, canonicalTarget } from "./request-path";
 import { matchRoute, type RouteRule } from "./route-rules";
 import { withoutKeywardCookies } from "./session-cookies";
@@ -44,6 +47,11 @@ export interface BuildGuardOptions {
   upstream: URL;
   authEnabled: boolean;
   secret: GuardSecret;
+  /**
+   * The company the guard serves, whose callers with the guard secret or its tokens are told to the upstream
+   * as that company; null with --all-companies or without a database (the secret then names no company).
+   */
+  company: string | null;
   routes: readonly RouteRule[];
   /** The managed-key pipeline; null without a database (managed keys are then refused). */
   pipeline: EnforcementPipeline | null;
@@ -132,8 +140,19 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
       void throttle.recordFailure(request.ip);
       unauthorized(reply, true);
     };
-    if (staticKey !== undefined) return secretMatches(staticKey, secret.current()) ? undefined : refuse();
-    if (staticToken !== undefined) return (await guardTokenValid(staticToken, secret.current())) ? undefined : refuse();
+    if (staticKey !== undefined) {
+      if (!secretMatches(staticKey, secret.current())) return refuse();
+      if (opts.company) rememberCaller(request.raw, { companyId: opts.company });
+      return;
+    }
+    if (staticToken !== undefined) {
+      const claims = await verifyGuardToken(staticToken, secret.current());
+      // A token issued for another company's guard that happens to share the secret is not ours.
+      if (claims === null || (claims.company && opts.company && claims.company !== opts.company)) return refuse();
+      const company = claims.company ?? opts.company;
+      if (company) rememberCaller(request.raw, { companyId: company });
+      return;
+    }
     if (pipeline === null || managed.credential === null) return refuse();
 
     const path = judgedPath(request);
@@ -145,6 +164,9 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     } catch (error) {
       return void unavailable(request, reply, error);
     }
+    const owner = result.key?.companyId;
+    // An operator key belongs to no company, so there is no company to tell the upstream: unknown here.
+    if (result.key && !owner) return refuse();
     if (rule === null && result.code === "INSUFFICIENT_SCOPE") {
       request.keyLog = { keyId: result.key?.id, fingerprint: result.fingerprint ?? "", code: result.code };
       return void sendError(
@@ -157,7 +179,8 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
         }),
       );
     }
-    answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? []);
+    if (!answerVerdict(throttle, request, reply, result, required, result.key?.scopes ?? [])) return;
+    if (result.valid && owner) rememberCaller(request.raw, { companyId: owner, key: result.key });
   }
 
   // Failures of the upstream itself (down, reset, timing out): 502 with the contract's error body.
@@ -182,11 +205,11 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
   app.addHook("onRequest", authenticate);
   registerErrorHandlers(app);
 
-  // A WebSocket upgrade forwards no client header but its cookies, minus Keyward's (this option is in
-  // @fastify/http-proxy's README but not in its types).
+  // A WebSocket upgrade forwards no client header but its cookies, minus Keyward's, and the caller's
+  // identity (this option is in @fastify/http-proxy's README but not in its types).
   const wsClientOptions = {
     rewriteRequestHeaders: (headers: Record<string, unknown>, request: FastifyRequest) =>
-      forwardCookies({ ...headers }, request.headers.cookie),
+      forwardIdentity(forwardCookies({ ...headers }, request.headers.cookie), request.raw),
   } as NonNullable<FastifyHttpProxyOptions["wsClientOptions"]>;
   const prefix = opts.upstream.pathname.replace(/\/$/, "");
   await app.register(httpProxy, {
@@ -198,6 +221,7 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
       rewriteRequestHeaders: (request, headers) => {
         for (const name of CREDENTIAL_HEADERS) delete headers[name];
         forwardCookies(headers, request.headers.cookie);
+        forwardIdentity(headers, request.raw);
         // What any reverse proxy tells its upstream: who called, on which host and scheme.
         const forwarded = headers["x-forwarded-for"];
         headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${request.ip}` : request.ip;

@@ -2,7 +2,8 @@
 // (DATABASE_URL, or the embedded one `pnpm start` serves, followed when a restart moves its port: the
 // guard never starts a database of its own), take the secret and TTL from the dashboard when nothing
 // else gave them, start the same enforcement pipeline as the API, listen, and print the two headers
-// a caller can use.
+// a caller can use. With --all-companies the pipeline knows every company's keys and the dashboard is
+// not consulted: its secret and TTL are one company's, and this guard belongs to none.
 
 import {
   formatDuration,
@@ -69,6 +70,13 @@ export interface RunningGuard {
 export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv()): Promise<RunningGuard> {
   const config = resolveGuardConfig(flags, env);
   const out = (line = "") => process.stdout.write(`${line}\n`);
+  // A company's dashboard secret would let that company's guard tokens through for every company's upstream.
+  if (config.allCompanies && config.authEnabled && config.authSecret === undefined) {
+    throw new GuardStartError(
+      "usage",
+      "--all-companies needs a guard secret of its own (the dashboard's belongs to one company): pass --auth-secret (e.g. `--auth-secret $(openssl rand -hex 32)`), set KEYWARD_GUARD_AUTH_SECRET, or add authSecret to .keyward.yaml",
+    );
+  }
 
   // With authentication off nothing is checked, so no database is needed either.
   const database = config.authEnabled ? await configuredDatabase(env) : null;
@@ -79,7 +87,13 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
   let encryptionKey: Buffer | null = null;
   const fromDashboard = secret === undefined;
   try {
-    if (db) {
+    if (config.allCompanies && config.authEnabled && !db) {
+      throw new GuardStartError(
+        "refused",
+        "--all-companies accepts the managed keys of every company, which are in the database: set DATABASE_URL, or run `pnpm start`",
+      );
+    }
+    if (db && !config.allCompanies) {
       companyId = await resolveCompany(db, config.company);
       if (secret === undefined || ttlSeconds === undefined) {
         encryptionKey = resolveGuardEncryptionKey({
@@ -126,10 +140,14 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
     });
     const log = pino({ level: env.LOG_LEVEL }, process.stderr);
     if (db && companyId) pipeline = await startEnforcementPipeline({ db, env, redis, log, companyId });
+    else if (db && config.allCompanies) {
+      pipeline = await startEnforcementPipeline({ db, env, redis, log, companyKeysOnly: true });
+    }
     app = await buildGuard({
       upstream: config.upstream,
       authEnabled: config.authEnabled,
       secret: { current: () => secretHolder.value },
+      company: companyId,
       routes: config.routes,
       pipeline,
       throttle: pipeline?.throttle ?? throttleOnly,
@@ -169,7 +187,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
   if (!config.authEnabled) {
     out("WARNING: authentication is DISABLED (--auth-enabled=false): every request reaches the upstream.");
   } else {
-    const issued = await issueGuardToken(secretHolder.value, ttlSeconds);
+    const issued = await issueGuardToken(secretHolder.value, ttlSeconds, { companyId: companyId ?? undefined });
     out("Callers send one of these headers:");
     out(`keyward-auth-key: ${secretHolder.value}`);
     out(`keyward-auth-token: ${issued.token}`);
@@ -178,7 +196,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
     );
     out(
       pipeline
-        ? `Managed API keys (Authorization: Bearer or X-API-Key) are accepted on ${config.routes.length} route rule(s):`
+        ? `Managed API keys${config.allCompanies ? " of every company" : ""} (Authorization: Bearer or X-API-Key) are accepted on ${config.routes.length} route rule(s):`
         : "Managed API keys are not accepted: no database is configured (DATABASE_URL, or `pnpm start`).",
     );
     if (pipeline) for (const rule of config.routes) out(`  ${rule.text}`);

@@ -10,7 +10,6 @@ import { describe, expect, it } from "vitest";
 import {
   changeGuardTokenTtl,
   getGuardSettings,
-  guardTokenValid,
   issueGuardToken,
   readGuardSecret,
   regenerateGuardSecret,
@@ -19,6 +18,7 @@ import {
   sealGuardSecret,
   unsealGuardSecret,
   verifyAuditChain,
+  verifyGuardToken,
 } from "../src";
 
 const KEY = randomBytes(32);
@@ -52,7 +52,7 @@ describe("sealing and the encryption key", () => {
   });
 
   it("a guard token is a standard HS256 JWT over the secret with exp = iat + TTL", async () => {
-    const { token, expiresAt } = await issueGuardToken("the-secret-0123456789", 5400, 1_800_000_000_000);
+    const { token, expiresAt } = await issueGuardToken("the-secret-0123456789", 5400, { now: 1_800_000_000_000 });
     const [header, payload, signature] = token.split(".") as [string, string, string];
     expect(JSON.parse(Buffer.from(header, "base64url").toString())).toEqual({ alg: "HS256", typ: "JWT" });
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
@@ -66,26 +66,39 @@ describe("sealing and the encryption key", () => {
   it("a token passes only with its secret, its issuer and before its expiry", async () => {
     const secret = "the-secret-0123456789";
     const { token } = await issueGuardToken(secret, 3600);
-    expect(await guardTokenValid(token, secret)).toBe(true);
-    expect(await guardTokenValid(token, `${secret}x`)).toBe(false);
-    expect(await guardTokenValid((await issueGuardToken(secret, 3600, Date.now() - 7200_000)).token, secret)).toBe(
-      false,
-    );
+    expect(await verifyGuardToken(token, secret)).toEqual({ company: null });
+    expect(await verifyGuardToken(token, `${secret}x`)).toBeNull();
+    expect(
+      await verifyGuardToken((await issueGuardToken(secret, 3600, { now: Date.now() - 7200_000 })).token, secret),
+    ).toBeNull();
     const otherIssuer = await new SignJWT()
       .setProtectedHeader({ alg: "HS256" })
       .setIssuer("someone-else")
       .setExpirationTime("1h")
       .sign(new TextEncoder().encode(secret));
-    expect(await guardTokenValid(otherIssuer, secret)).toBe(false);
-    expect(await guardTokenValid("not.a.jwt", secret)).toBe(false);
+    expect(await verifyGuardToken(otherIssuer, secret)).toBeNull();
+    expect(await verifyGuardToken("not.a.jwt", secret)).toBeNull();
+  });
+
+  it("a token issued for a company names it; a company claim that is not an id fails the token", async () => {
+    const secret = "the-secret-0123456789";
+    const companyId = "0196a7f0-0000-7000-8000-000000000001";
+    const { token } = await issueGuardToken(secret, 3600, { companyId });
+    expect(await verifyGuardToken(token, secret)).toEqual({ company: companyId });
+    const injected = await new SignJWT({ company: "acme\r\nx-evil: 1" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("keyward-guard")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(secret));
+    expect(await verifyGuardToken(injected, secret)).toBeNull();
   });
 
   it("a token of the hand-built signer before jose (same header, claims and HMAC) still passes", async () => {
     // Issued by the earlier issueGuardToken for this secret, expiring in 2100.
     const legacy =
       "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJrZXl3YXJkLWd1YXJkIiwic3ViIjoiZ3VhcmQiLCJqdGkiOiIwUHd3a1ludUpSQnFEaUM5IiwiaWF0IjoxODAwMDAwMDAwLCJleHAiOjQxMDI0NDQ4MDB9.ey--h560UNPPEhjF2KesB3VT6O91AMD2h-9uvQFGdnQ";
-    expect(await guardTokenValid(legacy, "legacy-guard-secret-0123456789")).toBe(true);
-    expect(await guardTokenValid(legacy, "another-secret-0123456789")).toBe(false);
+    expect(await verifyGuardToken(legacy, "legacy-guard-secret-0123456789")).toEqual({ company: null });
+    expect(await verifyGuardToken(legacy, "another-secret-0123456789")).toBeNull();
   });
 });
 
@@ -105,6 +118,7 @@ describe("settings in the database", () => {
     await expect(changeGuardTokenTtl(t.db, t.companyId, 10, actor)).rejects.toThrow();
     expect(await changeGuardTokenTtl(t.db, t.companyId, 5400, actor)).toBe(5400);
     const renewed = await renewGuardToken(t.db, t.companyId, KEY, actor);
+    expect(await verifyGuardToken(renewed.token, second)).toEqual({ company: t.companyId });
     expect(renewed.expiresAt.getTime() - Date.now()).toBeGreaterThan(5300_000);
     await expect(renewGuardToken(t.db, t.companyId, randomBytes(32), actor)).rejects.toThrow(/another encryption key/);
 

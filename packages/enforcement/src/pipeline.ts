@@ -36,12 +36,15 @@ export async function startEnforcementPipeline(opts: {
   log: FastifyBaseLogger;
   /** Only keys of this company exist for this pipeline (the guard serves one company); others are unknown. */
   companyId?: string;
+  /** Keys of no company (operator keys) are unknown too: what the guard fronts is a company's service. */
+  companyKeysOnly?: boolean;
 }): Promise<EnforcementPipeline> {
-  const { db, env, redis, log, companyId } = opts;
+  const { db, env, redis, log, companyId, companyKeysOnly = false } = opts;
   const usage = new UsageBuffer({ db, log });
   usage.start(env.USAGE_FLUSH_INTERVAL_MS);
   const rateLimiter = new KeyRateLimiter({ redis, log });
-  const ours = (key: KeyRecord) => companyId === undefined || key.companyId === companyId;
+  const ours = (key: KeyRecord) =>
+    companyId === undefined ? !companyKeysOnly || Boolean(key.companyId) : key.companyId === companyId;
   const store: KeyStore = {
     findByHash: async (hash) => {
       const key = await findKeyRecordByHash(db, hash);

@@ -1,5 +1,6 @@
 // A guard in this process with managed keys: a fresh test database with one company, the shared
 // enforcement pipeline (Redis when REDIS_URL is set), and the given route rules, in front of `upstream`.
+// With `allCompanies` it serves the keys of every company, as `keyward guard --all-companies` does.
 
 import { createKey, setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
@@ -21,9 +22,14 @@ export interface ManagedGuard {
   database: TestDatabase;
   companyId: string;
   pipeline: EnforcementPipeline;
+  /** A live key of the guard's company, or of `extra.companyId`. */
   key(
     scopes: string[],
-    extra?: { rateLimit?: { limit: number; windowSeconds: number } },
+    extra?: {
+      rateLimit?: { limit: number; windowSeconds: number };
+      environment?: "live" | "test";
+      companyId?: string;
+    },
   ): Promise<{ id: string; secret: string }>;
   close(): Promise<void>;
 }
@@ -36,6 +42,8 @@ export async function startManagedGuard(opts: {
   /** Default: REDIS_URL. */
   redisUrl?: string;
   env?: Record<string, string>;
+  /** Every company's keys, none named by the guard secret. */
+  allCompanies?: boolean;
 }): Promise<ManagedGuard> {
   const database = opts.shared ? null : await createTestDatabase();
   const db = opts.shared?.db ?? createDb((database as TestDatabase).url);
@@ -52,11 +60,15 @@ export async function startManagedGuard(opts: {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : null;
   // Connected before the first request: until then the rate limiter falls back to local windows.
   await redis?.ping();
-  const pipeline = await startEnforcementPipeline({ db, env, redis, log: pino({ level: "warn" }), companyId });
+  const log = pino({ level: "warn" });
+  const pipeline = opts.allCompanies
+    ? await startEnforcementPipeline({ db, env, redis, log, companyKeysOnly: true })
+    : await startEnforcementPipeline({ db, env, redis, log, companyId });
   const app = await buildGuard({
     upstream: new URL(opts.upstream),
     authEnabled: true,
     secret: { current: () => GUARD_TEST_SECRET },
+    company: opts.allCompanies ? null : companyId,
     routes: opts.routes.map(parseRouteRule),
     pipeline,
     throttle: pipeline.throttle,
@@ -70,10 +82,10 @@ export async function startManagedGuard(opts: {
     database: database as TestDatabase,
     companyId,
     pipeline,
-    async key(scopes, extra = {}) {
+    async key(scopes, { companyId: owner = companyId, ...extra } = {}) {
       const { key, secret } = await createKey(
         db,
-        companyId,
+        owner,
         { name: `guard ${scopes.join(" ")}`, scopes, environment: "live", ...extra },
         { type: "system" },
       );

@@ -73,7 +73,10 @@ export async function changeGuardTokenTtl(db: Db, companyId: string, raw: unknow
   return changeCompanyField(db, companyId, "guardTokenTtlSeconds", ttl, "guard.token_ttl_changed", actor);
 }
 
-/** A fresh guard token signed with the company's secret, shown once; the audit event records only its expiry. */
+/**
+ * A fresh guard token signed with the company's secret and naming the company, shown once; the audit
+ * event records only its expiry.
+ */
 export async function renewGuardToken(
   db: Db,
   companyId: string,
@@ -89,7 +92,7 @@ export async function renewGuardToken(
         : "Set a guard secret first",
     );
   }
-  const issued = await issueGuardToken(secret, tokenTtlSeconds);
+  const issued = await issueGuardToken(secret, tokenTtlSeconds, { companyId });
   await db.$transaction(async (tx) => {
     await appendAuditEvent(tx, {
       companyId,
