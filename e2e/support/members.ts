@@ -1,12 +1,12 @@
 // Members for journeys that need one other than the first-run owner, and signing in as them.
 import { hashPassword } from "@keyward/auth-core";
-import { type CreateKeyInput, createKey, setupFirstCompany } from "@keyward/core";
+import { type CreateKeyInput, createKey, type Role, setupFirstCompany } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 
 /** The first company (made by the first-run journey, or here when a journey runs alone) and a new member of it. */
-export async function createMember(db: Db, email: string, password: string, role: "owner" | "admin" | "viewer") {
+export async function createMember(db: Db, email: string, password: string, role: Role) {
   const existing = await db.company.findFirst({ orderBy: { createdAt: "asc" } });
   const companyId =
     existing?.id ??

@@ -6,6 +6,7 @@ import {
   alertRuleInputSchemas,
   createAlertRule,
   deleteAlertRule,
+  environmentSchema,
   fireAlert,
   testAlertInput,
   updateAlertRule,
@@ -108,7 +109,7 @@ export const saveRuleAction = memberAction(
       windowSeconds: optionalInt(f.windowSeconds),
       days: optionalInt(f.days),
       keyId: scope.startsWith("key:") ? scope.slice(4) : null,
-      environment: scope === "env:live" ? "live" : scope === "env:test" ? "test" : null,
+      environment: environmentSchema.options.find((environment) => scope === `env:${environment}`) ?? null,
       cooldownSeconds: optionalInt(f.cooldownSeconds) ?? 600,
       channels,
     };
