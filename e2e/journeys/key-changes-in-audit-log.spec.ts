@@ -1,10 +1,9 @@
 // Journey: after creating, rotating and revoking a key, an admin finds each step in the audit log
 // with the filters (actor, action, key search, time range) and exports the same events as CSV.
 import { readFileSync } from "node:fs";
-import { createKey } from "@keyward/core";
 import { stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
-import { createMember, logIn } from "../support/members";
+import { createAdminWithKey, logIn } from "../support/members";
 import { expectAccessible } from "../support/page-checks";
 
 const EMAIL = "auditor@acme.test";
@@ -17,13 +16,11 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
   screenshotStep,
   browserErrors,
 }) => {
-  const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
-  const { key } = await createKey(
-    db,
-    companyId,
-    { name: NAME, scopes: ["keys:read"], environment: "live" },
-    { type: "user", id: userId },
-  );
+  const { userId, key } = await createAdminWithKey(db, EMAIL, PASSWORD, {
+    name: NAME,
+    scopes: ["keys:read"],
+    environment: "live",
+  });
   await logIn(page, EMAIL, PASSWORD);
 
   await test.step("rotate (at once) and revoke the successor in the dashboard", async () => {

@@ -1,8 +1,7 @@
 // Journey: an admin revokes a key after a confirmation that names it; the API refuses it within a second.
-import { createKey } from "@keyward/core";
 import { meStatus } from "../support/api";
 import { expect, test } from "../support/fixtures";
-import { createMember, logIn } from "../support/members";
+import { createAdminWithKey, logIn } from "../support/members";
 import { expectAccessible, within } from "../support/page-checks";
 
 const EMAIL = "revoker@acme.test";
@@ -15,13 +14,11 @@ test("revoke a key: confirm in a dialog naming it, and the API answers 401 withi
   screenshotStep,
   browserErrors,
 }) => {
-  const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
-  const { key, secret } = await createKey(
-    db,
-    companyId,
-    { name: NAME, scopes: ["keys:read"], environment: "test" },
-    { type: "user", id: userId },
-  );
+  const { key, secret } = await createAdminWithKey(db, EMAIL, PASSWORD, {
+    name: NAME,
+    scopes: ["keys:read"],
+    environment: "test",
+  });
   expect(await meStatus(secret)).toBe(200);
 
   await logIn(page, EMAIL, PASSWORD);

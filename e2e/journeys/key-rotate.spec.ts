@@ -2,10 +2,9 @@
 // keys work; the old key shows as expiring with a countdown. When its grace ends (a key_changes row
 // tells every API replica), the old key is refused within a second and the new one still works.
 import { readFileSync } from "node:fs";
-import { createKey } from "@keyward/core";
 import { meStatus } from "../support/api";
 import { expect, test } from "../support/fixtures";
-import { createMember, logIn } from "../support/members";
+import { createAdminWithKey, logIn } from "../support/members";
 import { expectAccessible, within } from "../support/page-checks";
 import { logFile } from "../support/stack";
 
@@ -19,13 +18,7 @@ test("rotate with a grace period: both keys work, then the old one stops within 
   screenshotStep,
   browserErrors,
 }) => {
-  const { companyId, userId } = await createMember(db, EMAIL, PASSWORD, "admin");
-  const old = await createKey(
-    db,
-    companyId,
-    { name: NAME, scopes: ["*:read"], environment: "live" },
-    { type: "user", id: userId },
-  );
+  const old = await createAdminWithKey(db, EMAIL, PASSWORD, { name: NAME, scopes: ["*:read"], environment: "live" });
   expect(await meStatus(old.secret)).toBe(200);
   let secret = "";
 

@@ -1,12 +1,12 @@
 // Members for journeys that need one other than the first-run owner, and signing in as them.
 import { hashPassword } from "@keyward/auth-core";
-import { setupFirstCompany } from "@keyward/core";
+import { type CreateKeyInput, createKey, type Role, setupFirstCompany } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { Page } from "@playwright/test";
 import { expect } from "@playwright/test";
 
 /** The first company (made by the first-run journey, or here when a journey runs alone) and a new member of it. */
-export async function createMember(db: Db, email: string, password: string, role: "owner" | "admin" | "viewer") {
+export async function createMember(db: Db, email: string, password: string, role: Role) {
   const existing = await db.company.findFirst({ orderBy: { createdAt: "asc" } });
   const companyId =
     existing?.id ??
@@ -15,6 +15,13 @@ export async function createMember(db: Db, email: string, password: string, role
   const user = await db.user.create({ data: { email, passwordHash: await hashPassword(password) } });
   await db.membership.create({ data: { companyId, userId: user.id, role } });
   return { companyId, userId: user.id };
+}
+
+/** An admin of the first company and a key they created: where the key journeys start. */
+export async function createAdminWithKey(db: Db, email: string, password: string, key: CreateKeyInput) {
+  const { companyId, userId } = await createMember(db, email, password, "admin");
+  const created = await createKey(db, companyId, key, { type: "user", id: userId });
+  return { companyId, userId, ...created };
 }
 
 export async function logIn(page: Page, email: string, password: string): Promise<void> {

@@ -14,7 +14,12 @@ import {
   soleCompanyId,
 } from "@keyward/core";
 import { createDb, type Db, findRunningEmbeddedDatabase, followEmbeddedDatabase, resolveDataDir } from "@keyward/db";
-import { type EnforcementPipeline, FailedAuthThrottle, startEnforcementPipeline } from "@keyward/enforcement";
+import {
+  type EnforcementPipeline,
+  FailedAuthThrottle,
+  PeriodicTask,
+  startEnforcementPipeline,
+} from "@keyward/enforcement";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -166,17 +171,18 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
   }
 
   // A secret regenerated in the dashboard takes effect without a restart (tokens of the old one stop).
-  let poll: NodeJS.Timeout | undefined;
+  let poll: PeriodicTask | undefined;
   if (fromDashboard && db && companyId && encryptionKey) {
     const [pollDb, pollCompany, pollKey] = [db, companyId, encryptionKey];
-    poll = setInterval(() => {
-      readGuardSecret(pollDb, pollCompany, pollKey)
-        .then((stored) => {
-          if (stored.secret !== null) secretHolder.value = stored.secret;
-        })
-        .catch(() => {});
-    }, DASHBOARD_POLL_MS);
-    poll.unref();
+    poll = new PeriodicTask(
+      async () => {
+        const stored = await readGuardSecret(pollDb, pollCompany, pollKey);
+        if (stored.secret !== null) secretHolder.value = stored.secret;
+      },
+      // A failed read keeps the secret in use; the next poll tries again (a database outage is not news here).
+      { onError: () => {} },
+    );
+    poll.start(DASHBOARD_POLL_MS);
   }
 
   const address = app.server.address();
@@ -208,7 +214,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
     url,
     stop() {
       stopping ??= (async () => {
-        clearInterval(poll);
+        await poll?.stop();
         setInterval(() => app.server.closeIdleConnections(), 100).unref();
         await app.close();
         await pipeline?.stop();

@@ -12,6 +12,7 @@ export * from "./alerts/public-alert";
 export * from "./alerts/public-rule";
 export * from "./alerts/rules";
 export * from "./alerts/schemas";
+export * from "./alerts/test-alert";
 export * from "./audit/append";
 export * from "./audit/csv";
 export * from "./audit/public-event";

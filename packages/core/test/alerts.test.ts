@@ -208,28 +208,35 @@ describe("IPs seen per key", () => {
   });
 });
 
+/** A rule with one webhook channel to `url`, fired once: its alert has one pending delivery. */
+async function fireToWebhook(url: string) {
+  const created = await createAlertRule(
+    db,
+    companyId,
+    rule({ channels: [{ type: "webhook", url, secret: SECRET }] }),
+    system,
+    box,
+  );
+  const fired = await fireAlert(db, {
+    ruleId: created.id,
+    subject: "company",
+    keyId: null,
+    count: 3,
+    windowStart: new Date(),
+    windowEnd: new Date(),
+  });
+  if (!fired) throw new Error("the rule did not fire");
+  return fired;
+}
+
 describe("deliveries", () => {
   it("gives a due attempt to one worker, and records a retry as a new attempt", async () => {
-    const created = await createAlertRule(
-      db,
-      companyId,
-      rule({ channels: [{ type: "webhook", url: "https://hooks.example.com/only", secret: SECRET }] }),
-      system,
-      box,
-    );
-    const fired = await fireAlert(db, {
-      ruleId: created.id,
-      subject: "company",
-      keyId: null,
-      count: 3,
-      windowStart: new Date(),
-      windowEnd: new Date(),
-    });
+    const fired = await fireToWebhook("https://hooks.example.com/only");
     const [first, second] = await Promise.all([
       claimDueDeliveries(db, 100, 60_000),
       claimDueDeliveries(db, 100, 60_000),
     ]);
-    const mine = [...(first ?? []), ...(second ?? [])].filter((d) => d.alertId === fired?.id);
+    const mine = [...(first ?? []), ...(second ?? [])].filter((d) => d.alertId === fired.id);
     expect(mine).toHaveLength(1);
     const delivery = mine[0];
     if (!delivery) throw new Error("no delivery");
@@ -241,7 +248,7 @@ describe("deliveries", () => {
       error: "HTTP 503",
       retryAt: new Date(),
     });
-    const rows = await db.alertDelivery.findMany({ where: { alertId: fired?.id }, orderBy: { attempt: "asc" } });
+    const rows = await db.alertDelivery.findMany({ where: { alertId: fired.id }, orderBy: { attempt: "asc" } });
     expect(rows.map((r) => [r.attempt, r.status, r.responseStatus])).toEqual([
       [1, "failed", 503],
       [2, "pending", null],
@@ -251,27 +258,13 @@ describe("deliveries", () => {
 
 describe("interrupted deliveries", () => {
   it("an attempt left sending by a dead process is taken again once it is stale, not before", async () => {
-    const created = await createAlertRule(
-      db,
-      companyId,
-      rule({ channels: [{ type: "webhook", url: "https://hooks.example.com/stale", secret: SECRET }] }),
-      system,
-      box,
-    );
-    const fired = await fireAlert(db, {
-      ruleId: created.id,
-      subject: "company",
-      keyId: null,
-      count: 3,
-      windowStart: new Date(),
-      windowEnd: new Date(),
-    });
+    const fired = await fireToWebhook("https://hooks.example.com/stale");
     const mine = async (staleMs: number | null) =>
-      (await claimDueDeliveries(db, 100, staleMs)).filter((d) => d.alertId === fired?.id);
+      (await claimDueDeliveries(db, 100, staleMs)).filter((d) => d.alertId === fired.id);
     expect(await mine(null)).toHaveLength(1); // now `sending`, as if its process died
     expect(await mine(60_000)).toHaveLength(0);
     await db.alertDelivery.updateMany({
-      where: { alertId: fired?.id },
+      where: { alertId: fired.id },
       data: { attemptedAt: new Date(Date.now() - 120_000) },
     });
     expect(await mine(null)).toHaveLength(0);

@@ -1,4 +1,5 @@
 import type { PublicKey } from "@keyward/core";
+import { ENVIRONMENT_LABEL } from "./labels";
 
 const STYLES: Record<PublicKey["status"], string> = {
   active: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
@@ -26,14 +27,17 @@ export function StatusBadge({ status }: { status: PublicKey["status"] }) {
   );
 }
 
+const ENVIRONMENT_STYLES: Record<PublicKey["environment"], string> = {
+  live: "bg-indigo-50 text-indigo-700 ring-indigo-600/20",
+  test: "bg-orange-50 text-orange-700 ring-orange-600/20",
+};
+
 export function EnvironmentBadge({ environment }: { environment: PublicKey["environment"] }) {
-  return environment === "live" ? (
-    <span className="inline-flex rounded-md bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700 ring-1 ring-indigo-600/20 ring-inset">
-      Live
-    </span>
-  ) : (
-    <span className="inline-flex rounded-md bg-orange-50 px-1.5 py-0.5 text-xs font-medium text-orange-700 ring-1 ring-orange-600/20 ring-inset">
-      Test
+  return (
+    <span
+      className={`inline-flex rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${ENVIRONMENT_STYLES[environment]}`}
+    >
+      {ENVIRONMENT_LABEL[environment]}
     </span>
   );
 }

@@ -9,6 +9,7 @@ import type { Db, Prisma } from "@keyward/db";
 import { appendAuditEvent } from "../audit/append";
 import { storedChannels } from "./channels";
 import type { AlertPayload } from "./public-alert";
+import { alertRuleSettingsOf } from "./public-rule";
 import type { AlertKindName } from "./schemas";
 
 export interface FireAlertInput {
@@ -84,16 +85,7 @@ export async function fireAlert(db: Db, input: FireAlertInput): Promise<FiredAle
       firedAt: firedAt.toISOString(),
       summary: `${input.test ? "[test] " : ""}${rule.name}: ${summarise(rule.kind, input, key?.name ?? null, rule.threshold)}`,
       company: { id: rule.companyId },
-      rule: {
-        id: rule.id,
-        name: rule.name,
-        kind: rule.kind,
-        threshold: rule.threshold,
-        windowSeconds: rule.windowSeconds,
-        days: rule.days,
-        environment: rule.environment,
-        cooldownSeconds: rule.cooldownSeconds,
-      },
+      rule: alertRuleSettingsOf(rule),
       key: key
         ? { id: key.id, fingerprint: fingerprintOf(key.hash), name: key.name, environment: key.environment }
         : null,

@@ -3,6 +3,7 @@
 // of these shapes: the types are inferred from them, and the API documents its answers with them.
 import { z } from "zod";
 import { environmentSchema } from "../keys/schemas";
+import { alertRuleSettingsSchema } from "./public-rule";
 import { alertKindSchema } from "./schemas";
 
 /** The body of every alert's webhook (docs/api.md#alerts), and what the dashboard and `GET /v1/alerts` show. Never a secret. */
@@ -13,16 +14,7 @@ export const alertPayloadSchema = z.object({
   firedAt: z.string(),
   summary: z.string(),
   company: z.object({ id: z.string() }),
-  rule: z.object({
-    id: z.string(),
-    name: z.string(),
-    kind: alertKindSchema,
-    threshold: z.number().nullable(),
-    windowSeconds: z.number().nullable(),
-    days: z.number().nullable(),
-    environment: environmentSchema.nullable(),
-    cooldownSeconds: z.number(),
-  }),
+  rule: alertRuleSettingsSchema,
   key: z
     .object({ id: z.string(), fingerprint: z.string(), name: z.string(), environment: environmentSchema })
     .nullable(),

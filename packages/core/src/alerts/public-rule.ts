@@ -19,17 +19,26 @@ export const publicChannelSchema = z.discriminatedUnion("type", [
 
 export type PublicChannel = z.output<typeof publicChannelSchema>;
 
-/** The one declaration of a rule as shown; the API validates its answers and documents them with it. */
-export const publicAlertRuleSchema = z.object({
+/**
+ * What a rule watches and how often it may fire: part of the rule as shown, and the `rule` every one
+ * of its alerts' payloads carries (docs/api.md#alerts).
+ */
+export const alertRuleSettingsSchema = z.object({
   id: z.string(),
   name: z.string(),
   kind: alertKindSchema,
   threshold: z.number().nullable(),
   windowSeconds: z.number().nullable(),
   days: z.number().nullable(),
-  keyId: z.string().nullable(),
   environment: environmentSchema.nullable(),
   cooldownSeconds: z.number(),
+});
+
+export type AlertRuleSettings = z.output<typeof alertRuleSettingsSchema>;
+
+/** The one declaration of a rule as shown; the API validates its answers and documents them with it. */
+export const publicAlertRuleSchema = alertRuleSettingsSchema.extend({
+  keyId: z.string().nullable(),
   enabled: z.boolean(),
   channels: z.array(publicChannelSchema),
   lastFiredAt: z.string().nullable(),
@@ -39,7 +48,7 @@ export const publicAlertRuleSchema = z.object({
 
 export type PublicAlertRule = z.output<typeof publicAlertRuleSchema>;
 
-export function toPublicAlertRule(row: AlertRule): PublicAlertRule {
+export function alertRuleSettingsOf(row: AlertRule): AlertRuleSettings {
   return {
     id: row.id,
     name: row.name,
@@ -47,9 +56,15 @@ export function toPublicAlertRule(row: AlertRule): PublicAlertRule {
     threshold: row.threshold,
     windowSeconds: row.windowSeconds,
     days: row.days,
-    keyId: row.keyId,
     environment: row.environment,
     cooldownSeconds: row.cooldownSeconds,
+  };
+}
+
+export function toPublicAlertRule(row: AlertRule): PublicAlertRule {
+  return {
+    ...alertRuleSettingsOf(row),
+    keyId: row.keyId,
     enabled: row.enabled,
     channels: storedChannels(row).map((c) =>
       c.type === "webhook"

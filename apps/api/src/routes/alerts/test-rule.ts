@@ -1,5 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
-import { alertPayloadSchema, alertRuleIdParamsSchema, getAlertRule } from "@keyward/core";
+import { alertPayloadSchema, alertRuleIdParamsSchema, getAlertRule, testAlertInput } from "@keyward/core";
 import { sendError } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -43,16 +43,7 @@ export const testAlertRuleRoute: FastifyPluginAsyncZod<ApiContext> = async (app,
           }),
         );
       }
-      const now = new Date();
-      const fired = await alerts.fire({
-        ruleId: rule.id,
-        subject: "test",
-        keyId: rule.keyId,
-        count: 0,
-        windowStart: new Date(now.getTime() - (rule.windowSeconds ?? 0) * 1000),
-        windowEnd: now,
-        test: true,
-      });
+      const fired = await alerts.fire(testAlertInput(rule));
       if (!fired) throw new KeywardError("SERVICE_UNAVAILABLE", "The test alert could not be stored, try again");
       return reply.status(202).send({ id: fired.id, payload: fired.payload });
     },

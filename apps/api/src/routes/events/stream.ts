@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { isReached, KeywardError } from "@keyward/auth-core";
-import type { KeyStates } from "@keyward/enforcement";
+import { type KeyStates, PeriodicTask } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Principal } from "../../auth/authenticate";
@@ -110,7 +110,8 @@ export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (
       const close = () => {
         if (closed) return;
         closed = true;
-        clearInterval(timer);
+        // Not awaited: the check itself may be what closes the stream.
+        void check.stop();
         unsubscribe();
         // A client that reads gets the end of the stream; one that stopped reading never would: cut it.
         if (full) reply.raw.destroy();
@@ -136,15 +137,15 @@ export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (
         bufferedBytes: () => stream.readableLength + reply.raw.writableLength,
         close,
       };
-      const timer = setInterval(
+      const check = new PeriodicTask(
         async () => {
           if (full && Date.now() - fullSince >= env.EVENTS_STALL_TIMEOUT_MS) return close();
           if (!(await stillValid(principal, keyStates, memberships))) return close();
           if (!full && Date.now() - lastWrite >= env.EVENTS_HEARTBEAT_MS) write(": heartbeat\n\n");
         },
-        Math.min(env.EVENTS_POLL_INTERVAL_MS, env.EVENTS_HEARTBEAT_MS, env.EVENTS_STALL_TIMEOUT_MS),
+        { onError: (err) => request.log.warn({ err: err.message }, "event stream check failed") },
       );
-      timer.unref();
+      check.start(Math.min(env.EVENTS_POLL_INTERVAL_MS, env.EVENTS_HEARTBEAT_MS, env.EVENTS_STALL_TIMEOUT_MS));
       unsubscribe = events.subscribe(companyId, subscriber);
       reply.raw.on("close", close);
 

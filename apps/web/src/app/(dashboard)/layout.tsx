@@ -1,5 +1,6 @@
 import { countUnseenAlerts } from "@keyward/core";
 import type { ReactNode } from "react";
+import { ROLE_LABEL } from "@/components/labels";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
 import { getDb } from "@/server/db";
@@ -59,8 +60,6 @@ function MainNav({ unseenAlerts }: { unseenAlerts: number }) {
     </>
   );
 }
-
-const ROLE_LABEL = { owner: "Owner", admin: "Admin", viewer: "Viewer" } as const;
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const member = await requireMember();

@@ -6,7 +6,9 @@ import {
   alertRuleInputSchemas,
   createAlertRule,
   deleteAlertRule,
+  environmentSchema,
   fireAlert,
+  testAlertInput,
   updateAlertRule,
 } from "@keyward/core";
 import { revalidatePath } from "next/cache";
@@ -107,7 +109,7 @@ export const saveRuleAction = memberAction(
       windowSeconds: optionalInt(f.windowSeconds),
       days: optionalInt(f.days),
       keyId: scope.startsWith("key:") ? scope.slice(4) : null,
-      environment: scope === "env:live" ? "live" : scope === "env:test" ? "test" : null,
+      environment: environmentSchema.options.find((environment) => scope === `env:${environment}`) ?? null,
       cooldownSeconds: optionalInt(f.cooldownSeconds) ?? 600,
       channels,
     };
@@ -155,16 +157,7 @@ export const sendTestAlertAction = memberAction(
   async ({ db, member, input }) => {
     const rule = await db.alertRule.findFirst({ where: { id: input.id, companyId: member.companyId } });
     if (!rule) return refuse(UNKNOWN_RULE);
-    const now = new Date();
-    const fired = await fireAlert(db, {
-      ruleId: rule.id,
-      subject: "test",
-      keyId: rule.keyId,
-      count: 0,
-      windowStart: new Date(now.getTime() - (rule.windowSeconds ?? 0) * 1000),
-      windowEnd: now,
-      test: true,
-    });
+    const fired = await fireAlert(db, testAlertInput(rule));
     if (!fired) return refuse("The test alert could not be stored. Try again.");
     revalidatePath("/alerts");
     return { ok: true, message: "Test alert queued: the API delivers it within a few seconds." };

@@ -4,6 +4,7 @@ import type { PublicAlertRule } from "@keyward/core";
 import { useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
+import { ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { buttonPrimary, buttonSecondary, hint, input } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import {
@@ -138,8 +139,11 @@ export function RuleCreateForm({
               className={`${input} mt-1.5`}
               data-testid="rule-scope"
             >
-              <option value="env:live">All live keys</option>
-              <option value="env:test">All test keys</option>
+              {ENVIRONMENT_OPTIONS.map((environment) => (
+                <option key={environment} value={`env:${environment}`}>
+                  {`All ${environment} keys`}
+                </option>
+              ))}
               <option value="all">All keys</option>
               {keys.map((k) => (
                 <option key={k.id} value={`key:${k.id}`}>

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CurlExample } from "@/components/curl-example";
 import { Field } from "@/components/field";
 import { formatDate, formatDateTime, formatRelative } from "@/components/format";
+import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card, input, inputBase } from "@/components/styles";
 import { getDb } from "@/server/db";
@@ -127,8 +128,11 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
               className={`${inputBase} pr-8`}
             >
               <option value="">All environments</option>
-              <option value="live">Live</option>
-              <option value="test">Test</option>
+              {ENVIRONMENT_OPTIONS.map((environment) => (
+                <option key={environment} value={environment}>
+                  {ENVIRONMENT_LABEL[environment]}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -235,9 +239,8 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
 
 const SWITCH_OPTIONS = [
   { value: undefined, label: "All" },
-  { value: "live", label: "Live" },
-  { value: "test", label: "Test" },
-] as const;
+  ...ENVIRONMENT_OPTIONS.map((value) => ({ value, label: ENVIRONMENT_LABEL[value] })),
+];
 
 /** Stripe-style Live/Test switch: links that set `?environment=`, keeping the other filters and dropping the cursor. */
 function EnvironmentSwitch({ query }: { query: { environment?: string; status?: string; q?: string } }) {

@@ -1,19 +1,27 @@
 "use client";
 
-import type { Role } from "@keyward/db";
+import type { Role } from "@keyward/core";
 import { useId, useState } from "react";
 import { ActionButton } from "@/components/action-button";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
+import { ROLE_LABEL } from "@/components/labels";
 import { buttonPrimary, buttonSecondary, input, inputBase } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "./actions";
 
-const ROLES = [
-  { value: "viewer", label: "Viewer", hint: "Sees everything, changes nothing" },
-  { value: "admin", label: "Admin", hint: "Manages keys and settings" },
-  { value: "owner", label: "Owner", hint: "Everything, including members" },
-] as const;
+const ROLE_HINT: Record<Role, string> = {
+  viewer: "Sees everything, changes nothing",
+  admin: "Manages keys and settings",
+  owner: "Everything, including members",
+};
+
+/** Least powerful first, as ROLE_HINT lists them: the invite form starts on the first. */
+const ROLES = (Object.keys(ROLE_HINT) as Role[]).map((value) => ({
+  value,
+  label: ROLE_LABEL[value],
+  hint: ROLE_HINT[value],
+}));
 
 export function InviteForm() {
   const id = useId();

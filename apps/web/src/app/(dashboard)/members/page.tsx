@@ -1,14 +1,13 @@
 import { listMembers, listPendingInvites } from "@keyward/core";
 import type { Metadata } from "next";
 import { formatDate, formatDateTime } from "@/components/format";
+import { ROLE_LABEL } from "@/components/labels";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { canManageMembers, requireMember } from "@/server/session";
 import { InviteForm, RemoveMemberButton, RevokeInviteButton, RoleForm } from "./member-forms";
 
 export const metadata: Metadata = { title: "Members" };
-
-const ROLE_LABEL = { owner: "Owner", admin: "Admin", viewer: "Viewer" } as const;
 
 export default async function MembersPage() {
   const member = await requireMember();

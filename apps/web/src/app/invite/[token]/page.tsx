@@ -2,12 +2,11 @@ import { findOpenInvite } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthShell } from "@/components/auth-shell";
+import { ROLE_IN_SENTENCE } from "@/components/labels";
 import { getDb } from "@/server/db";
 import { AcceptInviteForm } from "./accept-form";
 
 export const metadata: Metadata = { title: "Accept invite", referrer: "no-referrer" };
-
-const ROLE_LABEL = { owner: "an owner", admin: "an admin", viewer: "a viewer" } as const;
 
 export default async function AcceptInvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -28,7 +27,7 @@ export default async function AcceptInvitePage({ params }: { params: Promise<{ t
   return (
     <AuthShell
       title={`Join ${invite.companyName}`}
-      subtitle={`You are invited as ${ROLE_LABEL[invite.role]}. Choose a password to create your account.`}
+      subtitle={`You are invited as ${ROLE_IN_SENTENCE[invite.role]}. Choose a password to create your account.`}
     >
       <AcceptInviteForm token={token} email={invite.email} />
     </AuthShell>

@@ -1,7 +1,7 @@
 "use server";
 
 import { isValidScope, SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey, createKeyInputSchema, type PublicKey } from "@keyward/core";
+import { createKey, createKeyInputSchema, environmentSchema, type PublicKey } from "@keyward/core";
 import { z } from "zod";
 import { fieldErrors } from "@/server/form-errors";
 import { memberAction, type Refusal, refuse } from "@/server/member-action";
@@ -14,7 +14,7 @@ const createKeyFormSchema = z.strictObject({
   name: z.string().max(200),
   preset: z.enum(["admin", "read-only", "custom"]),
   customScopes: z.array(z.string().max(100)).max(100),
-  environment: z.enum(["live", "test"]),
+  environment: environmentSchema,
   expiry: z.enum(["never", "7d", "30d", "90d", "365d", "custom"]),
   expiryDate: z.string().max(10),
   ipAllowlist: z.string().max(10_000),

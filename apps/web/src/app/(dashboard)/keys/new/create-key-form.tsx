@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
 import { describedBy, Field, FieldError } from "@/components/field";
+import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card, input, inputBase, label } from "@/components/styles";
@@ -243,7 +244,7 @@ export function CreateKeyForm({
         <fieldset>
           <legend className="sr-only">Environment</legend>
           <div className="inline-flex rounded-lg bg-slate-100 p-1">
-            {(["live", "test"] as const).map((env) => (
+            {ENVIRONMENT_OPTIONS.map((env) => (
               <label
                 key={env}
                 className={`cursor-pointer rounded-md px-4 py-1.5 text-sm font-medium transition ${
@@ -261,7 +262,7 @@ export function CreateKeyForm({
                   className="sr-only"
                   data-testid={`environment-${env}`}
                 />
-                {env === "live" ? "Live" : "Test"}
+                {ENVIRONMENT_LABEL[env]}
               </label>
             ))}
           </div>

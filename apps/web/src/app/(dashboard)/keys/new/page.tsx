@@ -1,5 +1,5 @@
 import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
-import { listScopeResourceNames } from "@keyward/core";
+import { environmentSchema, listScopeResourceNames } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CurlExample } from "@/components/curl-example";
@@ -21,7 +21,7 @@ export default async function NewKeyPage({
   const member = await requireMember();
   // `?environment=` comes from the keys list's Live/Test switch; anything else keeps the form's default.
   const { environment } = await searchParams;
-  const defaultEnvironment = environment === "live" || environment === "test" ? environment : undefined;
+  const defaultEnvironment = environmentSchema.safeParse(environment).data;
   // The company's own resources (Settings → Scope catalogue) are offered next to the built-in ones.
   const own = await listScopeResourceNames(await getDb(), member.companyId);
   const scopes = [...BUILT_IN_SCOPES, ...own.flatMap((r) => [`${r}:read`, `${r}:write`])];
