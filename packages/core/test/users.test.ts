@@ -7,6 +7,7 @@ import { authenticateUser } from "../src";
 // Cheap parameters, passed explicitly (production code always uses PASSWORD_HASHING).
 const OLD = { N: 1024, r: 8, p: 1 };
 const CURRENT = { N: 2048, r: 8, p: 1 };
+const REFUSED = { ok: false, reason: "refused" };
 
 const t = useCompanyDatabase("Acme");
 
@@ -25,28 +26,30 @@ describe("authenticateUser", () => {
     const user = await member("old password 1", OLD);
     expect(await storedHash(user.id)).toMatch(/^scrypt\$1024\$8\$1\$/);
     expect(await authenticateUser(t.db, user.email, "old password 1", { hashing: CURRENT })).toMatchObject({
-      id: user.id,
-      role: "admin",
+      ok: true,
+      user: { id: user.id, role: "admin" },
     });
     const after = await storedHash(user.id);
     expect(after).toMatch(/^scrypt\$2048\$8\$1\$/);
     expect(await verifyPassword("old password 1", after)).toBe(true);
     // Next login: nothing left to upgrade, the hash stays as it is.
-    expect(await authenticateUser(t.db, user.email, "old password 1", { hashing: CURRENT })).not.toBeNull();
+    expect(await authenticateUser(t.db, user.email, "old password 1", { hashing: CURRENT })).toMatchObject({
+      ok: true,
+    });
     expect(await storedHash(user.id)).toBe(after);
   });
 
   it("a wrong password or an unknown email rehashes nothing", async () => {
     const user = await member("old password 2", OLD);
     const before = await storedHash(user.id);
-    expect(await authenticateUser(t.db, user.email, "wrong password", { hashing: CURRENT })).toBeNull();
-    expect(await authenticateUser(t.db, "nobody@acme.test", "old password 2", { hashing: CURRENT })).toBeNull();
+    expect(await authenticateUser(t.db, user.email, "wrong password", { hashing: CURRENT })).toEqual(REFUSED);
+    expect(await authenticateUser(t.db, "nobody@acme.test", "old password 2", { hashing: CURRENT })).toEqual(REFUSED);
     expect(await storedHash(user.id)).toBe(before);
   });
 
   it("by default the rehash target is OWASP's N=2^17 (a hash of the previous N=2^15 is upgraded)", async () => {
     const user = await member("old password 3", { N: 2 ** 15, r: 8, p: 1 });
-    expect(await authenticateUser(t.db, user.email, "old password 3")).not.toBeNull();
+    expect(await authenticateUser(t.db, user.email, "old password 3")).toMatchObject({ ok: true });
     expect(await storedHash(user.id)).toMatch(new RegExp(`^scrypt\\$${PASSWORD_HASHING.N}\\$8\\$1\\$`));
   });
 });
