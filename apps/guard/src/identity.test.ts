@@ -5,7 +5,7 @@
 // keys, each told as its own company, on a real database shared by both.
 import { once } from "node:events";
 import { type IncomingHttpHeaders, request } from "node:http";
-import { issueGuardToken } from "@keyward/core";
+import { createOperatorKey, issueGuardToken, setCompanySuspended } from "@keyward/core";
 import { FailedAuthThrottle } from "@keyward/enforcement";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,6 +143,21 @@ describe("an --all-companies guard", () => {
     expect(second.identity).toMatchObject({ "keyward-company-id": otherCompanyId, "keyward-key-id": theirs.id });
     // No rule lists /admin: refused to every company's keys alike.
     expect((await identityThrough(every.url, "/admin", bearer(theirs.secret))).status).toBe(403);
+  });
+
+  it("401 for an operator key (it belongs to no company) and for a key of a suspended company", async () => {
+    const operator = await createOperatorKey(single.db, { name: "backend", scopes: ["keys:verify"] }, null);
+    const before = upstream.seen.length;
+    expect((await identityThrough(every.url, "/vehicles/1", bearer(operator.secret))).status).toBe(401);
+    expect((await identityThrough(single.url, "/vehicles/1", bearer(operator.secret))).status).toBe(401);
+
+    const suspended = (await single.db.company.create({ data: { name: "Paused" } })).id;
+    const key = await every.key(["vehicles:read"], { companyId: suspended });
+    expect((await identityThrough(every.url, "/vehicles/1", bearer(key.secret))).status).toBe(200);
+    await setCompanySuspended(single.db, suspended, true, { type: "system" });
+    await every.pipeline.keyChanges.poll();
+    expect((await identityThrough(every.url, "/vehicles/1", bearer(key.secret))).status).toBe(401);
+    expect(upstream.seen.length).toBe(before + 1);
   });
 
   it("the guard secret names no company: every identity header is removed", async () => {
