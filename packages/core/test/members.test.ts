@@ -24,11 +24,13 @@ beforeAll(() => {
 
 let n = 0;
 /** A company with one owner; returns their ids and an actor for them. */
+const OWNER_PASSWORD = "the owner's own password";
+
 async function companyWithOwner() {
   n += 1;
   const company = await db.company.create({ data: { name: `Acme ${n}` } });
   const user = await db.user.create({
-    data: { email: `owner${n}@acme.test`, passwordHash: await hashPassword("x", { N: 1024, r: 8, p: 1 }) },
+    data: { email: `owner${n}@acme.test`, passwordHash: await hashPassword(OWNER_PASSWORD, { N: 1024, r: 8, p: 1 }) },
   });
   await db.membership.create({ data: { companyId: company.id, userId: user.id, role: "owner" } });
   return { companyId: company.id, ownerId: user.id, actor: { type: "user" as const, id: user.id } };
@@ -49,6 +51,7 @@ describe("invites", () => {
       email: "new@acme.test",
       role: "admin",
       companyName: `Acme ${n}`,
+      existingAccount: false,
     });
     expect(await listPendingInvites(db, companyId)).toHaveLength(1);
 
@@ -87,17 +90,25 @@ describe("invites", () => {
     expect(await findOpenInvite(db, "not-a-real-token-at-all-000000")).toBeNull();
   });
 
-  it("refuses inviting a member, and accepting for an email that already has an account", async () => {
+  it("refuses inviting a member; an existing account joins only with its own password", async () => {
     const { companyId, actor } = await companyWithOwner();
     await expect(createInvite(db, companyId, { email: `owner${n}@acme.test`, role: "admin" }, actor)).rejects.toThrow(
       /already a member/,
     );
     const other = await companyWithOwner();
     const { token } = await createInvite(db, companyId, { email: `owner${n}@acme.test`, role: "admin" }, actor);
+    expect(await findOpenInvite(db, token)).toMatchObject({ existingAccount: true });
+    const hashBefore = (await db.user.findUniqueOrThrow({ where: { id: other.ownerId } })).passwordHash;
     await expect(acceptInvite(db, { token, password: "a long enough password" })).rejects.toThrow(
       /already has a Keyward account/,
     );
     expect(await db.membership.count({ where: { companyId, userId: other.ownerId } })).toBe(0);
+
+    const joined = await acceptInvite(db, { token, password: OWNER_PASSWORD });
+    expect(joined).toMatchObject({ userId: other.ownerId, companyId, role: "admin" });
+    expect(await db.membership.count({ where: { userId: other.ownerId } })).toBe(2);
+    expect((await db.user.findUniqueOrThrow({ where: { id: other.ownerId } })).passwordHash).toBe(hashBefore);
+    await expect(acceptInvite(db, { token, password: OWNER_PASSWORD })).rejects.toThrow(/already been used/);
   });
 
   it("rejects a short password and a malformed email", async () => {

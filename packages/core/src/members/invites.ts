@@ -1,8 +1,9 @@
 // Invites (the README's dashboard): an owner invites an email with a role; the link carries the only copy of the
-// token, and accepting it creates the account and its membership. Each change writes its audit
+// token, and accepting it creates the account and its membership, or, for an email that already
+// has an account (a user of another company), adds the membership once they give their password. Each change writes its audit
 // event in the same transaction.
 import { createHash, randomBytes } from "node:crypto";
-import { hashPassword, KeywardError } from "@keyward/auth-core";
+import { hashPassword, KeywardError, verifyPassword } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import { z } from "zod";
 import { type Actor, appendAuditEvent } from "../audit/append";
@@ -124,20 +125,23 @@ export async function findOpenInvite(
   db: Db,
   token: string,
   now = new Date(),
-): Promise<{ email: string; role: Role; companyName: string } | null> {
+): Promise<{ email: string; role: Role; companyName: string; existingAccount: boolean } | null> {
   if (typeof token !== "string" || token.length < 20 || token.length > 200) return null;
   const row = await db.invite.findUnique({
     where: { tokenHash: hashInviteToken(token) },
     include: { company: { select: { name: true } } },
   });
   if (!row || row.acceptedAt || row.expiresAt <= now) return null;
-  return { email: row.email, role: row.role, companyName: row.company.name };
+  const existingAccount = (await db.user.count({ where: { email: row.email } })) > 0;
+  return { email: row.email, role: row.role, companyName: row.company.name, existingAccount };
 }
 
 /**
  * Accepts an invite: creates the user with `password` and their membership, and marks the invite
- * used. An email that already has an account is refused: an invite link must not set the password
- * of an existing account.
+ * used. For an email that already has an account, `password` must be that account's: an invite link
+ * never sets the password of an existing account, and holding the link alone does not make its
+ * holder that user. (Guessing it is bounded by scrypt's cost and needs the link, which went to the
+ * account's own email.)
  */
 export async function acceptInvite(
   db: Db,
@@ -154,10 +158,17 @@ export async function acceptInvite(
     const invite = await tx.invite.findUniqueOrThrow({ where: { id: found.id } });
     if (invite.acceptedAt) throw new KeywardError("CONFLICT", "This invite has already been used");
     if (invite.expiresAt <= now) throw new KeywardError("NOT_FOUND", "This invite has expired");
-    if (await tx.user.findUnique({ where: { email: invite.email } })) {
-      throw new KeywardError("CONFLICT", "This email already has a Keyward account");
+    const existing = await tx.user.findUnique({ where: { email: invite.email } });
+    if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
+      throw new KeywardError(
+        "UNAUTHORIZED",
+        "This email already has a Keyward account: enter that account's password to join",
+      );
     }
-    const user = await tx.user.create({ data: { email: invite.email, passwordHash } });
+    if (existing && (await tx.membership.count({ where: { companyId: invite.companyId, userId: existing.id } }))) {
+      throw new KeywardError("CONFLICT", `${invite.email} is already a member`);
+    }
+    const user = existing ?? (await tx.user.create({ data: { email: invite.email, passwordHash } }));
     await tx.membership.create({ data: { companyId: invite.companyId, userId: user.id, role: invite.role } });
     await tx.invite.update({ where: { id: invite.id }, data: { acceptedAt: now } });
     await appendAuditEvent(tx, {

@@ -6,7 +6,16 @@ import { buttonPrimary, input } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { acceptInviteAction } from "./actions";
 
-export function AcceptInviteForm({ token, email }: { token: string; email: string }) {
+export function AcceptInviteForm({
+  token,
+  email,
+  existingAccount,
+}: {
+  token: string;
+  email: string;
+  /** The email has an account (another company's member): they join with its password. */
+  existingAccount: boolean;
+}) {
   const [password, setPassword] = useState("");
   // Accepting signs the newcomer in and redirects; only a refusal comes back.
   const { result, pending, submit } = useAction(acceptInviteAction, { refresh: false });
@@ -29,8 +38,8 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
       </Field>
       <Field
         id="invite-password"
-        label="Choose a password"
-        hint="At least 12 characters."
+        label={existingAccount ? "Your password" : "Choose a password"}
+        hint={existingAccount ? "The password you sign in to Keyward with." : "At least 12 characters."}
         error={errors.password}
         errorTestId="error-password"
       >
@@ -40,7 +49,7 @@ export function AcceptInviteForm({ token, email }: { token: string; email: strin
             type="password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            autoComplete="new-password"
+            autoComplete={existingAccount ? "current-password" : "new-password"}
             className={`${input} mt-1.5`}
           />
         )}

@@ -27,9 +27,13 @@ export default async function AcceptInvitePage({ params }: { params: Promise<{ t
   return (
     <AuthShell
       title={`Join ${invite.companyName}`}
-      subtitle={`You are invited as ${ROLE_IN_SENTENCE[invite.role]}. Choose a password to create your account.`}
+      subtitle={
+        invite.existingAccount
+          ? `You are invited as ${ROLE_IN_SENTENCE[invite.role]}. Enter your Keyward password to join.`
+          : `You are invited as ${ROLE_IN_SENTENCE[invite.role]}. Choose a password to create your account.`
+      }
     >
-      <AcceptInviteForm token={token} email={invite.email} />
+      <AcceptInviteForm token={token} email={invite.email} existingAccount={invite.existingAccount} />
     </AuthShell>
   );
 }
