@@ -3,6 +3,7 @@
 // remembering to list it.
 import type { FastifyInstance } from "fastify";
 import type { OpenAPIV3_1 } from "openapi-types";
+import { DOCS_PREFIX } from "../plugins/openapi";
 
 /** The subset of JSON Schema the API's zod schemas produce (see plugins/openapi.ts). */
 export interface JsonSchema {
@@ -82,6 +83,32 @@ export async function fetchOperations(app: FastifyInstance): Promise<Operation[]
     }
   }
   return operations;
+}
+
+/**
+ * `METHOD /path/{param}` of every route the app serves, read from Fastify's own route tree (not from
+ * the document, which a route can leave with `hide`): the HEAD twins of GET routes and the reference
+ * page's assets under `/docs` aside. Each line of `printRoutes` is a node: its depth in 4-character
+ * indents, the path it adds to its parent's, and its methods in parentheses.
+ */
+export function servedRoutes(app: FastifyInstance): string[] {
+  const pathAt: string[] = [];
+  const names: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
+    const node = /^((?:│ {3}| {4})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!node) continue;
+    const depth = (node[1] ?? "").length / 4;
+    const path = `${depth > 0 ? pathAt[depth - 1] : ""}${node[2]}`;
+    pathAt.length = depth;
+    pathAt.push(path);
+    if (path === DOCS_PREFIX || path.startsWith(`${DOCS_PREFIX}/`)) continue;
+    const methods = node[3]?.split(", ") ?? [];
+    for (const method of methods) {
+      if (method !== "HEAD" || !methods.includes("GET"))
+        names.push(`${method} ${path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`);
+    }
+  }
+  return names;
 }
 
 /** The URL of an operation with its path parameters filled in (already encoded by the caller). */

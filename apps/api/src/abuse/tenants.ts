@@ -3,9 +3,9 @@
 // listed in `ids`, so a response can be searched for another tenant's data.
 import { randomUUID } from "node:crypto";
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey } from "@keyward/core";
+import { addScopeResource, createCompany, createKey, createStarterKeys } from "@keyward/core";
 import type { LightMyRequestResponse } from "fastify";
-import { addMember } from "../test/credentials";
+import { addMember, TEST_PASSWORD_HASHING } from "../test/credentials";
 import { bearer, type Harness } from "../test/harness";
 
 export interface Credential {
@@ -18,8 +18,8 @@ export interface Credential {
   secret: string;
 }
 
-/** The kinds of ids the API takes, in paths, queries and bodies. */
-export type IdKind = "key" | "alertRule" | "alert" | "auditEvent" | "user";
+/** The kinds of ids a tenant owns: those the API takes in paths, queries and bodies, and scope resources (dashboard only). */
+export type IdKind = "key" | "alertRule" | "alert" | "auditEvent" | "user" | "scopeResource";
 
 export interface Tenant {
   label: string;
@@ -84,6 +84,17 @@ const ID_MAKERS: Record<IdKind, IdMaker> = {
     });
     return [rule.json().id as string];
   },
+  // Scope resources: the company's catalogue (dashboard Settings); named by the marker, in lower case as names must be.
+  scopeResource: async (t, _earlier, h) => [
+    (
+      await addScopeResource(
+        h.db,
+        t.companyId,
+        { name: t.marker, description: `${t.marker} resource` },
+        { type: "system" },
+      )
+    ).id,
+  ],
   // Alerts: POST /v1/alert-rules/:id/test fires one through the rule.
   alert: async (t, earlier) => {
     const fired = await t.call("POST", `/v1/alert-rules/${earlier.alertRule?.[0]}/test`, bearer(t.admin.secret), {});
@@ -98,18 +109,34 @@ const ID_MAKERS: Record<IdKind, IdMaker> = {
         select: { id: true },
       })
     ).map((e) => e.id),
-  // Users: the owner added as a member (addMember), who logged in above.
+  // Users: the owner (createCompany's, or added to the harness's company), who logged in above.
   user: async (t) => [t.ownerId],
 };
 
 /**
- * A company of its own, or the harness's first one (label "A"), filled with credentials and objects.
+ * A company of its own, made as an operator makes one (core's createCompany: the company and its
+ * owner), or the harness's first one (label "A", made by setup), filled with credentials and objects.
  * Its alert rule posts to `webhookUrl`: the app must allow that host (KEYWARD_WEBHOOK_ALLOW_HOSTS).
  */
 export async function createTenant(h: Harness, label: string, ip: string, webhookUrl: string): Promise<Tenant> {
-  const marker = `tenant-${label}-${randomUUID().slice(0, 8)}`;
-  const companyId =
-    label === "A" ? h.companyId : (await h.db.company.create({ data: { name: `Company ${marker}` } })).id;
+  // Lower case: it is also the name of the tenant's scope resource.
+  const marker = `tenant-${label.toLowerCase()}-${randomUUID().slice(0, 8)}`;
+  const owner = { email: `owner-${marker}@example.test`, password: `pw-${randomUUID()}` };
+  let companyId: string;
+  let ownerId: string;
+  if (label === "A") {
+    companyId = h.companyId;
+    ownerId = (await addMember(h.db, companyId, "owner", owner)).userId;
+  } else {
+    const created = await createCompany(
+      h.db,
+      { name: `Company ${marker}`, ownerEmail: owner.email, ownerPassword: owner.password },
+      { type: "system" },
+      { hashing: TEST_PASSWORD_HASHING },
+    );
+    companyId = created.companyId;
+    ownerId = created.ownerId;
+  }
   const key = async (
     name: string,
     scopes: string[],
@@ -123,8 +150,14 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
     );
     return { id: key.id, secret, scopes };
   };
-  const admin = await key("admin", [...SCOPE_PRESETS.admin]);
-  const readOnly = await key("read-only", [...SCOPE_PRESETS["read-only"]]);
+  // The two keys every new company starts with (setup, the CLI, the operator's dashboard), named by the marker.
+  const starter = await createStarterKeys(h.db, companyId, { type: "system" }, marker);
+  const admin = { id: starter.adminKey.key.id, secret: starter.adminKey.secret, scopes: [...SCOPE_PRESETS.admin] };
+  const readOnly = {
+    id: starter.readOnlyKey.key.id,
+    secret: starter.readOnlyKey.secret,
+    scopes: [...SCOPE_PRESETS["read-only"]],
+  };
   const keysWriter = await key("keys writer", ["keys:read", "keys:write"]);
   const verifier = await key("verifier", ["keys:verify"]);
   const target = await key("target", ["keys:read"]);
@@ -140,10 +173,7 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
   const keyToken = (await call("POST", "/v1/auth/token", bearer(admin.secret), {})).json().token as string;
   const login = await call("POST", "/v1/auth/login", {}, { key: admin.secret });
   const session = login.cookies.find((c) => c.name === "kw_session")?.value ?? "";
-  const member = await addMember(h.db, companyId, "owner");
-  const ownerToken = (
-    await call("POST", "/v1/auth/login", {}, { email: member.email, password: member.password })
-  ).json().token as string;
+  const ownerToken = (await call("POST", "/v1/auth/login", {}, owner)).json().token as string;
 
   const made: MadeSoFar = {
     companyId,
@@ -152,7 +182,7 @@ export async function createTenant(h: Harness, label: string, ip: string, webhoo
     admin,
     keyIds: [admin, readOnly, keysWriter, verifier, target, limited].map((k) => k.id),
     targetId: target.id,
-    ownerId: member.userId,
+    ownerId,
     call,
   };
   const ids = {} as Record<IdKind, string[]>;

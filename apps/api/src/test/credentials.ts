@@ -21,9 +21,11 @@ export async function addMember(
   db: Db,
   companyId: string,
   role: Role,
+  /** The new user's email and password; generated when not given. */
+  given?: { email: string; password: string },
 ): Promise<{ userId: string; email: string; password: string }> {
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
-  const password = `pw-${randomUUID()}`;
+  const email = given?.email ?? `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const password = given?.password ?? `pw-${randomUUID()}`;
   const user = await db.user.create({
     data: { email, passwordHash: await hashPassword(password, TEST_PASSWORD_HASHING) },
   });
