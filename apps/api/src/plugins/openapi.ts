@@ -153,6 +153,8 @@ const zodTransform = createJsonSchemaTransform({ skipList: [] });
 /** Per route: zod → JSON Schema, then security and scopes from `config.auth`. */
 const transform: SwaggerTransform = (input) => {
   const result = zodTransform(input);
+  // A route declared without a schema still belongs in the document (and must not make it a 500).
+  result.schema ??= {};
   const schema = result.schema as Record<string, unknown>;
   if (schema.hide) return result;
   const { route } = input;
