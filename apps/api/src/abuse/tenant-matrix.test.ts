@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { generateKey, hashKey, missingScopes } from "@keyward/auth-core";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
 import { addMember, loginUser, testIp } from "../test/credentials";
@@ -40,6 +41,11 @@ interface Entry {
   body?: () => Record<string, unknown>;
   /** For a route that changes what its path id names: the victim's row must stay as it was. */
   changes?: "key" | "alertRule";
+  /**
+   * The answer lists the user's own companies (`companies`): each must be one the user belongs to;
+   * the rest of the answer is searched for other companies' data as any answer is.
+   */
+  listsMemberships?: true;
   /** Probes of their own, for what an id table cannot say, and what they prove (the test's name). */
   special?: { proves: string; probe: (attacker: Tenant, victim: Tenant) => Promise<void> };
 }
@@ -59,7 +65,7 @@ const MATRIX: Record<string, Entry> = {
   "GET /.well-known/jwks.json": { public: "the API's public signing keys, the same for every caller" },
   "POST /v1/auth/logout": { public: "clears the caller's cookie, reads nothing" },
   "POST /v1/auth/login": { public: "answers about the credential it is given, nobody else's" },
-  "GET /v1/me": {},
+  "GET /v1/me": { listsMemberships: true },
   "GET /v1/auth/check": {},
   "POST /v1/auth/token": { body: () => ({}) },
   "GET /v1/keys": { ids: [query("cursor", "key", "position"), query("before", "key", "position")] },
@@ -122,7 +128,55 @@ const MATRIX: Record<string, Entry> = {
       probe: markAnotherCompanysAlertsSeen,
     },
   },
+  // The operator's routes: no credential of any company reaches them, whatever company it names.
+  "GET /v1/companies": operatorOnly("GET", () => "/v1/companies"),
+  "POST /v1/companies": operatorOnly(
+    "POST",
+    () => "/v1/companies",
+    (victim) => ({
+      name: `${victim.marker} lookalike`,
+      ownerEmail: `owner-${victim.marker}@example.test`,
+      ownerPassword: "a password long enough",
+    }),
+  ),
+  "GET /v1/companies/{id}": operatorOnly("GET", (victim) => `/v1/companies/${victim.companyId}`),
+  "PATCH /v1/companies/{id}": operatorOnly(
+    "PATCH",
+    (victim) => `/v1/companies/${victim.companyId}`,
+    () => ({ name: "hijacked", status: "suspended" }),
+  ),
 };
+
+/**
+ * A route for operator keys: every credential of the attacker, aimed at the victim, gets 403 and
+ * learns and changes nothing of it (docs/api.md#operator-keys).
+ */
+function operatorOnly(
+  method: "GET" | "POST" | "PATCH",
+  url: (victim: Tenant) => string,
+  body?: (victim: Tenant) => Record<string, unknown>,
+): Entry {
+  return {
+    special: {
+      proves: "a company's credentials get 403 FORBIDDEN, learn nothing of another company and change nothing",
+      probe: async (attacker, victim) => {
+        const before = JSON.stringify(await h.db.company.findMany({ orderBy: { id: "asc" } }));
+        for (const credential of credentialsOf.get(attacker.label) ?? []) {
+          const res = await h.app.inject({
+            method,
+            url: url(victim),
+            headers: credential.headers,
+            remoteAddress: ip,
+            ...(method === "GET" ? {} : { payload: body?.(victim) ?? {} }),
+          });
+          expect(res.statusCode, `${credential.name}: ${res.body}`).toBe(403);
+          expect(leaked(victim, { status: res.statusCode, body: res.body, requestText: url(victim) })).toEqual([]);
+        }
+        expect(JSON.stringify(await h.db.company.findMany({ orderBy: { id: "asc" } }))).toBe(before);
+      },
+    },
+  };
+}
 
 let h: Harness;
 let receiver: WebhookReceiver;
@@ -260,7 +314,17 @@ async function probeCompanyData(op: Operation, entry: Entry): Promise<string[]> 
   const problems: string[] = [];
   for (const [attacker, victim] of pairs()) {
     for (const credential of credentialsOf.get(attacker.label) ?? []) {
-      const sent = await send(op, credential, null, new URLSearchParams(), entry.body?.());
+      let sent = await send(op, credential, null, new URLSearchParams(), entry.body?.());
+      if (entry.listsMemberships) {
+        const { companies, ...rest } = JSON.parse(sent.body) as { companies?: { id: string }[] };
+        const userId = companies ? decodeJwt(credential.secret).sub : undefined;
+        if (companies && !userId) problems.push(`${op.name} as ${credential.name}: lists companies of no user`);
+        for (const company of userId ? (companies ?? []) : []) {
+          const member = await h.db.membership.findFirst({ where: { userId, companyId: company.id } });
+          if (!member) problems.push(`${op.name} as ${credential.name}: lists ${company.id}, not one of its companies`);
+        }
+        sent = { ...sent, body: JSON.stringify(rest) };
+      }
       for (const value of leaked(victim, sent)) {
         problems.push(`${op.name} as ${credential.name}: answer holds ${victim.label}'s ${value}`);
       }
