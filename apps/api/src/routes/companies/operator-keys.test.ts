@@ -15,7 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function operatorKey(scopes: string[] = [...OPERATOR_SCOPES]): Promise<{ id: string; secret: string }> {
+type OperatorScope = (typeof OPERATOR_SCOPES)[number];
+
+async function operatorKey(scopes: OperatorScope[] = [...OPERATOR_SCOPES]): Promise<{ id: string; secret: string }> {
   const { key, secret } = await createOperatorKey(h.db, { name: `operator ${scopes.join(" ")}`, scopes }, null);
   return { id: key.id, secret };
 }
