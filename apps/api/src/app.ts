@@ -35,6 +35,10 @@ import { jwksRoute } from "./routes/auth/jwks";
 import { loginRoute } from "./routes/auth/login";
 import { logoutRoute } from "./routes/auth/logout";
 import { tokenRoute } from "./routes/auth/token";
+import { createCompanyRoute } from "./routes/companies/create";
+import { getCompanyRoute } from "./routes/companies/get";
+import { listCompaniesRoute } from "./routes/companies/list";
+import { updateCompanyRoute } from "./routes/companies/update";
 import { AuditFeed } from "./routes/events/audit-feed";
 import { eventsStreamRoute } from "./routes/events/stream";
 import { healthRoutes } from "./routes/health";
@@ -119,6 +123,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       limits: passwordLoginLimits(opts.env.LOGIN_THROTTLE_WINDOW_SECONDS),
       ...(opts.passwordHashing ? { hashing: opts.passwordHashing } : {}),
     }),
+    ...(opts.passwordHashing ? { passwordHashing: opts.passwordHashing } : {}),
   };
   app.decorate("keyward", context);
   // Authentication runs before the body is read, so refused requests cost no parsing.
@@ -168,5 +173,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(testAlertRuleRoute, context);
   await app.register(listAlertsRoute, context);
   await app.register(markAlertsSeenRoute, context);
+  await app.register(listCompaniesRoute, context);
+  await app.register(createCompanyRoute, context);
+  await app.register(getCompanyRoute, context);
+  await app.register(updateCompanyRoute, context);
   return app;
 }

@@ -1,11 +1,11 @@
-import type { KeyVerifier } from "@keyward/auth-core";
+import type { KeyVerifier, PasswordHashing } from "@keyward/auth-core";
 import { type Actor, isUuid, type PasswordLogins } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FailedAuthThrottle, KeyChangeFeed, KeyStates, UsageBuffer } from "@keyward/enforcement";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Alerting } from "./alerts/alerting";
-import type { Principal } from "./auth/authenticate";
+import type { OperatorPrincipal, Principal } from "./auth/authenticate";
 import type { CompanyNames } from "./auth/company-names";
 import type { Memberships } from "./auth/memberships";
 import type { TokenService } from "./auth/tokens";
@@ -36,6 +36,8 @@ export interface ApiContext {
   alerts: Alerting;
   /** Email-and-password logins, throttled before the password is checked (shared with the dashboard). */
   logins: PasswordLogins;
+  /** What new password hashes are made with: OWASP's parameters unless a test passes cheaper ones. */
+  passwordHashing?: PasswordHashing;
 }
 
 /** The authenticated caller of a route that declared `config.auth` (set by the authenticate hook). */
@@ -76,6 +78,25 @@ export function actorOf(request: FastifyRequest): Actor {
       // Users are recorded by Keyward user id (a uuid column); an external subject that is not one cannot be.
       return isUuid(principal.userId) ? { type: "user", id: principal.userId, ...seen } : { type: "system", ...seen };
   }
+}
+
+/** The operator key calling a route that declared `callers: "operator"`. */
+export function operatorOf(request: FastifyRequest): OperatorPrincipal {
+  if (!request.operator) throw new Error("Route declared no operator callers but read the operator");
+  return request.operator;
+}
+
+/** An operator key as the actor of audit events, written into the log of the company it acted on. */
+export function operatorActorOf(request: FastifyRequest): Actor {
+  const { key, fingerprint } = operatorOf(request);
+  return {
+    type: "operator_key",
+    id: key.id,
+    fingerprint,
+    ip: request.ip,
+    userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
+    scopes: key.scopes,
+  };
 }
 
 declare module "fastify" {

@@ -23,6 +23,7 @@ export * from "./companies/lifecycle";
 export * from "./companies/list";
 export * from "./companies/settings";
 export * from "./companies/setup";
+export * from "./companies/update";
 export * from "./guard/durations";
 export * from "./guard/secret";
 export * from "./guard/settings";

@@ -48,6 +48,7 @@ const CREDENTIAL_WEIGHTS: Record<string, number> = {
   revoked: 1,
   otherAdmin: 2,
   otherSession: 1,
+  operator: 2,
 };
 
 const SCOPES = [
@@ -143,10 +144,21 @@ const placement = (queryToken: boolean): fc.Arbitrary<Placement> =>
     { weight: 1, arbitrary: fc.constantFrom("bearer-lowercase" as const, "bearer-spaces" as const, "both" as const) },
   );
 
-/** Who a request claims to be, for an operation (`queryToken`: it also reads `?token=`). */
-export function credentialPlan(names: string[], queryToken: boolean): fc.Arbitrary<CredentialPlan> {
+/** The operator key is the only credential the companies routes accept: there it is drawn most. */
+const OPERATOR_ROUTE_WEIGHTS: Record<string, number> = { operator: 40 };
+
+/**
+ * Who a request claims to be, for an operation (`queryToken`: it also reads `?token=`;
+ * `operatorRoute`: only operator keys may call it).
+ */
+export function credentialPlan(
+  names: string[],
+  queryToken: boolean,
+  operatorRoute = false,
+): fc.Arbitrary<CredentialPlan> {
+  const weights = operatorRoute ? { ...CREDENTIAL_WEIGHTS, ...OPERATOR_ROUTE_WEIGHTS } : CREDENTIAL_WEIGHTS;
   const weighted = names.map((name) => ({
-    weight: CREDENTIAL_WEIGHTS[name] ?? 1,
+    weight: weights[name] ?? 1,
     arbitrary: placement(queryToken).map(
       (p): CredentialPlan => ({ kind: "secret", secret: new SecretRef(name), placement: p }),
     ),

@@ -17,6 +17,8 @@ export const ID_POOLS = [
   "otherUser",
   "ownCompany",
   "otherCompany",
+  // Companies only the operator key acts on (PATCH may suspend them): never the fuzzer's own two.
+  "spareCompany",
   "ownHash",
   "otherHash",
 ] as const;

@@ -162,12 +162,23 @@ export function resourceOf(path: string): "Key" | "Rule" | "Alert" | null {
   return null;
 }
 
+/**
+ * Ids for a company route: spare companies, or ids of none. Never A or B: a suspended A would turn
+ * the rest of the run into 401s.
+ */
+const companyIds = fc.oneof(
+  { weight: 3, arbitrary: ref("spareCompany") },
+  { weight: 1, arbitrary: fc.uuid({ version: 7 }) },
+);
+
 const pathValue = (param: Parameter, path: string): fc.Arbitrary<PathValue> => {
   // Mostly ids of the kind the route names (ours or the other company's), so handlers are reached.
   const resource = resourceOf(path.replace(/\/test$/, ""));
-  const ids = resource
-    ? fc.oneof({ weight: 3, arbitrary: ref(`own${resource}`, `other${resource}`) }, { weight: 1, arbitrary: anyId })
-    : anyId;
+  const ids = path.startsWith("/v1/companies/")
+    ? companyIds
+    : resource
+      ? fc.oneof({ weight: 3, arbitrary: ref(`own${resource}`, `other${resource}`) }, { weight: 1, arbitrary: anyId })
+      : anyId;
   return fc.oneof(
     {
       weight: 10,
@@ -415,7 +426,7 @@ function requestPlanFor(op: Operation, hints: Hints, credentialNames: string[]):
               { weight: 3, arbitrary: fc.constant({ kind: "none" as const }) },
               { weight: 1, arbitrary: credentialPlan(credentialNames, op.queryToken) },
             )
-          : credentialPlan(credentialNames, op.queryToken),
+          : credentialPlan(credentialNames, op.queryToken, op.path.startsWith("/v1/companies")),
       body: bodyPlan(op, hints),
       contentType: fc.oneof(...CONTENT_TYPES),
       ip: ipPlan,

@@ -3,7 +3,7 @@
 // things. Keys the fuzzer authenticates with are never in a pool, so it cannot lock itself out.
 import { randomUUID } from "node:crypto";
 import { hashKey, SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey } from "@keyward/core";
+import { createKey, createOperatorKey, OPERATOR_SCOPES } from "@keyward/core";
 import { addMember, loginUser } from "../test/credentials";
 import { bearer, type Harness } from "../test/harness";
 import { signedJwt } from "./fuzz-credentials";
@@ -20,7 +20,10 @@ export interface Fuzzed {
   world: FuzzWorld;
   own: Tenant;
   other: Tenant;
-  /** Names of the credentials of each company, to credit what a request created to the right pools. */
+  /**
+   * Names of the credentials of each company, to credit what a request created to the right pools
+   * (the operator key counts as A's: what it creates goes to the spare companies, see learnFrom).
+   */
   companyOf: (credentialName: string) => "own" | "other" | null;
 }
 
@@ -48,6 +51,9 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
   const viewerToken = await loginUser(h.app, viewer.email, viewer.password, setupIp);
   // Logins the fuzzer sends may name this owner, with the right password now and then.
   const owner = await addMember(h.db, own.companyId, "owner");
+  // The operator's service: it manages companies (spare ones: see spareCompany) and verifies keys.
+  const operator = await createOperatorKey(h.db, { name: "fuzz operator", scopes: [...OPERATOR_SCOPES] }, null);
+  const spare = await h.db.company.create({ data: { name: `${own.marker} spare` } });
 
   const secretOnly = (name: string, secret: string, scopes: string[]): Credential => ({
     name,
@@ -75,6 +81,7 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
     metrics: secretOnly("metrics", FUZZ_METRICS_TOKEN, []),
     otherAdmin: other.credentials.admin,
     otherSession: other.credentials.session,
+    operator: secretOnly("operator", operator.secret, [...OPERATOR_SCOPES]),
   };
 
   // More rules than the one each tenant has: requests delete some, later ones still find others.
@@ -106,6 +113,7 @@ export async function buildFuzzWorld(h: Harness, webhookUrl: string, setupIp: st
   pools.otherUser.push(...other.ids.user);
   pools.ownCompany.push(own.companyId);
   pools.otherCompany.push(other.companyId);
+  pools.spareCompany.push(spare.id);
   pools.ownHash.push(hashKey(own.target.secret), hashKey(own.credentials.admin.secret));
   pools.otherHash.push(hashKey(other.target.secret), hashKey(other.credentials.admin.secret));
 
@@ -141,8 +149,20 @@ export function learnFrom(
   answerBody: string,
   status: number,
 ): void {
+  if (status < 200 || status >= 300) return;
+  let body: { id?: unknown; data?: { id?: unknown }[]; company?: { id?: unknown } };
+  try {
+    body = JSON.parse(answerBody);
+  } catch {
+    return;
+  }
+  // A company the operator key created is one more it may suspend, whoever's credential that was.
+  if (op.method === "POST" && op.path === "/v1/companies") {
+    if (typeof body.company?.id === "string") world.pools.spareCompany.push(body.company.id);
+    return;
+  }
   const resource = resourceOf(op.path);
-  if (status < 200 || status >= 300 || resource === null) return;
+  if (resource === null) return;
   if (op.method === "DELETE") {
     // A deleted rule stays deleted: aiming at it again only ever gets 404.
     const pool = world.pools[`${company}${resource}`];
@@ -150,12 +170,6 @@ export function learnFrom(
     return;
   }
   if (op.method !== "POST") return;
-  let body: { id?: unknown; data?: { id?: unknown }[] };
-  try {
-    body = JSON.parse(answerBody);
-  } catch {
-    return;
-  }
   const ids = [body.id, ...(body.data ?? []).map((d) => d.id)].filter((id): id is string => typeof id === "string");
   world.pools[`${company}${resource}`].push(...ids);
 }

@@ -44,6 +44,11 @@ export class Memberships {
     );
   }
 
+  /** Forgets every cached role: a company was suspended, so its members' tokens stop on this replica at once. */
+  forgetAll(): void {
+    this.#entries.clear();
+  }
+
   /**
    * For long-lived requests (event streams): false once a Keyward user is no longer a member.
    * Other tokens carry no membership. A database error keeps the stream: the next check decides.

@@ -55,10 +55,11 @@ describe("with the database down", () => {
     expect(res.json()).toMatchObject({ type: "key", company: { id: h.companyId, name: "Acme" }, scopes: ["*:read"] });
   });
 
-  it("200 GET /v1/me for a user token seen before", async () => {
+  it("200 GET /v1/me for a user token seen before (without the user's companies, which need the database)", async () => {
     const res = await call("GET", "/v1/me", userToken);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ type: "user", company: { id: h.companyId, name: "Acme" }, role: "owner" });
+    expect(res.json().companies).toBeUndefined();
   });
 
   it("200 POST /v1/keys/verify of a key in cache, by a key in cache", async () => {

@@ -124,6 +124,12 @@ describe("GET /openapi.json", () => {
 
     const me = document.paths?.["/v1/me"]?.get as Record<string, unknown>;
     expect(me["x-required-scopes"]).toEqual([]);
+    expect(me["x-callers"]).toBeUndefined();
+    // Who may call it, beside what scopes: routes for operator keys say so.
+    const suspend = document.paths?.["/v1/companies/{id}"]?.patch as Record<string, unknown>;
+    expect(suspend).toMatchObject({ "x-required-scopes": ["companies:write"], "x-callers": "operator" });
+    expect(suspend.description).toContain("Only an operator key may call it.");
+    expect(document.paths?.["/v1/keys/verify"]?.post).toMatchObject({ "x-callers": "any" });
     expect(document.paths?.["/metrics"]?.get?.security).toEqual([{ metricsToken: [] }]);
   });
 

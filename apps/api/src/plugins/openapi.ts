@@ -134,6 +134,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: "Who did what, when.",
   alerts: "Alert rules and the alerts they fired.",
   events: "Live audit events and alerts.",
+  companies: "The installation's companies, managed by the operator's services with an operator key.",
 };
 
 /** `GET /v1/keys/:id/rotate` → `getV1KeysByIdRotate`: stable, URL-safe and unique per method and path. */
@@ -173,7 +174,10 @@ const transform: SwaggerTransform = (input) => {
     scopes.length === 0
       ? "Any valid credential."
       : `Requires scope${scopes.length > 1 ? "s" : ""} ${scopes.map((s) => `\`${s}\``).join(", ")}.`;
-  schema.description = schema.description ? `${schema.description}\n\n${needs}` : needs;
+  const callers = route.config?.auth?.callers ?? "company";
+  if (callers !== "company") schema["x-callers"] = callers;
+  const who = callers === "operator" ? " Only an operator key may call it." : "";
+  schema.description = schema.description ? `${schema.description}\n\n${needs}${who}` : `${needs}${who}`;
   return result;
 };
 

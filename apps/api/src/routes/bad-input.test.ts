@@ -2,15 +2,18 @@
 // its range, JSON nested thousands deep) is refused by the shared schemas with 400 VALIDATION_FAILED
 // (or 413 for a body over the limit), before anything is written: never a 500.
 import { generateKey } from "@keyward/auth-core";
+import { createOperatorKey, OPERATOR_SCOPES } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, type Harness, startHarness } from "../test/harness";
 
 let h: Harness;
 let target: { id: string; secret: string };
 let ruleId: string;
+let operatorKey: string;
 beforeAll(async () => {
   h = await startHarness({ USAGE_FLUSH_INTERVAL_MS: "300000" });
   target = await h.keyWithScopes(["keys:read"]);
+  operatorKey = (await createOperatorKey(h.db, { name: "ops", scopes: [...OPERATOR_SCOPES] }, null)).secret;
   const rule = await h.app.inject({
     method: "POST",
     url: "/v1/alert-rules",
@@ -64,6 +67,15 @@ const rule = (extra: Record<string, unknown>) => ({
   channels: [{ type: "webhook", url: "https://hooks.example.com/k", secret: "whsec_0123456789abcdef" }],
   ...extra,
 });
+const company = (extra: Record<string, unknown>) => ({
+  name: "Globex",
+  ownerEmail: "owner@globex.test",
+  ownerPassword: "globex owner password",
+  ...extra,
+});
+const companyUrl = () => `/v1/companies/${h.companyId}`;
+const asOperator = () => operatorKey;
+
 /** A create (or, with `hash`, import) body whose metadata is `metadataJson`, as JSON text. */
 const withMetadata = (metadataJson: string, hash?: string) => {
   const body = `{"name":"k","scopes":["keys:read"],"environment":"live",${hash ? `"hash":"${hash}",` : ""}"metadata":${metadataJson}}`;
@@ -101,6 +113,25 @@ const CASES: Record<string, BadRequest> = {
     payload: { email: `owner${NUL}@acme.test`, password: "x" },
     key: () => null,
   },
+  "NUL in login company": {
+    method: "POST",
+    url: "/v1/auth/login",
+    payload: { email: "owner@acme.test", password: "correct horse battery", company: `Acme${NUL}` },
+    key: () => null,
+  },
+  "NUL in company name (create)": {
+    method: "POST",
+    url: "/v1/companies",
+    payload: company({ name: NUL }),
+    key: asOperator,
+  },
+  "NUL in company owner email": {
+    method: "POST",
+    url: "/v1/companies",
+    payload: company({ ownerEmail: `owner${NUL}@globex.test` }),
+    key: asOperator,
+  },
+  "NUL in company name (PATCH)": { method: "PATCH", url: companyUrl, payload: { name: NUL }, key: asOperator },
   "NUL in alert rule name (create)": { method: "POST", url: "/v1/alert-rules", payload: rule({ name: NUL }) },
   "NUL in alert rule name (PATCH)": { method: "PATCH", url: ruleUrl, payload: { name: NUL } },
   "NUL in a webhook URL": {
@@ -122,6 +153,12 @@ const CASES: Record<string, BadRequest> = {
     method: "POST",
     url: "/v1/keys",
     payload: { ...key(), metadata: { note: LONE_SURROGATE } },
+  },
+  "an unpaired surrogate in a company name": {
+    method: "POST",
+    url: "/v1/companies",
+    payload: company({ name: LONE_SURROGATE }),
+    key: asOperator,
   },
   "an unpaired surrogate in a key name": {
     method: "POST",
@@ -188,6 +225,8 @@ async function written() {
     audit: await h.db.auditEvent.count(),
     rules: await h.db.alertRule.findMany({ orderBy: { id: "asc" } }),
     target: await h.db.apiKey.findUniqueOrThrow({ where: { id: target.id } }),
+    companies: await h.db.company.findMany({ orderBy: { id: "asc" } }),
+    users: await h.db.user.count(),
   };
 }
 

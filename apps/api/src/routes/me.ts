@@ -1,5 +1,5 @@
 import { KeywardError } from "@keyward/auth-core";
-import { environmentSchema, roleSchema } from "@keyward/core";
+import { companiesOf, environmentSchema, roleSchema } from "@keyward/core";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { type ApiContext, companyOf, principalOf, scopesOf } from "../context";
@@ -13,6 +13,12 @@ export const meResponseSchema = z.object({
   role: roleSchema.optional(),
   scopes: z.array(z.string()),
   environment: environmentSchema.optional(),
+  companies: z
+    .array(z.object({ id: z.string(), name: z.string(), role: roleSchema, suspended: z.boolean() }))
+    .optional()
+    .describe(
+      "For a Keyward user: every company they are a member of, in the order they joined (log in to another with `company`). Absent while the database cannot be read.",
+    ),
 });
 
 /**
@@ -20,7 +26,18 @@ export const meResponseSchema = z.object({
  * Everything but the company's name comes with the credential; the name is read fresh, or from
  * cache while the database is down, so a credential answered from cache gets a 200 then too.
  */
-export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { companies }) => {
+export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { db, companies }) => {
+  /** The user's companies, or nothing while the database is down (the rest of the answer may come from cache). */
+  async function membershipsOf(userId: string) {
+    try {
+      const rows = await companiesOf(db, userId);
+      return { companies: rows.map(({ id, name, role, suspended }) => ({ id, name, role, suspended })) };
+    } catch (error) {
+      app.log.warn({ err: error }, "companies of a user unreadable; /v1/me answered without them");
+      return {};
+    }
+  }
+
   app.get(
     "/v1/me",
     {
@@ -59,6 +76,7 @@ export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, { compani
             userId: principal.userId,
             role: principal.role ?? undefined,
             scopes,
+            ...(principal.issuer === "keyward" ? await membershipsOf(principal.userId) : {}),
           };
       }
     },

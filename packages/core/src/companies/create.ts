@@ -2,7 +2,7 @@
 // API and dashboard). The owner is a new user, or an existing one given an owner membership: a user
 // may belong to several companies. Company names need not be unique; the key prefix is per company.
 import { randomBytes } from "node:crypto";
-import { hashPassword, isValidPrefix, type PasswordHashing, SCOPE_PRESETS } from "@keyward/auth-core";
+import { hashPassword, isValidPrefix, KeywardError, type PasswordHashing, SCOPE_PRESETS } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import { z } from "zod";
 import { type Actor, appendAuditEvent, type Tx } from "../audit/append";
@@ -20,12 +20,24 @@ export const passwordSchema = z.string().min(12, "Use at least 12 characters").m
 export const createCompanyInputSchema = z.strictObject({
   name: text(120).trim().min(1, "Enter a name"),
   ownerEmail: emailSchema,
-  /** Only for an owner who is not a user yet; without it one is generated and returned once. */
+  /**
+   * Only for an owner who is not a user yet; without it one is generated and returned once (unless
+   * the caller requires one: `ownerPassword: "required"`).
+   */
   ownerPassword: passwordSchema.optional(),
   keyPrefix: z.string().refine(isValidPrefix, "2–10 characters, a–z and 0–9").default("kw"),
 });
 
 export type CreateCompanyInput = z.input<typeof createCompanyInputSchema>;
+
+export interface CreateCompanyOptions {
+  hashing?: PasswordHashing;
+  /**
+   * `required`: a new owner must come with a password (400 otherwise). For callers that cannot show a
+   * generated one to the person it is for (the API: its caller is a service, not the owner).
+   */
+  ownerPassword?: "generated" | "required";
+}
 
 export interface CreatedCompany {
   companyId: string;
@@ -44,13 +56,19 @@ export async function createCompanyIn(
   tx: Tx,
   input: z.output<typeof createCompanyInputSchema>,
   actor: Actor,
-  opts: { hashing?: PasswordHashing } = {},
+  opts: CreateCompanyOptions = {},
 ): Promise<CreatedCompany> {
   const company = await tx.company.create({ data: { name: input.name, keyPrefix: input.keyPrefix } });
   let owner = await tx.user.findUnique({ where: { email: input.ownerEmail } });
   let generatedPassword: string | null = null;
   const ownerCreated = owner === null;
   if (owner === null) {
+    if (input.ownerPassword === undefined && opts.ownerPassword === "required") {
+      const message = `${input.ownerEmail} is not a user yet: give ownerPassword for the new owner`;
+      throw new KeywardError("VALIDATION_FAILED", message, {
+        issues: [{ path: ["ownerPassword"], message, code: "custom" }],
+      });
+    }
     if (input.ownerPassword === undefined) generatedPassword = randomBytes(18).toString("base64url");
     const passwordHash = await hashPassword(input.ownerPassword ?? (generatedPassword as string), opts.hashing);
     owner = await tx.user.create({ data: { email: input.ownerEmail, passwordHash } });
@@ -71,7 +89,7 @@ export async function createCompany(
   db: Db,
   raw: CreateCompanyInput,
   actor: Actor,
-  opts: { hashing?: PasswordHashing } = {},
+  opts: CreateCompanyOptions = {},
 ): Promise<CreatedCompany> {
   const input = createCompanyInputSchema.parse(raw);
   return db.$transaction((tx) => createCompanyIn(tx, input, actor, opts));

@@ -9,24 +9,35 @@ import { sessionSummarySchema, summarize } from "./schemas";
 import { sessionCookieOptions } from "./session-cookie";
 
 export const loginBodySchema = z.union([
-  z.strictObject({ email: text(254).trim().min(1), password: z.string().min(1).max(200) }),
+  z.strictObject({
+    email: text(254).trim().min(1),
+    password: z.string().min(1).max(200),
+    company: text(120)
+      .trim()
+      .min(1)
+      .optional()
+      .describe("The company to sign in to, by id or name; default the user's first that is not suspended"),
+  }),
   z.strictObject({ key: z.string().min(1).max(512).describe("An admin key (scope `*`): starts a cookie session") }),
 ]);
 
 export const userLoginResponseSchema = z.object({
   user: z.object({ id: z.string(), email: z.string(), role: roleSchema }),
+  company: z.object({ id: z.string(), name: z.string() }).describe("The company the token is for"),
   token: z.string().describe("ES256 JWT for `Authorization: Bearer`, valid 1 hour"),
   expiresAt: z.string(),
 });
 
 const ADMIN = ["*"];
+const SUSPENDED = "This company is suspended: ask the operator of this Keyward to resume it";
 
 /**
  * `POST /v1/auth/login`: email and password → a user JWT in the body; an admin key → the
  * kw_session cookie (8 h, never past the key's expiry). Refusals are the contract's 401/403/429 and
  * count toward the failed-credential throttle of the caller's IP, like refused keys. A password
  * attempt is counted before it is checked, per IP, per account and IP, and per account
- * (PasswordLogins, shared with the dashboard), and given back when it succeeds.
+ * (PasswordLogins, shared with the dashboard), and given back when it succeeds. A user of several
+ * companies names one (`company`, id or name); the token is for that company only.
  */
 export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
   app,
@@ -86,29 +97,35 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
 
       let outcome: LoginOutcome;
       try {
-        const { email, password } = request.body;
-        outcome = await logins.attempt({ email, password, ip: request.ip });
+        const { email, password, company } = request.body;
+        outcome = await logins.attempt({ email, password, ip: request.ip, ...(company ? { company } : {}) });
       } catch (error) {
         return unavailable(request, reply, error);
       }
       if (!outcome.ok && outcome.reason === "throttled") {
         return tooManyFailures(reply, Math.ceil(outcome.retryAfterMs / 1000), "Too many failed login attempts");
       }
+      // The password was right (core says so only then): not a failed credential.
+      if (!outcome.ok && outcome.reason === "suspended") throw new KeywardError("FORBIDDEN", SUSPENDED);
       if (!outcome.ok) return unauthorized(reply, true);
       const { user } = outcome;
-      const issued = await tokens.issueUserToken(user, USER_TOKEN_TTL_SECONDS);
       const { id, email, companyId, role } = user;
+      const company = await db.company.findUnique({ where: { id: companyId }, select: { id: true, name: true } });
+      // Deleted since the password was checked: there is nothing left to sign in to.
+      if (company === null) return unauthorized(reply, true);
+      const issued = await tokens.issueUserToken(user, USER_TOKEN_TTL_SECONDS);
       await db.$transaction((tx) =>
         appendAuditEvent(tx, {
           companyId,
-          actor: { type: "user", id, ...seen },
+          // An operator who is no member acts by operator authority, and the company's log says so.
+          actor: user.viaOperator ? { type: "operator", id, ...seen } : { type: "user", id, ...seen },
           action: "user.logged_in",
           targetType: "user",
           targetId: id,
           metadata: { tokenId: issued.tokenId, expiresAt: issued.expiresAt.toISOString() },
         }),
       );
-      return { user: { id, email, role }, token: issued.token, expiresAt: issued.expiresAt.toISOString() };
+      return { user: { id, email, role }, company, token: issued.token, expiresAt: issued.expiresAt.toISOString() };
     },
   );
 };
