@@ -76,7 +76,9 @@ export function actorOf(request: FastifyRequest): Actor {
       return { type: "key", id: principal.keyId, fingerprint: principal.fingerprint, ...seen };
     case "user":
       // Users are recorded by Keyward user id (a uuid column); an external subject that is not one cannot be.
-      return isUuid(principal.userId) ? { type: "user", id: principal.userId, ...seen } : { type: "system", ...seen };
+      if (!isUuid(principal.userId)) return { type: "system", ...seen };
+      // An operator acting in a company they are not a member of is recorded as the operator.
+      return { type: principal.viaOperator ? "operator" : "user", id: principal.userId, ...seen };
   }
 }
 

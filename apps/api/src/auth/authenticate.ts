@@ -21,7 +21,6 @@ import {
   scopeGrants,
   type VerifyResult,
 } from "@keyward/auth-core";
-import type { Role } from "@keyward/core";
 import type { FailedAuthThrottle, KeyStates } from "@keyward/enforcement";
 import {
   answerVerdict,
@@ -36,7 +35,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { scopesOfRole } from "./claims";
 import type { CompanyNames } from "./company-names";
 import { csrfRefusal } from "./csrf";
-import type { Memberships } from "./memberships";
+import type { Access, Memberships } from "./memberships";
 import { TokenCheckUnavailable, type TokenService, type VerifiedToken } from "./tokens";
 
 export interface KeyPrincipal {
@@ -56,8 +55,11 @@ export interface OperatorPrincipal {
   fingerprint: string;
 }
 
-/** A dashboard user (a token from POST /v1/auth/login), or the subject of an HS256 or external token. */
-export type UserPrincipal = Extract<VerifiedToken, { type: "user" }>;
+/**
+ * A dashboard user (a token from POST /v1/auth/login), or the subject of an HS256 or external token;
+ * `viaOperator` when a Keyward user acts by operator authority in a company they are not a member of.
+ */
+export type UserPrincipal = Extract<VerifiedToken, { type: "user" }> & { viaOperator: boolean };
 
 /** A JWT exchanged from a key (POST /v1/auth/token), or the kw_session cookie of a key login. */
 export interface TokenPrincipal {
@@ -177,12 +179,13 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
 
     if (token.type === "user") {
       let { role, scopes } = token;
-      // A Keyward user token's role is what it was at login: the membership now decides, reads included
-      // (from a few seconds' cache; a change reads it fresh).
+      let viaOperator = false;
+      // A Keyward user token's role is what it was at login: the membership (or operator right) now
+      // decides, reads included (from a few seconds' cache; a change reads it fresh).
       if (token.issuer === "keyward") {
-        let current: Role | null;
+        let current: Access | null;
         try {
-          current = await memberships.role(token.userId, token.companyId, { fresh: changesSomething(required) });
+          current = await memberships.access(token.userId, token.companyId, { fresh: changesSomething(required) });
         } catch (error) {
           return void unavailable(request, reply, error);
         }
@@ -190,11 +193,11 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
           void throttle.recordFailure(request.ip);
           return void unauthorized(reply, true);
         }
-        role = current;
-        scopes = scopesOfRole(current);
+        ({ role, viaOperator } = current);
+        scopes = scopesOfRole(role);
       }
       if (missingScopes(scopes, required).length > 0) return void forbidden(reply, required, scopes);
-      request.principal = { ...token, role, scopes };
+      request.principal = { ...token, role, scopes, viaOperator };
       return;
     }
 

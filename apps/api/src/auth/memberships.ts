@@ -11,12 +11,18 @@ import type { Db } from "@keyward/db";
 
 const MAX_ENTRIES = 10_000;
 
+/** What a user may do in a company: a member's role, or an operator's owner rights (`viaOperator`). */
+export interface Access {
+  role: Role;
+  viaOperator: boolean;
+}
+
 export class Memberships {
   readonly #db: Db;
   readonly #ttlMs: number;
-  /** A user who is not a member (null) is cached too, for the same time. */
-  readonly #entries = new ExpiringCache<string, { role: Role | null; expiresAt: number }>({ max: MAX_ENTRIES });
-  readonly #reads = new SharedReads<string, Role | null>();
+  /** A user who may not act there (null) is cached too, for the same time. */
+  readonly #entries = new ExpiringCache<string, { access: Access | null; expiresAt: number }>({ max: MAX_ENTRIES });
+  readonly #reads = new SharedReads<string, Access | null>();
 
   constructor(opts: { db: Db; ttlMs: number }) {
     this.#db = opts.db;
@@ -24,21 +30,23 @@ export class Memberships {
   }
 
   /**
-   * The user's role in the company, or null when they are no longer a member; `fresh` skips the
-   * cache (for changes). Throws when the database fails.
+   * The user's role in the company (and whether they hold it as an operator rather than a member),
+   * or null when they may no longer act there; `fresh` skips the cache (for changes). Throws when
+   * the database fails.
    */
-  role(userId: string, companyId: string, opts: { fresh?: boolean } = {}): Promise<Role | null> {
+  access(userId: string, companyId: string, opts: { fresh?: boolean } = {}): Promise<Access | null> {
     const id = `${companyId}:${userId}`;
     if (!opts.fresh) {
       const cached = this.#entries.get(id, Date.now());
-      if (cached !== undefined) return Promise.resolve(cached.role);
+      if (cached !== undefined) return Promise.resolve(cached.access);
     }
     return this.#reads.read(
       id,
       async () => {
-        const role = (await findMembership(this.#db, userId, companyId))?.role ?? null;
-        this.#entries.set(id, { role, expiresAt: Date.now() + this.#ttlMs });
-        return role;
+        const found = await findMembership(this.#db, userId, companyId);
+        const access = found ? { role: found.role, viaOperator: found.viaOperator === true } : null;
+        this.#entries.set(id, { access, expiresAt: Date.now() + this.#ttlMs });
+        return access;
       },
       opts,
     );
@@ -55,6 +63,6 @@ export class Memberships {
    */
   async stillMember(principal: { userId: string; companyId: string; issuer: string }): Promise<boolean> {
     if (principal.issuer !== "keyward") return true;
-    return (await this.role(principal.userId, principal.companyId).catch(() => "unknown")) !== null;
+    return (await this.access(principal.userId, principal.companyId).catch(() => "unknown")) !== null;
   }
 }

@@ -101,6 +101,19 @@ describe("POST /v1/auth/login with company", () => {
     expect((await me(res.json().token)).json().companies).toEqual([
       { id: h.companyId, name: "Acme", role: "owner", suspended: false },
     ]);
+    // What they do there is the operator's doing too, in that company's log.
+    const created = await h.app.inject({
+      method: "POST",
+      url: "/v1/keys",
+      headers: bearer(res.json().token),
+      remoteAddress: ip,
+      payload: { name: "made by the operator", scopes: ["keys:read"], environment: "test" },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const made = await h.db.auditEvent.findFirstOrThrow({
+      where: { companyId: globex.id, action: "key.created", targetId: created.json().id },
+    });
+    expect(made).toMatchObject({ actorType: "operator", actorId: res.json().user.id });
   });
 
   it("403 FORBIDDEN 'suspended' for the right password to a suspended company; a wrong one stays a 401", async () => {
