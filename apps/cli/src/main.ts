@@ -3,11 +3,14 @@ import { migrate } from "@keyward/db/migrate";
 import { GuardStartError } from "@keyward/guard";
 import { Command, CommanderError } from "commander";
 import { registerAuditCommand } from "./audit";
+import { registerCompaniesCommand } from "./companies";
 import { openDatabase } from "./database";
 import { CliError, EXIT } from "./errors";
 import { registerGuardCommand } from "./guard";
 import { registerKeysCommand } from "./keys";
 import { registerLoginCommands } from "./login";
+import { registerOperatorKeysCommand } from "./operator-keys";
+import { registerOperatorsCommand } from "./operators";
 import { runSetup } from "./setup";
 
 // `keyward keys list | head`: a reader that closes the pipe early ends the command quietly, as with any Unix tool.
@@ -50,6 +53,9 @@ registerGuardCommand(program);
 registerLoginCommands(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerCompaniesCommand(program);
+registerOperatorsCommand(program);
+registerOperatorKeysCommand(program);
 
 try {
   await program.parseAsync(process.argv);

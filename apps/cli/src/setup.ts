@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { CompanyExistsError, setupFirstCompany, setupInputSchema } from "@keyward/core";
-import { createDb, workspaceRoot } from "@keyward/db";
-import { migrate } from "@keyward/db/migrate";
-import { openDatabase } from "./database";
+import { workspaceRoot } from "@keyward/db";
+import { withHostDatabase } from "./database";
 import { upsertEnvFile } from "./env-file";
 import { CliError, EXIT } from "./errors";
 
@@ -26,10 +25,7 @@ export async function runSetup(opts: SetupOptions): Promise<void> {
   if (!parsed.success) {
     throw new CliError(EXIT.usage, parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
   }
-  const database = await openDatabase();
-  const db = createDb(database.url, { maxConnections: 2 });
-  try {
-    await migrate(database.url);
+  await withHostDatabase(async (db) => {
     const result = await setupFirstCompany(db, parsed.data).catch((error: unknown) => {
       if (error instanceof CompanyExistsError)
         throw new CliError(EXIT.refused, `${error.message}. Nothing was changed.`);
@@ -52,8 +48,5 @@ export async function runSetup(opts: SetupOptions): Promise<void> {
       `Both keys were written to ${envPath} (mode 0600). They are not stored anywhere else and will not be shown again.`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
-  } finally {
-    await db.$disconnect();
-    await database.release();
-  }
+  });
 }
