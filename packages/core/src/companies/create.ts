@@ -48,6 +48,31 @@ export interface CreatedCompany {
   generatedPassword: string | null;
 }
 
+/** A new owner's password, hashed before any transaction (scrypt must not hold one open). */
+export interface PreparedOwner {
+  /** null: no password was given and none may be generated (`ownerPassword: "required"`). */
+  passwordHash: string | null;
+  generatedPassword: string | null;
+}
+
+/** For callers whose owner exists already (created in the same transaction): no password is needed. */
+export const EXISTING_OWNER: PreparedOwner = { passwordHash: null, generatedPassword: null };
+
+export async function prepareOwner(
+  input: z.output<typeof createCompanyInputSchema>,
+  opts: CreateCompanyOptions = {},
+): Promise<PreparedOwner> {
+  const generatedPassword =
+    input.ownerPassword === undefined && opts.ownerPassword !== "required"
+      ? randomBytes(18).toString("base64url")
+      : null;
+  const password = input.ownerPassword ?? generatedPassword;
+  return {
+    passwordHash: password === null ? null : await hashPassword(password, opts.hashing),
+    generatedPassword,
+  };
+}
+
 /**
  * Creates the company and its owner inside `tx` and records `company.created`. A password given for
  * an existing user is ignored: their own stays (nobody resets a password by naming its email).
@@ -56,22 +81,19 @@ export async function createCompanyIn(
   tx: Tx,
   input: z.output<typeof createCompanyInputSchema>,
   actor: Actor,
-  opts: CreateCompanyOptions = {},
+  prepared: PreparedOwner,
 ): Promise<CreatedCompany> {
   const company = await tx.company.create({ data: { name: input.name, keyPrefix: input.keyPrefix } });
   let owner = await tx.user.findUnique({ where: { email: input.ownerEmail } });
-  let generatedPassword: string | null = null;
   const ownerCreated = owner === null;
   if (owner === null) {
-    if (input.ownerPassword === undefined && opts.ownerPassword === "required") {
+    if (prepared.passwordHash === null) {
       const message = `${input.ownerEmail} is not a user yet: give ownerPassword for the new owner`;
       throw new KeywardError("VALIDATION_FAILED", message, {
         issues: [{ path: ["ownerPassword"], message, code: "custom" }],
       });
     }
-    if (input.ownerPassword === undefined) generatedPassword = randomBytes(18).toString("base64url");
-    const passwordHash = await hashPassword(input.ownerPassword ?? (generatedPassword as string), opts.hashing);
-    owner = await tx.user.create({ data: { email: input.ownerEmail, passwordHash } });
+    owner = await tx.user.create({ data: { email: input.ownerEmail, passwordHash: prepared.passwordHash } });
   }
   await tx.membership.create({ data: { companyId: company.id, userId: owner.id, role: "owner" } });
   await appendAuditEvent(tx, {
@@ -82,7 +104,12 @@ export async function createCompanyIn(
     targetId: company.id,
     metadata: { name: company.name, owner: owner.email },
   });
-  return { companyId: company.id, ownerId: owner.id, ownerCreated, generatedPassword };
+  return {
+    companyId: company.id,
+    ownerId: owner.id,
+    ownerCreated,
+    generatedPassword: ownerCreated ? prepared.generatedPassword : null,
+  };
 }
 
 export async function createCompany(
@@ -92,7 +119,8 @@ export async function createCompany(
   opts: CreateCompanyOptions = {},
 ): Promise<CreatedCompany> {
   const input = createCompanyInputSchema.parse(raw);
-  return db.$transaction((tx) => createCompanyIn(tx, input, actor, opts));
+  const prepared = await prepareOwner(input, opts);
+  return db.$transaction((tx) => createCompanyIn(tx, input, actor, prepared));
 }
 
 export interface StarterKeys {

@@ -7,6 +7,7 @@ import {
   createStarterKeys,
   emailSchema,
   passwordSchema,
+  prepareOwner,
   type StarterKeys,
 } from "./create";
 
@@ -41,17 +42,18 @@ export async function setupFirstCompany(
   opts: { hashing?: PasswordHashing } = {},
 ): Promise<SetupResult> {
   const input = setupInputSchema.parse(raw);
+  const owner = {
+    name: input.company,
+    ownerEmail: input.email,
+    ownerPassword: input.password,
+    keyPrefix: input.keyPrefix,
+  };
+  const prepared = await prepareOwner(owner, opts);
   const { companyId, ownerId } = await db.$transaction(async (tx) => {
     // Serialises concurrent setups (CLI and dashboard at once): only the first sees no company.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242001)`;
     if ((await tx.company.count()) > 0) throw new CompanyExistsError();
-    // The first user of an installation: any user with this email is left from a deleted company.
-    const created = await createCompanyIn(
-      tx,
-      { name: input.company, ownerEmail: input.email, ownerPassword: input.password, keyPrefix: input.keyPrefix },
-      { type: "system" },
-      opts,
-    );
+    const created = await createCompanyIn(tx, owner, { type: "system" }, prepared);
     await tx.user.update({ where: { id: created.ownerId }, data: { operator: true } });
     return created;
   });
