@@ -29,7 +29,7 @@ export function CompanySwitcher({ current, companies }: { current: string; compa
         name="companyId"
         defaultValue={current}
         aria-describedby={state.error ? `${id}-error` : undefined}
-        className={`${inputBase} max-w-56 min-w-0 py-1.5 pr-8 font-medium`}
+        className={`${inputBase} max-w-72 min-w-0 py-1.5 pr-8 font-medium`}
       >
         {companies.map((c) => (
           <option key={c.id} value={c.id} disabled={c.suspended}>

@@ -95,7 +95,9 @@ export default async function CompaniesPage() {
                   <td className="px-4 py-3 whitespace-nowrap text-slate-600">{formatDateTime(c.lastActivityAt)}</td>
                   <td className="px-4 py-3">
                     <div className="flex items-center justify-end gap-2">
-                      {c.status === "active" ? <OpenCompanyButton companyId={c.id} name={c.name} /> : null}
+                      {c.status === "active" && c.id !== member.companyId ? (
+                        <OpenCompanyButton companyId={c.id} name={c.name} />
+                      ) : null}
                       <SuspendCompanyButton
                         companyId={c.id}
                         name={c.name}
