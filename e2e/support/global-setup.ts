@@ -44,6 +44,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       KEYWARD_WEB_DIST_DIR: WEB_DIST_DIR,
       // The alert journey's webhook receiver listens on a loopback port it picks itself.
       KEYWARD_WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+      // signup.spec.ts signs up through /signup (closed, the default, is a 404: proved by the API's tests).
+      KEYWARD_SIGNUP: "open",
     };
 
     if (process.env.E2E_SKIP_BUILD !== "1") {

@@ -34,6 +34,7 @@ import { checkRoute } from "./routes/auth/check";
 import { jwksRoute } from "./routes/auth/jwks";
 import { loginRoute } from "./routes/auth/login";
 import { logoutRoute } from "./routes/auth/logout";
+import { signUpRoute } from "./routes/auth/signup";
 import { tokenRoute } from "./routes/auth/token";
 import { createCompanyRoute } from "./routes/companies/create";
 import { getCompanyRoute } from "./routes/companies/get";
@@ -160,6 +161,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(listAuditEventsRoute, context);
   await app.register(exportAuditEventsRoute, context);
   await app.register(loginRoute, context);
+  await app.register(signUpRoute, context);
   await app.register(logoutRoute, context);
   await app.register(checkRoute, context);
   await app.register(tokenRoute, context);

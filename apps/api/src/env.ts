@@ -14,6 +14,8 @@ const envSchema = z.object({
    * IP in this window, 100 per account in four windows.
    */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Self-service sign-up: "open" enables POST /v1/auth/signup (a new company and its owner); "closed" answers 404. */
+  KEYWARD_SIGNUP: z.enum(["open", "closed"]).default("closed"),
   /** Origins besides the API's own whose pages may make changes with the kw_session cookie (auth/csrf.ts). */
   KEYWARD_TRUSTED_ORIGINS: z
     .string()

@@ -16,6 +16,8 @@ declare module "next-auth" {
 // next-auth refuses to run without a secret; in development a fixed one keeps `next dev` working out of the box.
 const DEVELOPMENT_SECRET = "keyward-development-only-secret-do-not-use-in-production";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 export const authConfig = {
@@ -25,13 +27,20 @@ export const authConfig = {
   pages: { signIn: "/login" },
   providers: [],
   callbacks: {
-    jwt({ token, user }) {
+    jwt({ token, user, trigger, session }) {
       // `user` is only set at sign-in: copy what the dashboard needs into the token once.
       if (user?.id && user.companyId && user.role) {
         token.sub = user.id;
         token.email = user.email;
         token.companyId = user.companyId;
         token.role = user.role;
+      }
+      // The company switcher (server/switch-company.ts) after it checked the right. A browser can post
+      // an update too: it gains nothing, as every request re-reads the membership (findMembership).
+      if (trigger === "update") {
+        const next = (session as { user?: { companyId?: unknown; role?: unknown } } | undefined)?.user;
+        if (typeof next?.companyId === "string" && UUID.test(next.companyId)) token.companyId = next.companyId;
+        if (next?.role === "owner" || next?.role === "admin" || next?.role === "viewer") token.role = next.role;
       }
       return token;
     },

@@ -9,6 +9,8 @@ import { passwordLogins } from "@/server/login-throttle";
 const credentialsSchema = z.object({
   email: text(254).trim().min(1),
   password: z.string().min(1).max(200),
+  // Sign-up signs in to the company it just made, not the user's first.
+  company: z.uuid().optional(),
 });
 
 /** Refused before the password is checked; `retryAfterMs` lets the login form say how long to wait. */
@@ -19,7 +21,19 @@ export class LoginThrottled extends CredentialsSignin {
   }
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
+/** The password was right, but the company it opens is suspended: the form says so. */
+export class CompanySuspended extends CredentialsSignin {
+  override code = "suspended";
+}
+
+export const {
+  handlers,
+  auth,
+  signIn,
+  signOut,
+  // Changes the session's company (the company switcher); the token is re-signed by the jwt callback.
+  unstable_update: updateSession,
+} = NextAuth({
   ...authConfig,
   logger: {
     // A wrong password is an expected outcome, not a server error worth a stack trace.
@@ -35,10 +49,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const { email, password } = parsed.data;
+        const { email, password, company } = parsed.data;
         const logins = await passwordLogins();
-        const outcome = await logins.attempt({ email, password, ip: stampedClientIp(request.headers) });
+        const outcome = await logins.attempt({
+          email,
+          password,
+          ip: stampedClientIp(request.headers),
+          ...(company === undefined ? {} : { company }),
+        });
         if (!outcome.ok && outcome.reason === "throttled") throw new LoginThrottled(outcome.retryAfterMs);
+        // Said only after the password was right (core answers "suspended" no sooner).
+        if (!outcome.ok && outcome.reason === "suspended") throw new CompanySuspended();
         // One answer for an unknown email and a wrong password, so the form cannot be used to probe emails.
         if (!outcome.ok) throw new CredentialsSignin();
         const { user } = outcome;

@@ -41,6 +41,8 @@ const schema = z.object({
   // Which peers are proxies whose X-Forwarded-For names the client: parsed by server.ts with the API's
   // rule (auth-core's parseTrustProxy; next.config.ts loads this file and cannot import workspace sources).
   TRUST_PROXY: z.string().optional(),
+  // Self-service sign-up: "open" shows /signup (a new company and its owner), "closed" has no such page.
+  KEYWARD_SIGNUP: z.enum(["open", "closed"]).default("closed"),
   // Where server.ts listens.
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WEB_HOST: z.string().min(1).default("127.0.0.1"),
@@ -60,6 +62,7 @@ const parsed = schema.safeParse({
   KEYWARD_WEBHOOK_ALLOW_HOSTS: process.env.KEYWARD_WEBHOOK_ALLOW_HOSTS || undefined,
   REDIS_URL: process.env.REDIS_URL || undefined,
   TRUST_PROXY: process.env.TRUST_PROXY || undefined,
+  KEYWARD_SIGNUP: process.env.KEYWARD_SIGNUP || undefined,
   WEB_PORT: process.env.WEB_PORT || undefined,
   WEB_HOST: process.env.WEB_HOST || undefined,
 });

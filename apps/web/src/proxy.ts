@@ -8,7 +8,8 @@ import { env } from "@/env";
 
 const { auth } = NextAuth(authConfig);
 
-const PUBLIC_PATHS = ["/login", "/setup", "/invite", "/api/auth"];
+// /signup is public whether open or not: the page itself answers 404 when sign-up is closed.
+const PUBLIC_PATHS = ["/login", "/signup", "/setup", "/invite", "/api/auth"];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -49,4 +49,5 @@ export * from "./secret-box";
 export * from "./usage/query";
 export * from "./usage/write";
 export * from "./users/password-login";
+export * from "./users/sign-up";
 export * from "./users/users";

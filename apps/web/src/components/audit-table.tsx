@@ -3,11 +3,13 @@ import Link from "next/link";
 import { formatDateTime } from "@/components/format";
 import { card } from "@/components/styles";
 
-/** Who did it, in words: a member's email, a key's name, or "System". */
+/** Who did it, in words: a member's email, a key's name, "Operator <email>", or "System". */
 export function actorLabel(event: PublicAuditEvent, names: ReadonlyMap<string, string>): string {
   if (event.actorType === "system" || !event.actorId) return "System";
   const name = names.get(event.actorId);
   if (event.actorType === "key") return name ? `Key ${name}` : `Key ${event.fingerprint ?? event.actorId.slice(0, 8)}`;
+  if (event.actorType === "operator") return `Operator ${name ?? event.actorId.slice(0, 8)}`;
+  if (event.actorType === "operator_key") return `Operator key ${event.fingerprint ?? event.actorId.slice(0, 8)}`;
   return name ?? `User ${event.actorId.slice(0, 8)}`;
 }
 

@@ -8,7 +8,18 @@ import { useForgetOnRestore } from "@/components/use-forget-on-restore";
  * Shows a key's secret once. The secret lives only in the props of this client component, which
  * come from the response of the server action that created the key: never from a URL or a GET.
  */
-export function SecretReveal({ label, secret, testId = "secret" }: { label: string; secret: string; testId?: string }) {
+export function SecretReveal({
+  label,
+  secret,
+  testId = "secret",
+  noun = "key",
+}: {
+  label: string;
+  secret: string;
+  testId?: string;
+  /** What the secret is, in the warning: "Copy this key now." */
+  noun?: "key" | "password";
+}) {
   useForgetOnRestore();
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -64,14 +75,14 @@ export function SecretReveal({ label, secret, testId = "secret" }: { label: stri
           />
         </svg>
         <span>
-          <strong className="font-semibold">Copy this key now. You will not see it again.</strong>{" "}
+          <strong className="font-semibold">Copy this {noun} now. You will not see it again.</strong>{" "}
           {copied === "failed"
-            ? "Copying was blocked by the browser: the key is selected, press Ctrl+C."
+            ? `Copying was blocked by the browser: the ${noun} is selected, press Ctrl+C.`
             : "Keyward stores only its hash."}
         </span>
       </p>
       <span className="sr-only" aria-live="polite">
-        {copied === "copied" ? "Key copied to the clipboard" : ""}
+        {copied === "copied" ? `${noun === "key" ? "Key" : "Password"} copied to the clipboard` : ""}
       </span>
     </div>
   );

@@ -3,16 +3,23 @@ import type { SessionUser } from "@keyward/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { memberAction, refuse } from "@/server/member-action";
-import { currentMember } from "@/server/session";
+import { currentMember, currentUserIsOperator, sessionRefusal } from "@/server/session";
 
 // The session, the database and the request are Next's and the dashboard's: stand-ins here.
-vi.mock("@/server/session", () => ({ currentMember: vi.fn() }));
+vi.mock("@/server/session", () => ({
+  currentMember: vi.fn(),
+  currentUserIsOperator: vi.fn(),
+  sessionRefusal: vi.fn(),
+  SUSPENDED_MESSAGE: "This company is suspended.",
+}));
 vi.mock("@/server/db", () => ({ getDb: async () => ({ stand: "db" }) }));
 vi.mock("@/server/request-context", () => ({
   requestContext: async () => ({ ip: "203.0.113.7", userAgent: "vitest" }),
 }));
 
 const signedIn = vi.mocked(currentMember);
+const operator = vi.mocked(currentUserIsOperator);
+const refusal = vi.mocked(sessionRefusal);
 const ADMIN = { id: "u1", email: "ada@example.com", companyId: "c1", role: "admin" } as SessionUser;
 const VIEWER = { ...ADMIN, role: "viewer" } as SessionUser;
 const canManage = (member: SessionUser) => member.role !== "viewer";
@@ -22,6 +29,8 @@ const renameSpec = { allowed: canManage, cannot: "rename things", input: z.stric
 describe("memberAction", () => {
   beforeEach(() => {
     signedIn.mockReset();
+    operator.mockReset().mockResolvedValue(false);
+    refusal.mockReset().mockResolvedValue("signed-out");
   });
 
   it("hands the change the parsed input, the member and their audit actor, and answers its result", async () => {
@@ -47,6 +56,39 @@ describe("memberAction", () => {
       refuse("Sign in again to rename."),
     );
     expect(change).not.toHaveBeenCalled();
+  });
+
+  it("says the company is suspended when that is why the session has no member", async () => {
+    signedIn.mockResolvedValue(null);
+    refusal.mockResolvedValue("suspended");
+    const change = vi.fn();
+    expect(await memberAction(renameSpec, change)({ name: "Acme" })).toEqual(refuse("This company is suspended."));
+    expect(change).not.toHaveBeenCalled();
+  });
+
+  it("audits a user acting by operator authority (not a member) as the operator", async () => {
+    signedIn.mockResolvedValue({ ...ADMIN, role: "owner", viaOperator: true });
+    const change = vi.fn(async () => ({ ok: true as const }));
+    await memberAction(renameSpec, change)({ name: "Acme" });
+    expect(change).toHaveBeenCalledWith(
+      expect.objectContaining({ actor: { type: "operator", id: "u1", ip: "203.0.113.7", userAgent: "vitest" } }),
+    );
+  });
+
+  it("an operator's change: refused to anyone not an operator, audited as the operator even in their own company", async () => {
+    signedIn.mockResolvedValue(ADMIN);
+    const change = vi.fn(async () => ({ ok: true as const }));
+    const suspend = memberAction(
+      { ...renameSpec, allowed: () => true, cannot: "suspend companies", operator: true },
+      change,
+    );
+    expect(await suspend({ name: "Acme" })).toEqual(refuse("Only an operator of this Keyward can suspend companies."));
+    expect(change).not.toHaveBeenCalled();
+    operator.mockResolvedValue(true);
+    expect(await suspend({ name: "Acme" })).toEqual({ ok: true });
+    expect(change).toHaveBeenCalledWith(
+      expect.objectContaining({ actor: expect.objectContaining({ type: "operator" }) }),
+    );
   });
 
   it("refuses a role that may not make the change, by the role read for this request", async () => {

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { getDb } from "@/server/db";
 import { type FieldErrors, fieldErrors } from "@/server/form-errors";
 import { requestContext } from "@/server/request-context";
-import { currentMember } from "@/server/session";
+import { currentMember, currentUserIsOperator, SUSPENDED_MESSAGE, sessionRefusal } from "@/server/session";
 
 /** What every dashboard change answers when it refuses: one message for the form, one per field. */
 export interface Refusal {
@@ -34,6 +34,11 @@ export interface MemberActionSpec<Schema extends z.ZodType> {
   invalid?: string | ((error: z.ZodError) => Refusal);
   /** A field that also shows the services' refusals (for forms that show field errors, not the message). */
   refusalField?: string;
+  /**
+   * Made by operator authority (the Companies page): refused to anyone not an operator of this
+   * installation ("Only an operator of this Keyward can {cannot}."), audited as the operator.
+   */
+  operator?: boolean;
 }
 
 /** What the change itself is handed: the parsed input, the member making it and their audit actor. */
@@ -59,7 +64,8 @@ export function memberAction<Schema extends z.ZodType, Result extends { ok: true
     const parsed = spec.input.safeParse(raw);
     if (!parsed.success) return invalidInput(spec.invalid, parsed.error);
     try {
-      return await change({ input: parsed.data, member, db: await getDb(), actor: await userActor(member) });
+      const actor = await actorFor(member, spec.operator === true);
+      return await change({ input: parsed.data, member, db: await getDb(), actor });
     } catch (error) {
       const refused = refusalFrom(error);
       return spec.refusalField ? { ...refused, fieldErrors: { [spec.refusalField]: refused.error } } : refused;
@@ -72,10 +78,17 @@ export function memberAction<Schema extends z.ZodType, Result extends { ok: true
  * database for this request (currentMember → findMembership), never taken from the session token.
  */
 async function authorize(
-  spec: Pick<MemberActionSpec<z.ZodType>, "allowed" | "cannot" | "signedOut">,
+  spec: Pick<MemberActionSpec<z.ZodType>, "allowed" | "cannot" | "signedOut" | "operator">,
 ): Promise<{ member: SessionUser; refusal: null } | { member: null; refusal: Refusal }> {
   const member = await currentMember();
-  if (!member) return { member: null, refusal: refuse(spec.signedOut ?? "Your session has ended. Sign in again.") };
+  if (!member) {
+    if ((await sessionRefusal()) === "suspended") return { member: null, refusal: refuse(SUSPENDED_MESSAGE) };
+    return { member: null, refusal: refuse(spec.signedOut ?? "Your session has ended. Sign in again.") };
+  }
+  if (spec.operator && !(await currentUserIsOperator())) {
+    const what = typeof spec.cannot === "string" ? spec.cannot : "do this";
+    return { member: null, refusal: refuse(`Only an operator of this Keyward can ${what}.`) };
+  }
   if (!spec.allowed(member)) {
     const sentence =
       typeof spec.cannot === "string" ? `Your role (${member.role}) cannot ${spec.cannot}.` : spec.cannot(member.role);
@@ -90,10 +103,14 @@ function invalidInput(invalid: MemberActionSpec<z.ZodType>["invalid"], error: z.
   return refuse("Check the highlighted fields.", fieldErrors(error));
 }
 
-/** The audit actor for a dashboard user, with the request's IP and user agent. */
-async function userActor(member: SessionUser): Promise<Actor> {
+/**
+ * The audit actor for a dashboard user, with the request's IP and user agent: the operator when
+ * they act by operator authority (a company they are not a member of, or the Companies page).
+ */
+async function actorFor(member: SessionUser, operatorAction: boolean): Promise<Actor> {
   const { ip, userAgent } = await requestContext();
-  return { type: "user", id: member.id, ip, userAgent };
+  const type = operatorAction || member.viaOperator ? "operator" : "user";
+  return { type, id: member.id, ip, userAgent };
 }
 
 /** The services' expected refusals as a form message; an unavailable database is not one of them. */

@@ -6,7 +6,8 @@ export async function namesFor(db: Db, companyId: string, events: PublicAuditEve
   const userIds = new Set<string>();
   const keyIds = new Set<string>();
   for (const e of events) {
-    if (e.actorType === "user" && e.actorId) userIds.add(e.actorId);
+    // An operator actor is a user acting by operator authority: named by their email too.
+    if ((e.actorType === "user" || e.actorType === "operator") && e.actorId) userIds.add(e.actorId);
     if (e.actorType === "key" && e.actorId) keyIds.add(e.actorId);
     if (e.keyId) keyIds.add(e.keyId);
   }

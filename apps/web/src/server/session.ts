@@ -1,5 +1,5 @@
-import { findMembership, type SessionUser } from "@keyward/core";
-import { redirect } from "next/navigation";
+import { findMembership, isOperator, isUuid, type SessionUser } from "@keyward/core";
+import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
 import { getDb } from "@/server/db";
@@ -15,10 +15,37 @@ export const currentMember = cache(async (): Promise<SessionUser | null> => {
   return findMembership(await getDb(), user.id, user.companyId);
 });
 
-/** For pages behind the login: the member, or a redirect to /login. */
+/**
+ * Why a signed-in session has no member: its company was suspended (the dashboard says so), or
+ * anything else (the membership was removed, the company deleted: "sign in again").
+ */
+export async function sessionRefusal(): Promise<"suspended" | "signed-out"> {
+  const companyId = (await auth())?.user?.companyId;
+  if (!companyId || !isUuid(companyId)) return "signed-out";
+  const company = await (await getDb()).company.findUnique({ where: { id: companyId }, select: { suspendedAt: true } });
+  return company?.suspendedAt ? "suspended" : "signed-out";
+}
+
+/** What the login page says above its form when a session was refused because its company is suspended. */
+export const SUSPENDED_MESSAGE = "This company is suspended. Ask the operator of this Keyward to resume it.";
+
+/** For pages behind the login: the member, or a redirect to /login (saying so when the company is suspended). */
 export async function requireMember(): Promise<SessionUser> {
   const member = await currentMember();
-  if (!member) redirect("/login");
+  if (!member) redirect((await sessionRefusal()) === "suspended" ? "/login?suspended=1" : "/login");
+  return member;
+}
+
+/** Whether the signed-in user is an operator of this installation (read fresh, like the role). */
+export const currentUserIsOperator = cache(async (): Promise<boolean> => {
+  const member = await currentMember();
+  return member ? isOperator(await getDb(), member.id) : false;
+});
+
+/** For the operator's pages: the member, who must be an operator; anyone else gets the 404 page. */
+export async function requireOperator(): Promise<SessionUser> {
+  const member = await requireMember();
+  if (!(await currentUserIsOperator())) notFound();
   return member;
 }
 

@@ -12,6 +12,7 @@ import { PASSWORD_HASHING, type PasswordHashing } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { SessionUser } from "../companies/setup";
+import { type SignUpCheck, type SignUpInput, signUp } from "./sign-up";
 import { authenticateUser, type UserCheck } from "./users";
 
 /** Counts attempts per key (an IP, an account…) against a limit. */
@@ -76,6 +77,8 @@ export type LoginOutcome =
   | { ok: false; reason: "refused" | "suspended" }
   | { ok: false; reason: "throttled"; retryAfterMs: number };
 
+export type SignUpOutcome = SignUpCheck | { ok: false; reason: "throttled"; retryAfterMs: number };
+
 export interface PasswordLoginsOptions {
   db: Db;
   /** An ioredis client: counts are shared by every replica, the API's and the dashboard's logins alike. */
@@ -119,25 +122,13 @@ export class PasswordLogins {
     /** The company to sign in to (id or name); default the user's first. */
     company?: string;
   }): Promise<LoginOutcome> {
-    const account = input.email.trim().toLowerCase();
-    const ip = input.ip ?? "unknown";
-    // An IP never holds "|", so the pair's key cannot be forged from another pair's parts.
-    const steps: [AttemptCounter, string][] = [
-      [this.#perIp, ip],
-      [this.#perAccountAndIp, `${ip}|${account}`],
-      [this.#perAccount, account],
-    ];
-    const taken: [AttemptCounter, string][] = [];
-    for (const [counter, key] of steps) {
-      const waitMs = await counter.take(key);
-      if (waitMs > 0) return { ok: false, reason: "throttled", retryAfterMs: waitMs };
-      taken.push([counter, key]);
-    }
-    const giveBack = () => Promise.all(taken.map(([counter, key]) => counter.giveBack(key)));
+    const counted = await this.#count(input.email, input.ip);
+    if (!counted.ok) return counted;
+    const { giveBack } = counted;
 
     let check: UserCheck;
     try {
-      check = await authenticateUser(this.#db, account, input.password, {
+      check = await authenticateUser(this.#db, input.email.trim().toLowerCase(), input.password, {
         hashing: this.#hashing,
         ...(input.company === undefined ? {} : { company: input.company }),
       });
@@ -149,5 +140,47 @@ export class PasswordLogins {
     if (!check.ok && check.reason === "refused") return check;
     await giveBack();
     return check;
+  }
+
+  /**
+   * A self-service sign-up (users/sign-up.ts), through the same three counters as a login to the
+   * same account: it checks the password of an existing account, so it must not be a faster way to
+   * guess one. Never given back, even when it succeeds: each one creates a company, so one address
+   * signs up at most as many companies per window as it may fail logins.
+   */
+  async signUp(input: SignUpInput & { ip: string | null }): Promise<SignUpOutcome> {
+    const counted = await this.#count(input.email, input.ip);
+    if (!counted.ok) return counted;
+    const { companyName, email, password } = input;
+    try {
+      return await signUp(this.#db, { companyName, email, password }, { hashing: this.#hashing });
+    } catch (error) {
+      await counted.giveBack();
+      throw error;
+    }
+  }
+
+  /** Counts one attempt on `email` from `ip` with every counter, in order; stops at the first that refuses. */
+  async #count(
+    email: string,
+    ip: string | null,
+  ): Promise<
+    { ok: true; giveBack: () => Promise<unknown> } | { ok: false; reason: "throttled"; retryAfterMs: number }
+  > {
+    const account = email.trim().toLowerCase();
+    const from = ip ?? "unknown";
+    // An IP never holds "|", so the pair's key cannot be forged from another pair's parts.
+    const steps: [AttemptCounter, string][] = [
+      [this.#perIp, from],
+      [this.#perAccountAndIp, `${from}|${account}`],
+      [this.#perAccount, account],
+    ];
+    const taken: [AttemptCounter, string][] = [];
+    for (const [counter, key] of steps) {
+      const waitMs = await counter.take(key);
+      if (waitMs > 0) return { ok: false, reason: "throttled", retryAfterMs: waitMs };
+      taken.push([counter, key]);
+    }
+    return { ok: true, giveBack: () => Promise.all(taken.map(([counter, key]) => counter.giveBack(key))) };
   }
 }

@@ -1,13 +1,14 @@
-import { countUnseenAlerts } from "@keyward/core";
+import { companiesOf, countUnseenAlerts, type SessionUser } from "@keyward/core";
 import type { ReactNode } from "react";
+import { CompanySwitcher, type SwitcherCompany } from "@/components/company-switcher";
 import { ROLE_LABEL } from "@/components/labels";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
 import { getDb } from "@/server/db";
 import { logout } from "@/server/logout";
-import { requireMember } from "@/server/session";
+import { currentUserIsOperator, requireMember } from "@/server/session";
 
-function MainNav({ unseenAlerts }: { unseenAlerts: number }) {
+function MainNav({ unseenAlerts, operator }: { unseenAlerts: number; operator: boolean }) {
   return (
     <>
       <NavLink href="/keys">
@@ -57,17 +58,47 @@ function MainNav({ unseenAlerts }: { unseenAlerts: number }) {
         </svg>
         Settings
       </NavLink>
+      {operator ? (
+        <NavLink href="/companies">
+          <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+            <path d="M3 17V4a1 1 0 0 1 1-1h7a1 1 0 0 1 1 1v3h4a1 1 0 0 1 1 1v9h1v1.5H2V17h1Zm2-11.5V7h2V5.5H5Zm4 0V7h1.5V5.5H9ZM5 9v1.5h2V9H5Zm4 0v1.5h1.5V9H9Zm-4 3.5V14h2v-1.5H5Zm4 0V14h1.5v-1.5H9Zm4-3.5v1.5h2V9h-2Zm0 3.5V14h2v-1.5h-2Z" />
+          </svg>
+          Companies
+        </NavLink>
+      ) : null}
     </>
   );
+}
+
+/**
+ * The switcher's companies: the user's own (suspended ones shown, not selectable), and the one an
+ * operator opened by operator authority (other companies are reached through the Companies page).
+ */
+function switcherCompanies(
+  member: SessionUser,
+  currentName: string,
+  memberships: Awaited<ReturnType<typeof companiesOf>>,
+): SwitcherCompany[] {
+  const own = memberships.map((c) => ({
+    id: c.id,
+    name: c.name,
+    detail: c.suspended ? "suspended" : ROLE_LABEL[c.role],
+    suspended: c.suspended,
+  }));
+  if (own.some((c) => c.id === member.companyId)) return own;
+  return [{ id: member.companyId, name: currentName, detail: "Operator", suspended: false }, ...own];
 }
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const member = await requireMember();
   const db = await getDb();
-  const [company, unseenAlerts] = await Promise.all([
+  const [company, unseenAlerts, memberships, operator] = await Promise.all([
     db.company.findUnique({ where: { id: member.companyId }, select: { name: true } }),
     countUnseenAlerts(db, member.companyId),
+    companiesOf(db, member.id),
+    currentUserIsOperator(),
   ]);
+  const switchable = switcherCompanies(member, company?.name ?? "—", memberships);
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-100/60 px-4 py-5 md:flex">
@@ -79,15 +110,20 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </p>
         </div>
         <nav aria-label="Main" className="mt-6 space-y-1">
-          <MainNav unseenAlerts={unseenAlerts} />
+          <MainNav unseenAlerts={unseenAlerts} operator={operator} />
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-14 items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 sm:px-8">
+        <header className="flex min-h-14 flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-2 sm:px-8">
           <span className="md:hidden">
             <Logo />
           </span>
-          <span className="hidden text-sm text-slate-500 md:block">{company?.name}</span>
+          {/* One company and no operator: nothing to switch to (the sidebar names it). */}
+          {switchable.length > 1 || operator ? (
+            <CompanySwitcher current={member.companyId} companies={switchable} />
+          ) : (
+            <span className="hidden text-sm text-slate-500 md:block">{company?.name}</span>
+          )}
           <div className="flex items-center gap-3">
             <span className="hidden text-sm text-slate-700 sm:inline" data-testid="user-email">
               {member.email}
@@ -98,6 +134,14 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             >
               {ROLE_LABEL[member.role]}
             </span>
+            {member.viaOperator ? (
+              <span
+                className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
+                data-testid="via-operator"
+              >
+                As operator
+              </span>
+            ) : null}
             <form action={logout}>
               <button
                 type="submit"
@@ -112,7 +156,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           aria-label="Main (small screens)"
           className="flex gap-1 overflow-x-auto border-b border-slate-200 bg-slate-50 px-2 py-2 whitespace-nowrap md:hidden"
         >
-          <MainNav unseenAlerts={unseenAlerts} />
+          <MainNav unseenAlerts={unseenAlerts} operator={operator} />
         </nav>
         <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-8">{children}</main>
       </div>

@@ -1,8 +1,9 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { LoginThrottled, signIn } from "@/auth";
+import { CompanySuspended, LoginThrottled, signIn } from "@/auth";
 import { throttledMessage } from "@/server/login-throttle";
+import { SUSPENDED_MESSAGE } from "@/server/session";
 
 export interface LoginState {
   error: string | null;
@@ -24,6 +25,7 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
   } catch (error) {
     // signIn redirects by throwing; only its own errors mean "refused".
     if (error instanceof LoginThrottled) return { error: throttledMessage(error.retryAfterMs), email };
+    if (error instanceof CompanySuspended) return { error: SUSPENDED_MESSAGE, email };
     if (error instanceof AuthError) {
       return {
         error: error.type === "CredentialsSignin" ? "Incorrect email or password." : "Sign-in failed. Try again.",

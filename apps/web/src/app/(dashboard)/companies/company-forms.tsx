@@ -1,0 +1,205 @@
+"use client";
+
+import { useActionState, useId, useState } from "react";
+import { Dialog } from "@/components/dialog";
+import { Field, FormError } from "@/components/field";
+import { SecretReveal } from "@/components/secret-reveal";
+import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
+import { useAction } from "@/components/use-action";
+import { type SwitchCompanyState, switchCompany } from "@/server/switch-company";
+import { createCompanyAction, type CreateCompanyForm as FormValues, setCompanySuspendedAction } from "./actions";
+
+const INITIAL: FormValues = { name: "", ownerEmail: "", ownerPassword: "", keyPrefix: "kw" };
+
+export function CreateCompanyForm() {
+  const id = useId();
+  const [values, setValues] = useState<FormValues>(INITIAL);
+  // No refresh: the answer carries the keys' secrets (and maybe a password), shown once by this component.
+  const { result, pending, submit } = useAction(createCompanyAction, { refresh: false });
+
+  if (result?.ok) {
+    return (
+      <div className="space-y-5" data-testid="company-created">
+        <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-600/20 ring-inset">
+          <strong>{result.company.name}</strong> is ready, owned by <strong>{result.ownerEmail}</strong>
+          {result.ownerCreated ? " (a new account)" : " (an existing account, with its own password)"}. Copy its keys
+          now: they are not shown again.
+        </p>
+        {result.generatedPassword ? (
+          <SecretReveal
+            label={`Password of ${result.ownerEmail}`}
+            secret={result.generatedPassword}
+            noun="password"
+            testId="owner-password"
+          />
+        ) : null}
+        <SecretReveal
+          label={`Admin key · ${result.adminKey.key.environment} · scope *`}
+          secret={result.adminKey.secret}
+          testId="admin-secret"
+        />
+        <SecretReveal
+          label={`Read-only key · ${result.readOnlyKey.key.environment} · scope *:read`}
+          secret={result.readOnlyKey.secret}
+          testId="readonly-secret"
+        />
+        {/* A full page load: the secrets go with this page's memory. */}
+        <a href="/companies" className={buttonPrimary} data-testid="company-created-done">
+          Done
+        </a>
+      </div>
+    );
+  }
+
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  const set = (name: keyof FormValues) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [name]: e.target.value }));
+  return (
+    <form onSubmit={submit(values)} noValidate className="space-y-4" data-testid="create-company-form">
+      {result && !result.ok && Object.keys(result.fieldErrors).length === 0 ? (
+        <FormError error={result.error} testId="form-error" />
+      ) : null}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field id={`${id}-name`} label="Company name" error={errors.name} errorTestId="error-name">
+          {(control) => <input {...control} value={values.name} onChange={set("name")} className={`${input} mt-1.5`} />}
+        </Field>
+        <Field
+          id={`${id}-owner`}
+          label="Owner email"
+          hint="An existing user becomes its owner with their own password."
+          error={errors.ownerEmail}
+          errorTestId="error-ownerEmail"
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              value={values.ownerEmail}
+              onChange={set("ownerEmail")}
+              className={`${input} mt-1.5`}
+            />
+          )}
+        </Field>
+        <Field
+          id={`${id}-password`}
+          label="Owner password (optional)"
+          hint="For a new owner. Leave empty to generate one, shown once."
+          error={errors.ownerPassword}
+          errorTestId="error-ownerPassword"
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              value={values.ownerPassword}
+              onChange={set("ownerPassword")}
+              className={`${input} mt-1.5`}
+            />
+          )}
+        </Field>
+        <Field
+          id={`${id}-prefix`}
+          label="Key prefix"
+          hint="2–10 characters, a–z and 0–9: kw_live_…"
+          error={errors.keyPrefix}
+          errorTestId="error-keyPrefix"
+        >
+          {(control) => (
+            <input
+              {...control}
+              value={values.keyPrefix}
+              onChange={set("keyPrefix")}
+              className={`${input} mt-1.5 font-mono`}
+            />
+          )}
+        </Field>
+      </div>
+      <button type="submit" disabled={pending} className={buttonPrimary} data-testid="create-company-submit">
+        {pending ? "Creating…" : "Create company"}
+      </button>
+    </form>
+  );
+}
+
+/** Opens the company in this session, with owner rights (or the operator's own role there). */
+export function OpenCompanyButton({ companyId, name }: { companyId: string; name: string }) {
+  const [state, action, pending] = useActionState<SwitchCompanyState, FormData>(switchCompany, { error: null });
+  return (
+    <form action={action} className="inline-flex items-center gap-2">
+      <input type="hidden" name="companyId" value={companyId} />
+      <button type="submit" disabled={pending} className={`${buttonSecondary} py-1.5`}>
+        {pending ? "Opening…" : "Open"}
+        <span className="sr-only"> {name}</span>
+      </button>
+      {state.error ? (
+        <span role="alert" className="text-xs text-red-600">
+          {state.error}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
+export function SuspendCompanyButton({
+  companyId,
+  name,
+  suspended,
+  current,
+}: {
+  companyId: string;
+  name: string;
+  suspended: boolean;
+  /** The company this session is in: it cannot be suspended from inside. */
+  current: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  const { result, setResult, pending, submit } = useAction(setCompanySuspendedAction, {
+    onDone: () => setOpen(false),
+  });
+  const verb = suspended ? "Resume" : "Suspend";
+  if (current && !suspended) return null;
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          setResult(null);
+          setOpen(true);
+        }}
+        className={`rounded-md px-2 py-1.5 text-sm font-medium ${
+          suspended ? "text-indigo-700 hover:bg-indigo-50" : "text-red-700 hover:bg-red-50"
+        }`}
+      >
+        {verb}
+        <span className="sr-only"> {name}</span>
+      </button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`${verb} ${name}?`}
+        description={
+          suspended
+            ? "Its keys work again and its members can sign in."
+            : "Its keys are refused at once (401, with the cause in its audit log) and its members cannot sign in, until you resume it. Nothing is deleted."
+        }
+      >
+        <form onSubmit={submit({ companyId, suspended: !suspended })} className="space-y-4">
+          {result && !result.ok ? <FormError error={result.error} /> : null}
+          <div className="flex justify-end gap-3">
+            <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              disabled={pending}
+              className={suspended ? buttonPrimary : `${buttonPrimary} bg-red-600 hover:bg-red-500`}
+            >
+              {pending ? `${verb === "Resume" ? "Resuming" : "Suspending"}…` : `${verb} company`}
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}
