@@ -3,7 +3,13 @@
 import { hashPassword, PASSWORD_HASHING, type PasswordHashing, verifyPassword } from "@keyward/auth-core";
 import { type Db, Prisma } from "@keyward/db";
 import { z } from "zod";
-import { createCompanyIn, createCompanyInputSchema, emailSchema, passwordSchema } from "../companies/create";
+import {
+  createCompanyIn,
+  createCompanyInputSchema,
+  EXISTING_OWNER,
+  emailSchema,
+  passwordSchema,
+} from "../companies/create";
 import type { SessionUser } from "../companies/setup";
 
 export const signUpInputSchema = z.strictObject({
@@ -55,7 +61,7 @@ export async function signUp(db: Db, raw: SignUpInput, opts: { hashing?: Passwor
         tx,
         { name: input.companyName, ownerEmail: input.email, keyPrefix: "kw" },
         { type: "system" },
-        { hashing },
+        EXISTING_OWNER,
       );
       return {
         ok: true as const,
