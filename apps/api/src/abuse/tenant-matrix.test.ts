@@ -76,6 +76,7 @@ const MATRIX: Record<string, Entry> = {
   "GET /.well-known/jwks.json": { public: "the API's public signing keys, the same for every caller" },
   "POST /v1/auth/logout": { public: "clears the caller's cookie, reads nothing" },
   "POST /v1/auth/login": { public: "answers about the credential it is given, nobody else's" },
+  "POST /v1/auth/signup": { public: "creates a new company for the email and password it is given; names no other" },
   "GET /v1/me": { listsMemberships: true },
   "GET /v1/auth/check": {},
   "POST /v1/auth/token": { body: () => ({}) },
