@@ -8,7 +8,7 @@ import { type FieldErrors, fieldErrors } from "@/server/form-errors";
 
 export type AcceptInviteResult = { ok: false; error: string | null; fieldErrors: FieldErrors };
 
-/** Creates the account from the invite, then signs it in (signIn redirects by throwing). */
+/** Creates the account (or adds the membership of an existing one) from the invite, then signs it in (signIn redirects by throwing). */
 export async function acceptInviteAction(raw: { token: string; password: string }): Promise<AcceptInviteResult> {
   const input = acceptInviteInputSchema.safeParse({ token: raw?.token, password: raw?.password });
   if (!input.success) {
@@ -17,13 +17,19 @@ export async function acceptInviteAction(raw: { token: string; password: string 
       ? { ok: false, error: "This invite link is not valid.", fieldErrors: {} }
       : { ok: false, error: null, fieldErrors: errors };
   }
-  let email: string;
+  let joined: { email: string; companyId: string };
   try {
-    email = (await acceptInvite(await getDb(), input.data)).email;
+    joined = await acceptInvite(await getDb(), input.data);
   } catch (error) {
     if (error instanceof KeywardError) return { ok: false, error: error.message, fieldErrors: {} };
     throw error;
   }
-  await signIn("credentials", { email, password: input.data.password, redirectTo: "/keys" });
+  // Into the company just joined, which for a member of others is not their first.
+  await signIn("credentials", {
+    email: joined.email,
+    password: input.data.password,
+    company: joined.companyId,
+    redirectTo: "/keys",
+  });
   return { ok: false, error: null, fieldErrors: {} };
 }
