@@ -37,6 +37,9 @@ export async function logIn(page: Page, email: string, password: string): Promis
  * message (logIn, by contrast, expects to land on /keys).
  */
 export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
+  // The previous attempt's transition must be over first: when it ends, React resets the form, which
+  // would clear a password typed in the meantime (the button reads "Signing in…" until then).
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   // A fill made before React hydrates the form can be reset by hydration: check it held.
