@@ -5,7 +5,7 @@ import { createCompany, createInvite } from "@keyward/core";
 import { expect, test } from "../support/fixtures";
 import { expectAccessible } from "../support/page-checks";
 
-const OWNER = "oscar@initech.test";
+const OWNER = "oscar@kramerica.test";
 const MEMBER = "mia@vandelay.test";
 const MEMBER_PASSWORD = "mia's own long password";
 
@@ -21,17 +21,17 @@ test("an existing account joins a second company with its own password, and land
     { name: "Vandelay", ownerEmail: MEMBER, ownerPassword: MEMBER_PASSWORD },
     system,
   );
-  const initech = await createCompany(
+  const kramerica = await createCompany(
     db,
-    { name: "Initech", ownerEmail: OWNER, ownerPassword: "oscar's password 1" },
+    { name: "Kramerica", ownerEmail: OWNER, ownerPassword: "oscar's password 1" },
     system,
   );
-  const { token } = await createInvite(db, initech.companyId, { email: MEMBER, role: "admin" }, system);
+  const { token } = await createInvite(db, kramerica.companyId, { email: MEMBER, role: "admin" }, system);
   const hashBefore = (await db.user.findUniqueOrThrow({ where: { id: vandelay.ownerId } })).passwordHash;
 
   await test.step("the link asks for the account's password, not a new one", async () => {
     await page.goto(`/invite/${token}`);
-    await expect(page.getByRole("heading", { name: "Join Initech" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Join Kramerica" })).toBeVisible();
     await expect(page.getByText("Enter your Keyward password to join.")).toBeVisible();
     await expectAccessible(page, "accept invite, existing account");
     await screenshotStep(page, "invite-existing-account");
@@ -45,9 +45,9 @@ test("an existing account joins a second company with its own password, and land
     await page.getByLabel("Your password").fill(MEMBER_PASSWORD);
     await page.getByRole("button", { name: "Join and sign in" }).click();
     await expect(page).toHaveURL(/\/keys$/);
-    await expect(page.getByTestId("company-name")).toHaveText("Initech");
+    await expect(page.getByTestId("company-name")).toHaveText("Kramerica");
     await expect(page.getByTestId("user-role")).toHaveText("Admin");
-    await expect(page.getByLabel("Company", { exact: true })).toHaveValue(initech.companyId);
+    await expect(page.getByLabel("Company", { exact: true })).toHaveValue(kramerica.companyId);
     await screenshotStep(page, "joined-second-company");
     expect((await db.user.findUniqueOrThrow({ where: { id: vandelay.ownerId } })).passwordHash).toBe(hashBefore);
     expect(browserErrors).toEqual([]);
