@@ -25,13 +25,14 @@ const pool = poolOf(plain);
 const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
 (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
   const text = typeof args[0] === "string" ? args[0] : "";
-  if (!/FROM api_keys WHERE hash/.test(text)) return query(...args);
+  // core/keys/records.ts: company keys joined with their company, then operator keys, by hash.
+  if (!/FROM api_keys k JOIN companies c ON c\.id = k\.company_id WHERE k\.hash/.test(text)) return query(...args);
   keyQueries++;
   const started = performance.now();
   try {
     return await query(...args);
   } finally {
-    if (/WHERE hash = \$1/.test(text)) keyQueryMs.push(performance.now() - started);
+    if (/WHERE k\.hash = \$1/.test(text)) keyQueryMs.push(performance.now() - started);
   }
 };
 const db = plain;
