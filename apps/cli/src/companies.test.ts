@@ -379,33 +379,3 @@ describe("operator-keys", () => {
     expect(unknown.stderr).toContain("Operator key not found");
   });
 });
-
-describe("--help", () => {
-  it("exit 0 with usage for each new command", async () => {
-    const commands = [
-      ["companies"],
-      ["companies", "create"],
-      ["companies", "list"],
-      ["companies", "suspend"],
-      ["companies", "resume"],
-      ["companies", "delete"],
-      ["operators"],
-      ["operators", "grant"],
-      ["operators", "revoke"],
-      ["operators", "list"],
-      ["operator-keys"],
-      ["operator-keys", "create"],
-      ["operator-keys", "list"],
-      ["operator-keys", "revoke"],
-    ];
-    // Four at a time: each run is a Node process with tsx.
-    for (let i = 0; i < commands.length; i += 4) {
-      const batch = commands.slice(i, i + 4);
-      const runs = await Promise.all(batch.map((c) => cli([...c, "--help"])));
-      runs.forEach((run, j) => {
-        expect(run.code, batch[j]?.join(" ")).toBe(0);
-        expect(run.stdout).toMatch(/^Usage: keyward/);
-      });
-    }
-  }, 180_000);
-});
