@@ -88,3 +88,22 @@ export async function startHarness(
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** One request as a caller: its credential (or none), from its address; a body only where the method takes one. */
+export const injectAs = (
+  app: FastifyInstance,
+  credential: string | null,
+  from: string,
+  method: Method,
+  url: string,
+  payload?: object,
+) =>
+  app.inject({
+    method,
+    url,
+    headers: credential ? bearer(credential) : {},
+    remoteAddress: from,
+    ...(method === "GET" || method === "DELETE" ? {} : { payload: payload ?? {} }),
+  });

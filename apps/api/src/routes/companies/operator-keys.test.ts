@@ -4,7 +4,7 @@
 import { createOperatorKey, OPERATOR_SCOPES, revokeOperatorKey } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginUser, testIp } from "../../test/credentials";
-import { bearer, type Harness, startHarness } from "../../test/harness";
+import { type Harness, injectAs, type Method, startHarness } from "../../test/harness";
 
 let h: Harness;
 let other: { companyId: string; adminKey: string };
@@ -22,15 +22,8 @@ async function operatorKey(scopes: OperatorScope[] = [...OPERATOR_SCOPES]): Prom
   return { id: key.id, secret };
 }
 
-type Method = "GET" | "POST" | "PATCH";
 const send = (credential: string, method: Method, url: string, payload?: object) =>
-  h.app.inject({
-    method,
-    url,
-    headers: bearer(credential),
-    remoteAddress: ip,
-    ...(method === "GET" ? {} : { payload: payload ?? {} }),
-  });
+  injectAs(h.app, credential, ip, method, url, payload);
 
 interface CompanyRoute {
   route: string;

@@ -4,7 +4,7 @@
 import { createOperatorKey, createStarterKeys, deleteCompany, OPERATOR_SCOPES } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
-import { bearer, type Harness, startHarness } from "../../test/harness";
+import { type Harness, injectAs, type Method, startHarness } from "../../test/harness";
 
 let h: Harness;
 let operator: string;
@@ -30,13 +30,7 @@ const PASSWORD = "tenant owner password";
 /** A company as an operator's service makes it, with the keys the CLI would give it, each used once. */
 async function newTenant(name: string): Promise<Tenant> {
   const ownerEmail = `owner@${name.toLowerCase().replace(/[^a-z]/g, "")}.test`;
-  const created = await h.app.inject({
-    method: "POST",
-    url: "/v1/companies",
-    headers: bearer(operator),
-    remoteAddress: ip,
-    payload: { name, ownerEmail, ownerPassword: PASSWORD },
-  });
+  const created = await call(operator, "POST", "/v1/companies", { name, ownerEmail, ownerPassword: PASSWORD });
   expect(created.statusCode, created.body).toBe(201);
   const companyId = created.json().company.id as string;
   const { adminKey } = await createStarterKeys(h.db, companyId, { type: "system" }, "test");
@@ -58,14 +52,8 @@ async function newTenant(name: string): Promise<Tenant> {
 
 const credentialsOf = (t: Tenant) => [t.adminKey, t.keyToken, t.userToken];
 
-const call = (credential: string, method: "GET" | "POST" | "PATCH", url: string, payload?: object) =>
-  h.app.inject({
-    method,
-    url,
-    headers: bearer(credential),
-    remoteAddress: ip,
-    ...(method === "GET" ? {} : { payload: payload ?? {} }),
-  });
+const call = (credential: string, method: Method, url: string, payload?: object) =>
+  injectAs(h.app, credential, ip, method, url, payload);
 
 const setStatus = async (companyId: string, status: "active" | "suspended") => {
   const res = await call(operator, "PATCH", `/v1/companies/${companyId}`, { status });
