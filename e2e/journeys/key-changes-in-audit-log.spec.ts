@@ -1,6 +1,8 @@
-// Journey: after creating, rotating and revoking a key, an admin finds each step in the audit log
-// with the filters (actor, action, key search, time range) and exports the same events as CSV.
+// Journey: after creating, rotating and revoking a key, an admin finds each step in the audit log,
+// one sentence per event with its JSON behind a disclosure and its time in the reader's zone, with
+// the filters (actor, members and keys; action; key search; time range), and exports them as CSV.
 import { readFileSync } from "node:fs";
+import { createKey } from "@keyward/core";
 import { stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
 import { createAdminWithKey, logIn } from "../support/members";
@@ -9,14 +11,16 @@ import { expectAccessible } from "../support/page-checks";
 const EMAIL = "auditor@acme.test";
 const PASSWORD = "who did what and when";
 const NAME = "payments-gateway";
+const SERVICE = "ledger-sync";
 
 test("the audit log shows a key's steps, filters them and exports them as CSV", async ({
+  browser,
   page,
   db,
   screenshotStep,
   browserErrors,
 }) => {
-  const { userId, key } = await createAdminWithKey(db, EMAIL, PASSWORD, {
+  const { companyId, userId, key } = await createAdminWithKey(db, EMAIL, PASSWORD, {
     name: NAME,
     scopes: ["keys:read"],
     environment: "live",
@@ -43,6 +47,64 @@ test("the audit log shows a key's steps, filters them and exports them as CSV", 
     await expect(page.locator('[data-testid="audit-row"][data-action="key.revoked"]').first()).toContainText(EMAIL);
     await expectAccessible(page, "audit log");
     await screenshotStep(page, "all-events");
+  });
+
+  await test.step("each event is one sentence, its JSON behind a disclosure, its time local with ISO on hover", async () => {
+    const rotated = page.locator('[data-testid="audit-row"][data-action="key.rotated"]').first();
+    await expect(rotated.getByTestId("audit-sentence")).toHaveText(
+      `${EMAIL} rotated key “${NAME}”, ending the old secret at once`,
+    );
+    const details = rotated.locator("details pre");
+    await expect(details).toBeHidden();
+    await rotated.getByText("Details").click();
+    await expect(details).toContainText('"action": "key.rotated"');
+    await expect(details).toContainText('"gracePeriodSeconds": 0');
+    const time = rotated.locator("time");
+    const iso = await time.getAttribute("datetime");
+    expect(await time.getAttribute("title")).toBe(iso);
+    // The reader's zone, not the server's UTC: a browser in Tokyo reads Tokyo time.
+    const tokyo = await browser.newContext({ timezoneId: "Asia/Tokyo", locale: "en-GB" });
+    const tokyoPage = await tokyo.newPage();
+    await logIn(tokyoPage, EMAIL, PASSWORD);
+    await tokyoPage.goto("/audit");
+    const tokyoTime = tokyoPage.locator('[data-testid="audit-row"][data-action="key.rotated"] time').first();
+    const expected = new Intl.DateTimeFormat("en-GB", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: "Asia/Tokyo",
+    });
+    await expect(tokyoTime).toHaveText(expected.format(new Date(iso ?? "")));
+    await tokyo.close();
+    await expectAccessible(page, "audit log, details open");
+    await screenshotStep(page, "details-open");
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshotStep(page, "audit-390");
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  await test.step("a key that acted is in the actor filter", async () => {
+    const { secret } = await createKey(
+      db,
+      companyId,
+      { name: SERVICE, scopes: ["keys:read"], environment: "live" },
+      {
+        type: "system",
+      },
+    );
+    const token = await fetch(`${stackUrl("E2E_API_URL")}/v1/auth/token`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(token.status).toBe(201);
+    await page.goto("/audit");
+    await page.getByLabel("Actor").selectOption({ label: SERVICE });
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.getByTestId("audit-row")).toHaveCount(1);
+    await expect(page.getByTestId("audit-sentence")).toHaveText(
+      `Key ${SERVICE} exchanged itself for a short-lived token`,
+    );
+    await page.goto("/audit");
   });
 
   await test.step("search by key name, then filter by action, actor and time range", async () => {

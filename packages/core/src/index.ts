@@ -15,6 +15,7 @@ export * from "./alerts/schemas";
 export * from "./alerts/test-alert";
 export * from "./audit/append";
 export * from "./audit/csv";
+export * from "./audit/describe";
 export * from "./audit/public-event";
 export * from "./audit/query";
 export * from "./bounded-input";

@@ -1,19 +1,17 @@
-import type { PublicAuditEvent } from "@keyward/core";
+// The audit log as a list of sentences ("billing-service refused 12× — rate limited, from 10.0.0.7"),
+// each with its time in the reader's locale and the raw event behind a disclosure. A list, not a table:
+// it reads on a 390 px phone without sideways scrolling. Every value is rendered as text, never markup.
+import { describeAuditEvent, type PublicAuditEvent } from "@keyward/core";
 import Link from "next/link";
-import { formatDateTime } from "@/components/format";
+import { LocalTime } from "@/components/local-time";
 import { card } from "@/components/styles";
 
-/** Who did it, in words: a member's email, a key's name, "Operator <email>", or "System". */
-export function actorLabel(event: PublicAuditEvent, names: ReadonlyMap<string, string>): string {
-  if (event.actorType === "system" || !event.actorId) return "System";
-  const name = names.get(event.actorId);
-  if (event.actorType === "key") return name ? `Key ${name}` : `Key ${event.fingerprint ?? event.actorId.slice(0, 8)}`;
-  if (event.actorType === "operator") return `Operator ${name ?? event.actorId.slice(0, 8)}`;
-  if (event.actorType === "operator_key") return `Operator key ${event.fingerprint ?? event.actorId.slice(0, 8)}`;
-  return name ?? `User ${event.actorId.slice(0, 8)}`;
+/** What the disclosure shows: the event as the API returns it, minus what the sentence already says. */
+function detailsOf(event: PublicAuditEvent) {
+  const { id, createdAt, prevHash, ...rest } = event;
+  return rest;
 }
 
-/** Audit events as a table. Every value is rendered as text; metadata is shown as JSON, never as markup. */
 export function AuditTable({
   events,
   names,
@@ -24,68 +22,35 @@ export function AuditTable({
   showKey?: boolean;
 }) {
   return (
-    <div className={`${card} overflow-hidden`}>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (axe scrollable-region-focusable). */}
-      <section aria-label="Audit events" className="overflow-x-auto" tabIndex={0}>
-        <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
-          <thead className="bg-slate-50/80">
-            <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-              <th scope="col" className="px-4 py-3">
-                Time (UTC)
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Actor
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Action
-              </th>
-              {showKey ? (
-                <th scope="col" className="px-4 py-3">
-                  Key
-                </th>
-              ) : null}
-              <th scope="col" className="px-4 py-3">
-                IP
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Details
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {events.map((event) => (
-              <tr key={event.id} data-testid="audit-row" data-action={event.action} className="align-top">
-                <td className="px-4 py-3 whitespace-nowrap text-slate-600">{formatDateTime(event.createdAt)}</td>
-                <td className="px-4 py-3 text-slate-800">{actorLabel(event, names)}</td>
-                <td className="px-4 py-3">
-                  <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">
-                    {event.action}
-                  </code>
-                </td>
-                {showKey ? (
-                  <td className="px-4 py-3 whitespace-nowrap">
-                    {event.keyId ? (
-                      <Link
-                        href={`/keys/${event.keyId}`}
-                        className="font-medium text-indigo-700 underline-offset-2 hover:underline"
-                      >
-                        {names.get(event.keyId) ?? event.fingerprint ?? event.keyId.slice(0, 8)}
-                      </Link>
-                    ) : (
-                      <span className="text-slate-400">—</span>
-                    )}
-                  </td>
-                ) : null}
-                <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-600">{event.ip ?? "—"}</td>
-                <td className="max-w-md min-w-64 px-4 py-3 text-xs break-words text-slate-600">
-                  {event.reason ? <p className="font-medium text-slate-700">Reason: {event.reason}</p> : null}
-                  {event.metadata ? <p className="font-mono break-all">{JSON.stringify(event.metadata)}</p> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-    </div>
+    <ol aria-label="Audit events" className={`${card} divide-y divide-slate-100`} data-testid="audit-table">
+      {events.map((event) => (
+        <li key={event.id} data-testid="audit-row" data-action={event.action} className="px-4 py-3 text-sm">
+          <div className="flex flex-col gap-0.5 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4">
+            <p className="min-w-0 break-words text-slate-900" data-testid="audit-sentence">
+              {describeAuditEvent(event, names)}
+            </p>
+            <LocalTime iso={event.createdAt} className="shrink-0 text-xs whitespace-nowrap text-slate-500" />
+          </div>
+          <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
+            <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">{event.action}</code>
+            {showKey && event.keyId ? (
+              <Link
+                href={`/keys/${event.keyId}`}
+                className="font-medium text-indigo-700 underline-offset-2 hover:underline"
+              >
+                Key {names.get(event.keyId) ?? event.fingerprint ?? event.keyId.slice(0, 8)}
+              </Link>
+            ) : null}
+            {event.ip ? <span className="font-mono">IP {event.ip}</span> : null}
+            <details className="group basis-full sm:basis-auto">
+              <summary className="cursor-pointer font-medium text-slate-600 hover:text-slate-900">Details</summary>
+              <pre className="mt-2 rounded-md bg-slate-50 p-3 font-mono text-xs break-all whitespace-pre-wrap text-slate-700">
+                {JSON.stringify(detailsOf(event), null, 2)}
+              </pre>
+            </details>
+          </div>
+        </li>
+      ))}
+    </ol>
   );
 }

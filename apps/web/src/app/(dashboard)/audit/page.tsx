@@ -1,4 +1,5 @@
 import { auditEventsQuerySchema, listAuditEvents } from "@keyward/core";
+import type { Db } from "@keyward/db";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
@@ -25,12 +26,13 @@ export default async function AuditPage({
   const { form, filters, keyMatches, problems } = await readAuditFilters(db, member.companyId, params);
   const cursor = z.uuid().safeParse(Array.isArray(params.cursor) ? params.cursor[0] : params.cursor).data;
 
-  const [members, actions] = await Promise.all([
+  const [members, actingKeys, actions] = await Promise.all([
     db.membership.findMany({
       where: { companyId: member.companyId },
       select: { userId: true, user: { select: { email: true } } },
       orderBy: { createdAt: "asc" },
     }),
+    keysThatActed(db, member.companyId),
     db.auditEvent.groupBy({ by: ["action"], where: { companyId: member.companyId }, orderBy: { action: "asc" } }),
   ]);
   const runnable = keyMatches === null && problems.length === 0;
@@ -50,7 +52,7 @@ export default async function AuditPage({
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Audit log</h1>
           <p className="mt-1 text-sm text-slate-500">
-            Every change and refused request, in a tamper-evident chain. Times are UTC.
+            Every change and refused request, in a tamper-evident chain. Times are yours; hover one for the exact time.
           </p>
         </div>
         {runnable ? (
@@ -82,11 +84,22 @@ export default async function AuditPage({
           {(control) => (
             <select {...control} name="actor" defaultValue={form.actor} className={`${inputBase} mt-1.5 w-full pr-8`}>
               <option value="">Anyone</option>
-              {members.map((m) => (
-                <option key={m.userId} value={m.userId}>
-                  {m.user.email}
-                </option>
-              ))}
+              <optgroup label="Members">
+                {members.map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.user.email}
+                  </option>
+                ))}
+              </optgroup>
+              {actingKeys.length > 0 ? (
+                <optgroup label="Keys">
+                  {actingKeys.map((k) => (
+                    <option key={k.id} value={k.id}>
+                      {k.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
             </select>
           )}
         </Field>
@@ -186,6 +199,22 @@ export default async function AuditPage({
       ) : null}
     </div>
   );
+}
+
+/** The keys that appear as actors in the log (refused requests, tokens, keys that manage keys), newest first. */
+async function keysThatActed(db: Db, companyId: string): Promise<{ id: string; name: string }[]> {
+  const actors = await db.auditEvent.groupBy({
+    by: ["actorId"],
+    where: { companyId, actorType: "key", actorId: { not: null } },
+    _max: { seq: true },
+    orderBy: { _max: { seq: "desc" } },
+    // A menu, not a report: the key field above finds any other key.
+    take: 100,
+  });
+  const ids = actors.flatMap((a) => (a.actorId ? [a.actorId] : []));
+  const keys = await db.apiKey.findMany({ where: { companyId, id: { in: ids } }, select: { id: true, name: true } });
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** auditEventsQuerySchema takes ISO strings, as the API's query string does. */
