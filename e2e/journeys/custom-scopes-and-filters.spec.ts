@@ -58,18 +58,20 @@ test("create a key with custom scopes, expiry and rate limit, then filter the li
     await expect(page.locator(`[data-key-id="${keyId}"]`)).toContainText("in 30 days");
   });
 
-  await test.step("filters and search narrow the list", async () => {
+  await test.step("the search filters as you type; the switch and the status narrow it", async () => {
     await page.getByLabel("Search").fill("fleet");
-    await page.getByLabel("Environment").selectOption("live");
-    await page.getByLabel("Status").selectOption("active");
-    await page.getByRole("button", { name: "Filter" }).click();
+    // No button: the list follows the typing.
+    await expect(page).toHaveURL(/q=fleet/);
+    await page.getByTestId("mode-live").click();
     await expect(page).toHaveURL(/environment=live/);
+    await expect(page).toHaveURL(/q=fleet/);
+    await page.getByLabel("Status").selectOption("active");
+    await expect(page).toHaveURL(/status=active/);
     await expect(page.getByTestId("key-row")).toHaveCount(1);
     await expect(page.getByTestId("key-row")).toContainText(NAME);
     await screenshotStep(page, "filtered");
 
-    await page.getByLabel("Environment").selectOption("test");
-    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByTestId("mode-test").click();
     await expect(page.getByTestId("keys-empty")).toContainText("No keys match these filters");
     await screenshotStep(page, "no-match");
   });

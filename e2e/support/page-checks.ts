@@ -14,6 +14,28 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(serious, `axe violations on ${label}`).toEqual([]);
 }
 
+/**
+ * Nothing on the page scrolls sideways at its current width: neither the page itself nor any box in
+ * it (a table in an overflow-x container counts, the issue being a phone user who must swipe to see
+ * a column). Names the offending elements.
+ */
+export async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> {
+  const offenders = await page.evaluate(() => {
+    const found: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) found.push(`the page (${root.scrollWidth} > ${root.clientWidth} px)`);
+    for (const element of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
+      const overflowX = getComputedStyle(element).overflowX;
+      if ((overflowX === "auto" || overflowX === "scroll") && element.scrollWidth > element.clientWidth + 1) {
+        const id = element.dataset.testid ? `[data-testid=${element.dataset.testid}]` : "";
+        found.push(`${element.tagName.toLowerCase()}${id} (${element.scrollWidth} > ${element.clientWidth} px)`);
+      }
+    }
+    return found;
+  });
+  expect(offenders, `sideways scrolling on ${label}`).toEqual([]);
+}
+
 /** Collects script errors and Content-Security-Policy violations; assert the array is empty at the end. */
 export function watchBrowserErrors(page: Page): string[] {
   const errors: string[] = [];

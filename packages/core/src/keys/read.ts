@@ -6,7 +6,7 @@ import { findOwnKey } from "./rows";
 import type { ListKeysQuery } from "./schemas";
 
 /** Status is derived from timestamps, so a status filter is a condition on them at `now`. */
-function statusWhere(status: PublicKey["status"], now: Date): Prisma.ApiKeyWhereInput {
+function statusWhere(status: NonNullable<ListKeysQuery["status"]>, now: Date): Prisma.ApiKeyWhereInput {
   const soon = new Date(now.getTime() + EXPIRING_WITHIN_MS);
   const notExpired: Prisma.ApiKeyWhereInput = {
     AND: [
@@ -15,6 +15,8 @@ function statusWhere(status: PublicKey["status"], now: Date): Prisma.ApiKeyWhere
     ],
   };
   switch (status) {
+    case "current":
+      return { revokedAt: null, ...notExpired };
     case "revoked":
       return { revokedAt: { not: null } };
     case "expired":

@@ -40,10 +40,13 @@ export type CreateKeyInput = z.output<typeof createKeyInputSchema>;
 
 export const keyStatusSchema = z.enum(KEY_STATUSES);
 
+/** A list's status filter: one status, or `current` (active or expiring: every key that still works). */
+export const keyStatusFilterSchema = z.enum([...KEY_STATUSES, "current"]);
+
 export const listKeysQuerySchema = z
   .strictObject({
     environment: environmentSchema.optional(),
-    status: keyStatusSchema.optional(),
+    status: keyStatusFilterSchema.optional(),
     q: text(120).trim().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     /** The page after this key (older keys): `nextCursor` of the page before. */

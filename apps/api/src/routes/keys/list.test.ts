@@ -89,6 +89,25 @@ describe("GET /v1/keys", () => {
     expect(search.json().data.map((k: { id: string }) => k.id)).toEqual([id]);
   });
 
+  it("status=current lists every key that still works: active and expiring, not revoked or expired", async () => {
+    const [active, expiring, expired, revoked] = await Promise.all(
+      Array.from({ length: 4 }, () => h.keyWithScopes(["audit:read"])),
+    );
+    const hour = 3_600_000;
+    await h.db.apiKey.update({ where: { id: expiring?.id }, data: { expiresAt: new Date(Date.now() + hour) } });
+    await h.db.apiKey.update({ where: { id: expired?.id }, data: { expiresAt: new Date(Date.now() - hour) } });
+    await h.db.apiKey.update({ where: { id: revoked?.id }, data: { revokedAt: new Date() } });
+    const res = await h.app.inject({
+      method: "GET",
+      url: "/v1/keys?status=current&limit=100",
+      headers: bearer(h.adminKey),
+    });
+    const ids = res.json().data.map((k: { id: string }) => k.id);
+    expect(ids).toEqual(expect.arrayContaining([active?.id, expiring?.id]));
+    expect(ids).not.toContain(expired?.id);
+    expect(ids).not.toContain(revoked?.id);
+  });
+
   it("401 without a key", async () => {
     const res = await h.app.inject({ method: "GET", url: "/v1/keys" });
     expect(res.statusCode).toBe(401);

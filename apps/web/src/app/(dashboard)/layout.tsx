@@ -1,9 +1,12 @@
 import { companiesOf, countUnseenAlerts, type SessionUser } from "@keyward/core";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import { CompanySwitcher, type SwitcherCompany } from "@/components/company-switcher";
 import { ROLE_LABEL } from "@/components/labels";
 import { Logo } from "@/components/logo";
 import { NavLink } from "@/components/nav-link";
+import { THEME_COOKIE, themeOf } from "@/components/theme";
+import { ThemeSelect } from "@/components/theme-select";
 import { getDb } from "@/server/db";
 import { logout } from "@/server/logout";
 import { currentUserIsOperator, requireMember } from "@/server/session";
@@ -98,6 +101,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     companiesOf(db, member.id),
     currentUserIsOperator(),
   ]);
+  const theme = themeOf((await cookies()).get(THEME_COOKIE)?.value);
   const switchable = switcherCompanies(member, company?.name ?? "—", memberships);
   return (
     <div className="flex min-h-screen">
@@ -142,6 +146,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
                 As operator
               </span>
             ) : null}
+            <ThemeSelect initial={theme} />
             <form action={logout}>
               <button
                 type="submit"
@@ -154,7 +159,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </header>
         <nav
           aria-label="Main (small screens)"
-          className="flex gap-1 overflow-x-auto border-b border-slate-200 bg-slate-50 px-2 py-2 whitespace-nowrap md:hidden"
+          className="flex flex-wrap gap-1 border-b border-slate-200 bg-slate-50 px-2 py-2 whitespace-nowrap md:hidden"
         >
           <MainNav unseenAlerts={unseenAlerts} operator={operator} />
         </nav>

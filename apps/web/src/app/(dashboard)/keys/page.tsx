@@ -2,14 +2,18 @@ import { listKeys, listKeysQuerySchema, type PublicKey } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
+import { CopyButton } from "@/components/copy-button";
 import { CurlExample } from "@/components/curl-example";
-import { Field } from "@/components/field";
-import { formatDate, formatDateTime, formatRelative } from "@/components/format";
+import { formatDateTime, formatRelative } from "@/components/format";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
+import { LocalTime } from "@/components/local-time";
+import { CellLabel, stacked } from "@/components/stacked-table";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
-import { buttonPrimary, buttonSecondary, card, input, inputBase } from "@/components/styles";
+import { buttonPrimary, buttonSecondary, card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
+import { KeyFilters } from "./key-filters";
+import { STATUS_CHOICES } from "./status-choices";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -22,11 +26,20 @@ const one = (value: string | string[] | undefined): string | undefined => {
   return v === undefined || v === "" ? undefined : v;
 };
 
+/**
+ * The URL's status as the list's filter: none means keys that still work (revoked and expired ones are
+ * shown when asked for), `all` means no filter.
+ */
+function dashboardStatus(status: string | undefined): string | undefined {
+  if (status === "all") return undefined;
+  return STATUS_CHOICES.some((c) => c.value === status) ? status : "current";
+}
+
 /** The list query from the URL; a malformed filter is dropped rather than failing the page. */
 function parseQuery(params: SearchParams) {
   const fields = {
     environment: one(params.environment),
-    status: one(params.status),
+    status: dashboardStatus(one(params.status)),
     q: one(params.q),
     cursor: one(params.cursor),
     before: one(params.before),
@@ -60,9 +73,12 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
   const member = await requireMember();
   const params = await searchParams;
   const query = parseQuery(params);
+  // What the URL says, for links that keep the filters: the raw status ("" for the default, "all").
+  const status = STATUS_CHOICES.some((c) => c.value === one(params.status)) ? (one(params.status) ?? "") : "";
+  const kept = { environment: query.environment, status: status || undefined, q: query.q };
   const created = z.uuid().safeParse(one(params.created)).data;
   const page = await listKeys(await getDb(), member.companyId, query);
-  const filtered = Boolean(query.environment || query.status || query.q);
+  const filtered = Boolean(status || query.q);
   const canCreate = canManageKeys(member);
 
   return (
@@ -75,7 +91,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <EnvironmentSwitch query={query} />
+          <EnvironmentSwitch query={kept} />
           {canCreate ? (
             <Link
               href={query.environment ? `/keys/new?environment=${query.environment}` : "/keys/new"}
@@ -99,105 +115,39 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
         </p>
       ) : null}
 
-      {/* Keyed by the filters: a client navigation (the Live/Test switch) must reset these uncontrolled fields. */}
-      <form
-        key={`${query.environment ?? ""}|${query.status ?? ""}|${query.q ?? ""}`}
-        method="get"
-        action="/keys"
-        className="flex flex-wrap items-end gap-3"
-        aria-label="Filter keys"
-      >
-        <Field id="q" label="Search" hideLabel className="min-w-56 flex-1">
-          {(control) => (
-            <input
-              {...control}
-              name="q"
-              type="search"
-              defaultValue={query.q ?? ""}
-              placeholder="Search by name or key start (kw_live_Ab3d)"
-              className={input}
-            />
-          )}
-        </Field>
-        <Field id="environment" label="Environment" hideLabel>
-          {(control) => (
-            <select
-              {...control}
-              name="environment"
-              defaultValue={query.environment ?? ""}
-              className={`${inputBase} pr-8`}
-            >
-              <option value="">All environments</option>
-              {ENVIRONMENT_OPTIONS.map((environment) => (
-                <option key={environment} value={environment}>
-                  {ENVIRONMENT_LABEL[environment]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="status" label="Status" hideLabel>
-          {(control) => (
-            <select {...control} name="status" defaultValue={query.status ?? ""} className={`${inputBase} pr-8`}>
-              <option value="">All statuses</option>
-              <option value="active">Active</option>
-              <option value="expiring">Expiring</option>
-              <option value="expired">Expired</option>
-              <option value="revoked">Revoked</option>
-            </select>
-          )}
-        </Field>
-        <button type="submit" className={buttonSecondary}>
-          Filter
-        </button>
-        {filtered ? (
-          <Link href="/keys" className="px-1 py-2 text-sm font-medium text-slate-500 hover:text-slate-900">
-            Clear
+      {/* Keyed by the environment: the Live/Test switch starts a fresh search. */}
+      <KeyFilters key={query.environment ?? ""} environment={query.environment} status={status} q={query.q ?? ""} />
+      {filtered ? (
+        <p className="-mt-3 text-sm">
+          <Link
+            href={hrefWith({ environment: query.environment })}
+            className="font-medium text-slate-500 hover:text-slate-900"
+          >
+            Clear filters
           </Link>
-        ) : null}
-      </form>
+        </p>
+      ) : null}
 
       {page.data.length === 0 ? (
         <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
         <div className={`${card} overflow-hidden`}>
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="keys-table">
-              <thead className="bg-slate-50/80">
-                <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-                  <th scope="col" className="px-4 py-3">
-                    Name
+          <table className={stacked.table} data-testid="keys-table">
+            <thead className={stacked.head}>
+              <tr className={stacked.headRow}>
+                {["Name", "Key", "Environment", "Scopes", "Status", "Created", "Expires", "Last used"].map((column) => (
+                  <th key={column} scope="col" className={stacked.headCell}>
+                    {column}
                   </th>
-                  <th scope="col" className="px-4 py-3">
-                    Key
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Environment
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Scopes
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Status
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Created
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Expires
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Last used
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.data.map((key) => (
-                  <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            </thead>
+            <tbody className={stacked.body}>
+              {page.data.map((key) => (
+                <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
+              ))}
+            </tbody>
+          </table>
           <nav
             aria-label="Pagination"
             className="flex items-center justify-between border-t border-slate-200 bg-slate-50/50 px-4 py-3 text-sm"
@@ -208,11 +158,11 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
             <div className="flex gap-2">
               {page.prevCursor ? (
                 <>
-                  <Link href={hrefWith(query)} className={buttonSecondary}>
+                  <Link href={hrefWith(kept)} className={buttonSecondary}>
                     ⇤ First page
                   </Link>
                   <Link
-                    href={hrefWith(query, { before: page.prevCursor })}
+                    href={hrefWith(kept, { before: page.prevCursor })}
                     className={buttonSecondary}
                     data-testid="previous-page"
                   >
@@ -222,7 +172,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
               ) : null}
               {page.nextCursor ? (
                 <Link
-                  href={hrefWith(query, { cursor: page.nextCursor })}
+                  href={hrefWith(kept, { cursor: page.nextCursor })}
                   className={buttonSecondary}
                   data-testid="next-page"
                 >
@@ -268,6 +218,18 @@ function EnvironmentSwitch({ query }: { query: { environment?: string; status?: 
   );
 }
 
+/** When the key stops working, if it has not already: nothing for a revoked key, "Expired …" for an expired one. */
+function ExpiryCell({ apiKey }: { apiKey: PublicKey }) {
+  const end = apiKey.graceEndsAt ?? apiKey.expiresAt;
+  if (apiKey.status === "revoked") return <span className="text-slate-500">—</span>;
+  if (!end) return <>Never</>;
+  return (
+    <span title={formatDateTime(end)}>
+      {apiKey.status === "expired" ? `Expired ${formatRelative(end)}` : formatRelative(end)}
+    </span>
+  );
+}
+
 function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
   const shown = apiKey.scopes.slice(0, 3);
   const more = apiKey.scopes.length - shown.length;
@@ -275,9 +237,9 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
     <tr
       data-testid="key-row"
       data-key-id={apiKey.id}
-      className={highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}
+      className={`${stacked.row} ${highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}`}
     >
-      <td className="px-4 py-3">
+      <td className={stacked.wideCell}>
         <Link
           href={`/keys/${apiKey.id}`}
           className="block min-w-32 font-medium text-slate-900 underline-offset-2 hover:text-indigo-700 hover:underline"
@@ -285,20 +247,35 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
         >
           {apiKey.name}
         </Link>
-        <div
-          className="font-mono text-xs text-slate-500"
-          title="Fingerprint: the first 8 hex characters of the key's SHA-256"
-        >
-          {apiKey.fingerprint}
+        <div className="flex items-center gap-2">
+          <span
+            className="font-mono text-xs text-slate-500"
+            title="Fingerprint: the first 8 hex characters of the key's SHA-256"
+          >
+            {apiKey.fingerprint}
+          </span>
+          <CopyButton value={apiKey.id} label={`Copy the id of ${apiKey.name}`} testId="copy-key-id" />
         </div>
+        {apiKey.rotatedFromId ? (
+          <Link
+            href={`/keys/${apiKey.rotatedFromId}`}
+            className="text-xs text-indigo-700 underline-offset-2 hover:underline"
+            data-testid="replaces-key"
+          >
+            Replaces an earlier key
+          </Link>
+        ) : null}
       </td>
-      <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700" data-testid="key-start">
-        {apiKey.start}…
+      <td className={`${stacked.cell} font-mono text-xs whitespace-nowrap text-slate-700`}>
+        <CellLabel>Key</CellLabel>
+        <span data-testid="key-start">{apiKey.start}…</span>
       </td>
-      <td className="px-4 py-3">
+      <td className={stacked.cell}>
+        <CellLabel>Environment</CellLabel>
         <EnvironmentBadge environment={apiKey.environment} />
       </td>
-      <td className="px-4 py-3">
+      <td className={stacked.cell}>
+        <CellLabel>Scopes</CellLabel>
         <div className="flex max-w-64 flex-wrap gap-1" data-testid="key-scopes">
           {shown.map((scope) => (
             <code key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
@@ -312,26 +289,25 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
           ) : null}
         </div>
       </td>
-      <td className="px-4 py-3">
+      <td className={stacked.cell}>
+        <CellLabel>Status</CellLabel>
         <StatusBadge status={apiKey.status} />
       </td>
-      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(apiKey.createdAt)}>
-        {formatDate(apiKey.createdAt)}
+      <td className={`${stacked.cell} whitespace-nowrap text-slate-600`}>
+        <CellLabel>Created</CellLabel>
+        <LocalTime iso={apiKey.createdAt} dateOnly />
+      </td>
+      <td className={`${stacked.cell} whitespace-nowrap text-slate-600`}>
+        <CellLabel>Expires</CellLabel>
+        <span data-testid="key-expires">
+          <ExpiryCell apiKey={apiKey} />
+        </span>
       </td>
       <td
-        className="px-4 py-3 whitespace-nowrap text-slate-600"
-        title={formatDateTime(apiKey.graceEndsAt ?? apiKey.expiresAt)}
+        className={`${stacked.cell} whitespace-nowrap text-slate-600`}
+        title={apiKey.lastUsedAt ? `${apiKey.lastUsedAt} from ${apiKey.lastUsedIp ?? "unknown IP"}` : undefined}
       >
-        {apiKey.graceEndsAt || apiKey.expiresAt ? formatRelative(apiKey.graceEndsAt ?? apiKey.expiresAt) : "Never"}
-      </td>
-      <td
-        className="px-4 py-3 whitespace-nowrap text-slate-600"
-        title={
-          apiKey.lastUsedAt
-            ? `${formatDateTime(apiKey.lastUsedAt)} from ${apiKey.lastUsedIp ?? "unknown IP"}`
-            : undefined
-        }
-      >
+        <CellLabel>Last used</CellLabel>
         {formatRelative(apiKey.lastUsedAt)}
       </td>
     </tr>
