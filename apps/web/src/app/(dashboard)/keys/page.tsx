@@ -268,6 +268,23 @@ function EnvironmentSwitch({ query }: { query: { environment?: string; status?: 
   );
 }
 
+/** When the key stops working; a revoked key already has, so it shows no expiry ahead. */
+function ExpiresCell({ apiKey }: { apiKey: PublicKey }) {
+  const end = apiKey.graceEndsAt ?? apiKey.expiresAt;
+  if (apiKey.status === "revoked") {
+    return (
+      <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={`Revoked ${formatDateTime(apiKey.revokedAt)}`}>
+        —
+      </td>
+    );
+  }
+  return (
+    <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(end)}>
+      {end ? formatRelative(end) : "Never"}
+    </td>
+  );
+}
+
 function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
   const shown = apiKey.scopes.slice(0, 3);
   const more = apiKey.scopes.length - shown.length;
@@ -318,12 +335,7 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
       <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(apiKey.createdAt)}>
         {formatDate(apiKey.createdAt)}
       </td>
-      <td
-        className="px-4 py-3 whitespace-nowrap text-slate-600"
-        title={formatDateTime(apiKey.graceEndsAt ?? apiKey.expiresAt)}
-      >
-        {apiKey.graceEndsAt || apiKey.expiresAt ? formatRelative(apiKey.graceEndsAt ?? apiKey.expiresAt) : "Never"}
-      </td>
+      <ExpiresCell apiKey={apiKey} />
       <td
         className="px-4 py-3 whitespace-nowrap text-slate-600"
         title={
