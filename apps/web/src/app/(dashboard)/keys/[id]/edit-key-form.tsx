@@ -88,7 +88,7 @@ export function EditKeyForm({
         )}
       </Field>
       <fieldset>
-        <legend className={label}>Expires</legend>
+        <legend className={label}>Expiry</legend>
         <div className="mt-1.5">
           <ExpiryFields {...settings} />
         </div>
