@@ -61,6 +61,8 @@ test("edit every field of a key; a viewer cannot; a rotation shows the new key",
     await expect(dialog.getByLabel("Scopes")).toHaveAttribute("aria-invalid", "true");
 
     await dialog.getByLabel("Scopes").fill("vehicles:read vehicles:write");
+    // Editing the field clears its error.
+    await expect(dialog.getByTestId("error-scopes")).toHaveCount(0);
     await dialog.getByLabel("Metadata").fill("[1, 2]");
     await dialog.getByTestId("edit-submit").click();
     await expect(dialog.getByTestId("error-metadata")).toContainText("Write a JSON object");

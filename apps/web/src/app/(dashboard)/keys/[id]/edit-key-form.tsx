@@ -8,8 +8,20 @@ import { ExpiryFields, IpAllowlistField, RateLimitFields } from "../key-fields";
 import type { EditKeyValues, KeySettingsValues } from "../key-form";
 import { editKeyAction, type EditKeyForm as Payload } from "./actions";
 
+/** Which error each value can cause (the server names errors after the key's fields). */
+const ERROR_FIELD: Record<keyof EditKeyValues, string> = {
+  name: "name",
+  scopes: "scopes",
+  expiry: "expiresAt",
+  expiryDate: "expiresAt",
+  ipAllowlist: "ipAllowlist",
+  rateLimit: "rateLimit",
+  rateLimitWindowSeconds: "rateLimit",
+  metadata: "metadata",
+};
+
 /** The fields this form has a control for; an error on any other is shown with the form's message. */
-const FIELDS_WITH_ERRORS = new Set(["name", "scopes", "expiresAt", "ipAllowlist", "rateLimit", "metadata"]);
+const FIELDS_WITH_ERRORS = new Set(Object.values(ERROR_FIELD));
 
 /** Only what differs from the key as it is: the action rewrites nothing the member left alone. */
 function changesOf(keyId: string, initial: EditKeyValues, values: EditKeyValues): Payload {
@@ -40,12 +52,18 @@ export function EditKeyForm({
 }) {
   const ids = useId();
   const [values, setValues] = useState<EditKeyValues>(initial);
-  const { result, pending, submit } = useAction(editKeyAction, { onDone: onCancel });
+  const { result, setResult, pending, submit } = useAction(editKeyAction, { onDone: onCancel });
 
   const refusal = result && !result.ok ? result : null;
   const errors = refusal?.fieldErrors ?? {};
   const otherErrors = Object.entries(errors).filter(([field, message]) => message && !FIELDS_WITH_ERRORS.has(field));
-  const set = (name: keyof EditKeyValues, value: string) => setValues((v) => ({ ...v, [name]: value }));
+  const set = (name: keyof EditKeyValues, value: string) => {
+    setValues((v) => ({ ...v, [name]: value }));
+    // Editing a field clears its error; the rest stay until the next submit.
+    const field = ERROR_FIELD[name];
+    if (refusal?.fieldErrors[field])
+      setResult({ ...refusal, fieldErrors: { ...refusal.fieldErrors, [field]: undefined } });
+  };
   const settings = { ids, values, errors, set: set as (name: keyof KeySettingsValues, value: string) => void };
 
   return (
