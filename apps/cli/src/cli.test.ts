@@ -1,5 +1,5 @@
 // The CLI as a subprocess against a real API process on a fresh database: login/logout and the
-// 0600 config file, keys list|show|create|rotate|revoke (tables and --json), KEYWARD_API_KEY,
+// 0600 config file, keys list|show|create|update|rotate|revoke (tables and --json), KEYWARD_API_KEY,
 // exit codes (0 ok, 1 refused, 2 usage), --help everywhere, and audit verify naming a broken link.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ApiProcess, startApiProcess } from "@keyward/api/testing";
 import { freePort } from "@keyward/child-servers";
-import { setupFirstCompany } from "@keyward/core";
+import { createKey, setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -255,6 +255,134 @@ describe("keys with KEYWARD_API_KEY", () => {
       expect(run.stderr, args.join(" ")).toMatch(message);
     }
   }, 180_000);
+});
+
+describe("keys update", () => {
+  const asAdmin = () => ({ KEYWARD_API_KEY: adminKey, KEYWARD_API_URL: api.url });
+  const owner = { type: "system" as const };
+
+  it('changes every field, keeps the secret, clears with "", none, never and null; the audit log names the fields', async () => {
+    const { key } = await createKey(
+      db,
+      companyId,
+      { name: "fleet sync", scopes: ["vehicles:read"], environment: "live" },
+      owner,
+    );
+    const expiresAt = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const updated = await cli(
+      [
+        "keys",
+        "update",
+        key.id,
+        "--name",
+        "fleet sync v2",
+        "--scopes",
+        "vehicles:read vehicles:write, keys:read",
+        "--ip-allowlist",
+        "10.0.0.0/8, 192.168.1.7",
+        "--rate-limit",
+        "5/1h",
+        "--expires-at",
+        expiresAt,
+        "--metadata",
+        '{"team":"fleet"}',
+        "--json",
+      ],
+      asAdmin(),
+    );
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      id: key.id,
+      start: key.start,
+      name: "fleet sync v2",
+      scopes: ["keys:read", "vehicles:read", "vehicles:write"],
+      ipAllowlist: ["10.0.0.0/8", "192.168.1.7"],
+      rateLimit: { limit: 5, windowSeconds: 3600 },
+      expiresAt,
+      metadata: { team: "fleet" },
+    });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { keyId: key.id, action: "key.updated" } });
+    expect(event.metadata).toEqual({
+      changed: ["expiresAt", "ipAllowlist", "metadata", "name", "rateLimit", "scopes"],
+    });
+
+    const cleared = await cli(
+      [
+        "keys",
+        "update",
+        key.id,
+        "--ip-allowlist",
+        "",
+        "--rate-limit",
+        "none",
+        "--expires-at",
+        "never",
+        "--metadata",
+        "null",
+      ],
+      asAdmin(),
+    );
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toMatch(/name\s+│ fleet sync v2/);
+    expect(cleared.stdout).toMatch(/ip allowlist\s+│ any/);
+    expect(cleared.stdout).toMatch(/rate limit\s+│ none/);
+    expect(cleared.stdout).toMatch(/expires\s+│ -/);
+    expect(cleared.stdout).toMatch(/metadata\s+│ none/);
+    const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(row).toMatchObject({ ipAllowlist: [], rateLimit: null, expiresAt: null, metadata: null });
+  });
+
+  it("refusals: exit 1 for the API's (403 beyond the caller's scopes, 400, 404, 409 revoked), exit 2 for usage", async () => {
+    const { key } = await createKey(
+      db,
+      companyId,
+      { name: "payroll", scopes: ["payroll:read"], environment: "live" },
+      owner,
+    );
+    // A credential that may manage keys but holds only some scopes cannot grant more than it holds.
+    const manager = await createKey(
+      db,
+      companyId,
+      { name: "key manager", scopes: ["keys:write", "keys:read", "payroll:read"], environment: "live" },
+      owner,
+    );
+    const asManager = { KEYWARD_API_KEY: manager.secret, KEYWARD_API_URL: api.url };
+    const widened = await cli(["keys", "update", key.id, "--scopes", "*"], asManager);
+    expect(widened.code).toBe(1);
+    expect(widened.stderr).toMatch(/403 FORBIDDEN.*own scopes cover/);
+    const renamed = await cli(["keys", "update", key.id, "--name", "payroll reader"], asManager);
+    expect(renamed.code, renamed.stderr).toBe(0);
+
+    const readOnly = await cli(["keys", "update", key.id, "--name", "x"], {
+      KEYWARD_API_KEY: readOnlyKey,
+      KEYWARD_API_URL: api.url,
+    });
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toMatch(/403 FORBIDDEN/);
+    const badIp = await cli(["keys", "update", key.id, "--ip-allowlist", "10.0.0.0/99"], asAdmin());
+    expect(badIp.code).toBe(1);
+    expect(badIp.stderr).toMatch(/400 VALIDATION_FAILED[\s\S]*ipAllowlist.0: Not an IP address or CIDR range/);
+    const unknown = await cli(["keys", "update", "00000000-0000-7000-8000-000000000000", "--name", "x"], asAdmin());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/404 NOT_FOUND/);
+    await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    const revoked = await cli(["keys", "update", key.id, "--name", "x"], asAdmin());
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr).toMatch(/409 CONFLICT.*revoked key cannot be changed/);
+
+    const usageCases: [string[], RegExp][] = [
+      [["keys", "update", key.id], /at least one of --name/],
+      [["keys", "update", key.id, "--rate-limit", "lots"], /100\/60s/],
+      [["keys", "update", key.id, "--metadata", "{team"], /--metadata: not JSON/],
+    ];
+    for (const [args, message] of usageCases) {
+      const run = await cli(args, asAdmin());
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toMatch(message);
+    }
+    const row = await db.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect(row).toMatchObject({ name: "payroll reader", scopes: ["payroll:read"] });
+  }, 240_000);
 });
 
 describe("the keyward executable", () => {

@@ -1,4 +1,4 @@
-// `keyward keys list|show|create|rotate|revoke`: the API's /v1/keys endpoints (docs/api.md#endpoints).
+// `keyward keys list|show|create|update|rotate|revoke`: the API's /v1/keys endpoints (docs/api.md#endpoints).
 import { SCOPE_PRESETS } from "@keyward/auth-core";
 import type { PublicKey } from "@keyward/core";
 import { parseDuration } from "@keyward/core";
@@ -35,6 +35,7 @@ function printKey(key: PublicKey): void {
       ["expires", shortDate(key.expiresAt)],
       ["ip allowlist", key.ipAllowlist.join(" ") || "any"],
       ["rate limit", key.rateLimit ? `${key.rateLimit.limit} per ${key.rateLimit.windowSeconds}s` : "none"],
+      ["metadata", key.metadata == null ? "none" : JSON.stringify(key.metadata)],
       ["last used", key.lastUsedAt ? `${shortDate(key.lastUsedAt)} from ${key.lastUsedIp ?? "?"}` : "never"],
       ["created", shortDate(key.createdAt)],
       ...(key.revokedAt ? [["revoked", `${shortDate(key.revokedAt)} ${key.revokedReason ?? ""}`.trim()]] : []),
@@ -61,10 +62,46 @@ function parseRateLimit(text: string): { limit: number; windowSeconds: number } 
 
 const list = (value: string) => value.split(/[\s,]+/).filter(Boolean);
 
+/** `--expires-at`: an ISO date-time, or `never` to remove the expiry (the API judges the date). */
+const expiresAtOf = (value: string) => (value === "never" ? null : value);
+
+/** `--metadata`: a JSON object, or `null` to remove it (the API bounds its size and depth). */
+function parseMetadata(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw usage(`--metadata: not JSON; write an object, e.g. '{"team":"billing"}', or null to remove it`);
+  }
+}
+
+interface UpdateOptions {
+  name?: string;
+  scopes?: string;
+  ipAllowlist?: string;
+  rateLimit?: string;
+  expiresAt?: string;
+  metadata?: string;
+}
+
+/** The PATCH body: only the fields given, so the rest of the key stays as it is. */
+function updateBody(opts: UpdateOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (opts.name !== undefined) body.name = opts.name;
+  if (opts.scopes !== undefined) body.scopes = list(opts.scopes);
+  if (opts.ipAllowlist !== undefined) body.ipAllowlist = list(opts.ipAllowlist);
+  if (opts.rateLimit !== undefined) body.rateLimit = opts.rateLimit === "none" ? null : parseRateLimit(opts.rateLimit);
+  if (opts.expiresAt !== undefined) body.expiresAt = expiresAtOf(opts.expiresAt);
+  if (opts.metadata !== undefined) body.metadata = parseMetadata(opts.metadata);
+  if (Object.keys(body).length === 0) {
+    throw usage("give at least one of --name, --scopes, --ip-allowlist, --rate-limit, --expires-at, --metadata");
+  }
+  return body;
+}
+
 export function registerKeysCommand(program: Command): void {
   const keys = program
     .command("keys")
-    .description("List, show, create, rotate and revoke API keys (uses your login, or KEYWARD_API_KEY)");
+    .description("List, show, create, update, rotate and revoke API keys (uses your login, or KEYWARD_API_KEY)");
 
   keys
     .command("list")
@@ -174,6 +211,25 @@ export function registerKeysCommand(program: Command): void {
         printSecretOnce(created);
       },
     );
+
+  keys
+    .command("update")
+    .description("Change a key's settings; it keeps its secret and the change applies at once")
+    .argument("<id>", "the key's id")
+    .option("--name <name>", "what the key is for")
+    .option("--scopes <scopes>", "the new scopes, separated by commas or spaces, e.g. vehicles:read,keys:read")
+    .option("--ip-allowlist <cidrs>", 'IPs or CIDRs, separated by commas or spaces; "" allows any IP')
+    .option("--rate-limit <limit>", "LIMIT/WINDOW, e.g. 100/60s, or none")
+    .option("--expires-at <iso>", "expiry date, e.g. 2027-01-01T00:00:00Z, or never")
+    .option("--metadata <json>", 'a JSON object, e.g. \'{"team":"billing"}\', or null')
+    .option("--json", "print the API's JSON")
+    .option("--api-url <url>", API_URL_HELP)
+    .action(async (id: string, opts: UpdateOptions & { json?: boolean; apiUrl?: string }) => {
+      const body = updateBody(opts);
+      const updated = await client(opts).call<PublicKey>("PATCH", `/v1/keys/${encodeURIComponent(id)}`, body);
+      if (opts.json) return printJson(updated);
+      printKey(updated);
+    });
 
   keys
     .command("rotate")

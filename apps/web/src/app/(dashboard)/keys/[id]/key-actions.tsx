@@ -1,12 +1,14 @@
 "use client";
 
-import { type ReactNode, useEffect, useId, useState } from "react";
+import { type ReactNode, useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
 import { buttonPrimary, buttonSecondary, input, label } from "@/components/styles";
 import { useAction } from "@/components/use-action";
+import type { EditKeyValues } from "../key-form";
 import { type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
+import { EditKeyForm } from "./edit-key-form";
 
 type Grace = "now" | "1h" | "24h" | "7d";
 
@@ -20,27 +22,27 @@ const GRACE_OPTIONS: { value: Grace; title: string; description: string }[] = [
 const buttonDanger =
   "inline-flex items-center justify-center gap-2 rounded-md bg-red-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm transition hover:bg-red-500 disabled:cursor-not-allowed disabled:opacity-60";
 
-/** Rotate and revoke for one key. Rendered only for roles that may change keys; the actions check again. */
+/** Edit, rotate and revoke for one key. Rendered only for roles that may change keys; the actions check again. */
 export function KeyActions({
   keyId,
   keyName,
   changeable,
+  edit,
   curl,
 }: {
   keyId: string;
   keyName: string;
-  /** False once the key is revoked or expired: the buttons go, a secret being shown stays. */
+  /** False once the key is revoked or expired: rotate and revoke go, a secret being shown stays. */
   changeable: boolean;
+  /** The edit form's values, or null once the key is revoked (core refuses to change it). */
+  edit: EditKeyValues | null;
   curl: ReactNode;
 }) {
-  const [dialog, setDialog] = useState<"rotate" | "revoke" | null>(null);
+  const [dialog, setDialog] = useState<"edit" | "rotate" | "revoke" | null>(null);
   const [rotated, setRotated] = useState<Extract<RotateKeyResult, { ok: true }> | null>(null);
 
-  useEffect(() => {
-    // Reloading now shows the new key's page, without its secret (which only this component holds).
-    if (rotated) window.history.replaceState(null, "", `/keys/${encodeURIComponent(rotated.key.id)}?rotated=1`);
-  }, [rotated]);
-
+  // The URL stays the old key's while its page is behind the secret: the new key's own page, with its
+  // own details, is loaded when the dialog closes.
   if (rotated) {
     const newKeyUrl = `/keys/${encodeURIComponent(rotated.key.id)}`;
     const graceLeft = new Date(rotated.oldKeyExpiresAt).getTime() > Date.now();
@@ -56,7 +58,8 @@ export function KeyActions({
             A new key replaces <span className="font-medium text-slate-800">{keyName}</span>.{" "}
             {graceLeft
               ? `The old key keeps working until ${new Date(rotated.oldKeyExpiresAt).toUTCString()}.`
-              : "The old key no longer works."}
+              : "The old key no longer works."}{" "}
+            Done opens the new key's page.
           </>
         }
         testId="key-rotated"
@@ -75,20 +78,46 @@ export function KeyActions({
     );
   }
 
-  if (!changeable) return null;
+  if (!changeable && !edit) return null;
   return (
     <div className="flex flex-wrap gap-2">
-      <button type="button" className={buttonSecondary} onClick={() => setDialog("rotate")} data-testid="rotate-open">
-        Rotate
-      </button>
-      <button
-        type="button"
-        className={`${buttonSecondary} text-red-700`}
-        onClick={() => setDialog("revoke")}
-        data-testid="revoke-open"
-      >
-        Revoke
-      </button>
+      {edit ? (
+        <button type="button" className={buttonSecondary} onClick={() => setDialog("edit")} data-testid="edit-open">
+          Edit
+        </button>
+      ) : null}
+      {changeable ? (
+        <>
+          <button
+            type="button"
+            className={buttonSecondary}
+            onClick={() => setDialog("rotate")}
+            data-testid="rotate-open"
+          >
+            Rotate
+          </button>
+          <button
+            type="button"
+            className={`${buttonSecondary} text-red-700`}
+            onClick={() => setDialog("revoke")}
+            data-testid="revoke-open"
+          >
+            Revoke
+          </button>
+        </>
+      ) : null}
+      {edit ? (
+        <Dialog
+          open={dialog === "edit"}
+          onClose={() => setDialog(null)}
+          title={`Edit “${keyName}”`}
+          description="Changes apply at once, on every API replica. The secret stays the same."
+          testId="edit-dialog"
+          wide
+        >
+          <EditKeyForm keyId={keyId} initial={edit} onCancel={() => setDialog(null)} />
+        </Dialog>
+      ) : null}
       <Dialog
         open={dialog === "rotate"}
         onClose={() => setDialog(null)}

@@ -22,6 +22,7 @@ import { UsageChart } from "@/components/usage-chart";
 import { getDb } from "@/server/db";
 import { namesFor } from "@/server/names";
 import { canManageKeys, requireMember } from "@/server/session";
+import { editKeyValues } from "../key-form";
 import { KeyActions } from "./key-actions";
 
 export const metadata: Metadata = { title: "Key" };
@@ -60,10 +61,20 @@ export default async function KeyPage({
 
   const db = await getDb();
   const key = await findKey(member.companyId, id.data);
-  const [usage, audit, successor] = await Promise.all([
+  const [usage, audit, successor, predecessor] = await Promise.all([
     queryUsage(db, member.companyId, usageQuerySchema.parse({ keyId: key.id, granularity })),
     listAuditEvents(db, member.companyId, auditEventsQuerySchema.parse({ keyId: key.id, limit: 25 })),
-    db.apiKey.findFirst({ where: { companyId: member.companyId, rotatedFromId: key.id }, select: { id: true } }),
+    db.apiKey.findFirst({
+      where: { companyId: member.companyId, rotatedFromId: key.id },
+      orderBy: { id: "desc" },
+      select: { id: true, name: true, start: true },
+    }),
+    key.rotatedFromId
+      ? db.apiKey.findFirst({
+          where: { companyId: member.companyId, id: key.rotatedFromId },
+          select: { id: true, name: true, start: true },
+        })
+      : null,
   ]);
   const names = await namesFor(db, member.companyId, audit.data);
   const totals = usage.data.reduce((t, p) => ({ allowed: t.allowed + p.allowed, denied: t.denied + p.denied }), {
@@ -94,7 +105,13 @@ export default async function KeyPage({
             </div>
           </div>
           {canManageKeys(member) ? (
-            <KeyActions keyId={key.id} keyName={key.name} changeable={changeable} curl={<CurlExample />} />
+            <KeyActions
+              keyId={key.id}
+              keyName={key.name}
+              changeable={changeable}
+              edit={key.status === "revoked" ? null : editKeyValues(key)}
+              curl={<CurlExample />}
+            />
           ) : (
             <p className="text-sm text-slate-500" data-testid="viewer-note">
               Your role ({member.role}) can view this key but not change it.
@@ -147,7 +164,12 @@ export default async function KeyPage({
           </span>
         </Detail>
         <Detail term="Created">{formatDateTime(key.createdAt)}</Detail>
-        <Detail term="Expires">{key.expiresAt ? formatDateTime(key.expiresAt) : "Never"}</Detail>
+        <Detail term="Expires">
+          {/* A revoked key no longer works: an expiry still ahead would suggest it does until then. */}
+          <span data-testid="key-expires">
+            {key.status === "revoked" ? "— (revoked)" : key.expiresAt ? formatDateTime(key.expiresAt) : "Never"}
+          </span>
+        </Detail>
         <Detail term="Scopes">
           <span className="flex flex-wrap gap-1">
             {key.scopes.map((scope) => (
@@ -160,15 +182,32 @@ export default async function KeyPage({
         <Detail term="Fingerprint">
           <code className="font-mono text-xs">{key.fingerprint}</code>
         </Detail>
-        <Detail term="IP allowlist">{key.ipAllowlist.length ? key.ipAllowlist.join(", ") : "Any"}</Detail>
-        <Detail term="Rate limit">
-          {key.rateLimit ? `${key.rateLimit.limit} per ${key.rateLimit.windowSeconds} s` : "None"}
+        <Detail term="IP allowlist">
+          <span data-testid="key-ip-allowlist">{key.ipAllowlist.length ? key.ipAllowlist.join(", ") : "Any"}</span>
         </Detail>
-        {key.rotatedFromId ? (
+        <Detail term="Rate limit">
+          <span data-testid="key-rate-limit">
+            {key.rateLimit ? `${key.rateLimit.limit} per ${key.rateLimit.windowSeconds} s` : "None"}
+          </span>
+        </Detail>
+        <Detail term="Metadata">
+          {key.metadata == null ? (
+            "None"
+          ) : (
+            <code className="font-mono text-xs break-all" data-testid="key-metadata">
+              {JSON.stringify(key.metadata)}
+            </code>
+          )}
+        </Detail>
+        {/* A rotation's two keys point at each other, so either leads to the other. */}
+        {predecessor ? (
           <Detail term="Replaces">
-            <Link href={`/keys/${key.rotatedFromId}`} className="font-medium text-indigo-700 hover:underline">
-              the previous key
-            </Link>
+            <KeyLink apiKey={predecessor} testId="replaces-link" />
+          </Detail>
+        ) : null}
+        {successor ? (
+          <Detail term="Replaced by">
+            <KeyLink apiKey={successor} testId="replaced-by-link" />
           </Detail>
         ) : null}
       </dl>
@@ -230,6 +269,14 @@ export default async function KeyPage({
         )}
       </section>
     </div>
+  );
+}
+
+function KeyLink({ apiKey, testId }: { apiKey: { id: string; name: string; start: string }; testId: string }) {
+  return (
+    <Link href={`/keys/${apiKey.id}`} className="font-medium text-indigo-700 hover:underline" data-testid={testId}>
+      {apiKey.name} <code className="font-mono text-xs">{apiKey.start}…</code>
+    </Link>
   );
 }
 

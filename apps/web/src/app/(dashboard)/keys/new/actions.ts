@@ -1,13 +1,12 @@
 "use server";
 
-import { isValidScope, SCOPE_PRESETS } from "@keyward/auth-core";
+import { SCOPE_PRESETS } from "@keyward/auth-core";
 import { createKey, createKeyInputSchema, environmentSchema, type PublicKey } from "@keyward/core";
 import { z } from "zod";
 import { fieldErrors } from "@/server/form-errors";
 import { memberAction, type Refusal, refuse } from "@/server/member-action";
 import { canManageKeys } from "@/server/session";
-
-const EXPIRY_DAYS = { "7d": 7, "30d": 30, "90d": 90, "365d": 365 } as const;
+import { badScopeMessage, expiresAtFromForm, keySettingsFormShape, listFromForm, rateLimitFromForm } from "../key-form";
 
 /** What the form sends. A server action is a public endpoint, so this is checked before anything else. */
 const createKeyFormSchema = z.strictObject({
@@ -15,27 +14,13 @@ const createKeyFormSchema = z.strictObject({
   preset: z.enum(["admin", "read-only", "custom"]),
   customScopes: z.array(z.string().max(100)).max(100),
   environment: environmentSchema,
-  expiry: z.enum(["never", "7d", "30d", "90d", "365d", "custom"]),
-  expiryDate: z.string().max(10),
-  ipAllowlist: z.string().max(10_000),
-  rateLimit: z.string().max(10),
-  rateLimitWindowSeconds: z.string().max(10),
+  ...keySettingsFormShape,
 });
 
 export type CreateKeyForm = z.input<typeof createKeyFormSchema>;
 
 // The secret travels in this action's response only, to be held in the client's memory and shown once.
 export type CreateKeyResult = Refusal | { ok: true; key: PublicKey; secret: string };
-
-function expiresAt(form: z.output<typeof createKeyFormSchema>): string | null | "invalid" {
-  if (form.expiry === "never") return null;
-  if (form.expiry === "custom") {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(form.expiryDate)) return "invalid";
-    const date = new Date(`${form.expiryDate}T00:00:00.000Z`);
-    return Number.isNaN(date.getTime()) ? "invalid" : date.toISOString();
-  }
-  return new Date(Date.now() + EXPIRY_DAYS[form.expiry] * 86_400_000).toISOString();
-}
 
 export const createKeyAction = memberAction(
   {
@@ -53,30 +38,21 @@ export const createKeyAction = memberAction(
       f.preset === "custom"
         ? [...new Set(f.customScopes.map((s) => s.trim()).filter(Boolean))]
         : [...SCOPE_PRESETS[f.preset]];
-    const badScope = scopes.find((s) => !isValidScope(s));
-    if (badScope !== undefined) {
-      return refuse("Check the highlighted fields.", {
-        scopes: `"${badScope}" is not a scope. Use resource:read, resource:write, resource:*, *:read, *:write or *.`,
-      });
-    }
+    const badScope = badScopeMessage(scopes);
+    if (badScope !== null) return refuse("Check the highlighted fields.", { scopes: badScope });
     if (f.preset === "custom" && scopes.length === 0)
       return refuse("Check the highlighted fields.", { scopes: "Choose at least one scope." });
 
-    const expiry = expiresAt(f);
+    const expiry = expiresAtFromForm(f.expiry, f.expiryDate);
     if (expiry === "invalid") return refuse("Check the highlighted fields.", { expiresAt: "Pick a date." });
 
-    // The window has a default in the form; an empty limit means "no rate limit".
-    const hasRateLimit = f.rateLimit.trim() !== "";
     const input = createKeyInputSchema.safeParse({
       name: f.name,
       scopes,
       environment: f.environment,
       expiresAt: expiry,
-      ipAllowlist: f.ipAllowlist
-        .split(/[\s,]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-      rateLimit: hasRateLimit ? { limit: Number(f.rateLimit), windowSeconds: Number(f.rateLimitWindowSeconds) } : null,
+      ipAllowlist: listFromForm(f.ipAllowlist),
+      rateLimit: rateLimitFromForm(f.rateLimit, f.rateLimitWindowSeconds),
     });
     if (!input.success) return refuse("Check the highlighted fields.", fieldErrors(input.error));
 

@@ -6,8 +6,10 @@ import { describedBy, Field, FieldError } from "@/components/field";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
-import { buttonPrimary, buttonSecondary, card, input, inputBase, label } from "@/components/styles";
+import { buttonPrimary, buttonSecondary, card, input, label } from "@/components/styles";
 import { useAction } from "@/components/use-action";
+import { ExpiryFields, IpAllowlistField, RateLimitFields } from "../key-fields";
+import type { KeySettingsValues } from "../key-form";
 import { createKeyAction, type CreateKeyForm as FormValues } from "./actions";
 
 type Preset = FormValues["preset"];
@@ -132,6 +134,8 @@ export function CreateKeyForm({
     run(payload);
   }
 
+  const settings = { ids, values, errors, set: set as (name: keyof KeySettingsValues, value: string) => void };
+
   // Errors are named after the key's fields; one that no single control owns is shown for its group.
   const groupError = (field: string) => (
     <FieldError id={`${ids}-${field}`} error={errors[field]} testId={`error-${field}`} />
@@ -250,7 +254,7 @@ export function CreateKeyForm({
                 className={`cursor-pointer rounded-md px-4 py-1.5 text-sm font-medium transition ${
                   values.environment === env
                     ? "bg-white text-slate-900 shadow-sm"
-                    : "text-slate-500 hover:text-slate-800"
+                    : "text-slate-600 hover:text-slate-900"
                 }`}
               >
                 <input
@@ -271,94 +275,13 @@ export function CreateKeyForm({
       </Section>
 
       <Section title="Expiry" description="After this date the key stops working.">
-        <div className="flex flex-wrap gap-3">
-          <Field id={`${ids}-expiry`} label="Expires" hideLabel>
-            {(control) => (
-              <select
-                {...control}
-                value={values.expiry}
-                onChange={(e) => set("expiry", e.target.value as FormValues["expiry"])}
-                className={`${inputBase} pr-8`}
-              >
-                <option value="never">Never</option>
-                <option value="7d">In 7 days</option>
-                <option value="30d">In 30 days</option>
-                <option value="90d">In 90 days</option>
-                <option value="365d">In 1 year</option>
-                <option value="custom">On a date…</option>
-              </select>
-            )}
-          </Field>
-          {values.expiry === "custom" ? (
-            <Field id={`${ids}-expiry-date`} label="Expiry date (UTC)" hideLabel>
-              {(control) => (
-                <input
-                  {...control}
-                  {...describedBy(`${ids}-expiresAt`, { error: errors.expiresAt })}
-                  type="date"
-                  value={values.expiryDate}
-                  onChange={(e) => set("expiryDate", e.target.value)}
-                  className={inputBase}
-                />
-              )}
-            </Field>
-          ) : null}
-        </div>
-        {groupError("expiresAt")}
+        <ExpiryFields {...settings} />
       </Section>
 
       <Section title="Restrictions" description="Optional. Leave empty for no restriction.">
         <div className="space-y-4">
-          <Field
-            id={`${ids}-ipAllowlist`}
-            label="IP allowlist"
-            error={errors.ipAllowlist}
-            errorTestId="error-ipAllowlist"
-          >
-            {(control) => (
-              <textarea
-                {...control}
-                rows={2}
-                value={values.ipAllowlist}
-                onChange={(e) => set("ipAllowlist", e.target.value)}
-                placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32"
-                className={`${input} mt-1.5 font-mono`}
-              />
-            )}
-          </Field>
-          <fieldset>
-            <legend className={label}>Rate limit</legend>
-            <div className="mt-1.5 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-              <Field id={`${ids}-rl`} label="Requests" hideLabel>
-                {(control) => (
-                  <input
-                    {...control}
-                    {...describedBy(`${ids}-rateLimit`, { error: errors.rateLimit })}
-                    inputMode="numeric"
-                    value={values.rateLimit}
-                    onChange={(e) => set("rateLimit", e.target.value)}
-                    placeholder="1000"
-                    className={`${inputBase} w-28`}
-                  />
-                )}
-              </Field>
-              <span>requests per</span>
-              <Field id={`${ids}-rlw`} label="Window in seconds" hideLabel>
-                {(control) => (
-                  <input
-                    {...control}
-                    {...describedBy(`${ids}-rateLimit`, { error: errors.rateLimit })}
-                    inputMode="numeric"
-                    value={values.rateLimitWindowSeconds}
-                    onChange={(e) => set("rateLimitWindowSeconds", e.target.value)}
-                    className={`${inputBase} w-24`}
-                  />
-                )}
-              </Field>
-              <span>seconds</span>
-            </div>
-            {groupError("rateLimit")}
-          </fieldset>
+          <IpAllowlistField {...settings} />
+          <RateLimitFields {...settings} />
         </div>
       </Section>
 
