@@ -7,7 +7,7 @@ import {
   type PublicAlertRule,
 } from "@keyward/core";
 import type { Metadata } from "next";
-import { formatDateTime } from "@/components/format";
+import { LocalTime } from "@/components/local-time";
 import { card } from "@/components/styles";
 import { env } from "@/env";
 import { getDb } from "@/server/db";
@@ -105,7 +105,12 @@ export default async function AlertsPage() {
                       {rule.channels
                         .map((c) => (c.type === "webhook" ? `webhook ${c.url}` : `email ${c.to.join(", ")}`))
                         .join(" · ")}
-                      {rule.lastFiredAt ? ` · last fired ${formatDateTime(rule.lastFiredAt)}` : ""}
+                      {rule.lastFiredAt ? (
+                        <>
+                          {" · last fired "}
+                          <LocalTime iso={rule.lastFiredAt} />
+                        </>
+                      ) : null}
                     </p>
                   </div>
                   {manage ? <RuleActions rule={rule} keys={keyOptions} emailEnabled={emailEnabled} /> : null}
@@ -149,7 +154,7 @@ export default async function AlertsPage() {
                   </span>
                 </div>
                 <p className="text-xs text-slate-500">
-                  {formatDateTime(alert.firedAt)}
+                  <LocalTime iso={alert.firedAt} />
                   {alert.payload.key ? ` · key ${alert.payload.key.name} (${alert.payload.key.fingerprint})` : ""}
                   {` · count ${alert.count}`}
                 </p>
@@ -176,7 +181,9 @@ export default async function AlertsPage() {
                             {d.responseStatus ? ` (${d.responseStatus})` : ""}
                             {d.error ? ` — ${d.error}` : ""}
                           </td>
-                          <td className="py-1 pr-3">{formatDateTime(d.attemptedAt)}</td>
+                          <td className="py-1 pr-3">
+                            <LocalTime iso={d.attemptedAt} />
+                          </td>
                         </tr>
                       ))}
                     </tbody>

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { z } from "zod";
 import { CopyButton } from "@/components/copy-button";
 import { CurlExample } from "@/components/curl-example";
-import { formatDateTime, formatRelative } from "@/components/format";
+import { formatRelative } from "@/components/format";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { LocalTime } from "@/components/local-time";
 import { CellLabel, stacked } from "@/components/stacked-table";
@@ -224,9 +224,7 @@ function ExpiryCell({ apiKey }: { apiKey: PublicKey }) {
   if (apiKey.status === "revoked") return <span className="text-slate-500">—</span>;
   if (!end) return <>Never</>;
   return (
-    <span title={formatDateTime(end)}>
-      {apiKey.status === "expired" ? `Expired ${formatRelative(end)}` : formatRelative(end)}
-    </span>
+    <span title={end}>{apiKey.status === "expired" ? `Expired ${formatRelative(end)}` : formatRelative(end)}</span>
   );
 }
 

@@ -1,7 +1,7 @@
 import { listMembers, listPendingInvites } from "@keyward/core";
 import type { Metadata } from "next";
-import { formatDate, formatDateTime } from "@/components/format";
 import { ROLE_LABEL } from "@/components/labels";
+import { LocalTime } from "@/components/local-time";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { canManageMembers, requireMember } from "@/server/session";
@@ -57,7 +57,9 @@ export default async function MembersPage() {
                     <span className="ml-2 text-xs font-normal text-slate-500">(you)</span>
                   ) : null}
                 </p>
-                <p className="text-xs text-slate-500">Joined {formatDate(m.joinedAt)}</p>
+                <p className="text-xs text-slate-500">
+                  Joined <LocalTime iso={m.joinedAt} dateOnly />
+                </p>
               </div>
               {manage ? (
                 <div className="flex flex-wrap items-center gap-2">
@@ -96,7 +98,7 @@ export default async function MembersPage() {
                 <div>
                   <p className="font-medium text-slate-900">{i.email}</p>
                   <p className="text-xs text-slate-500">
-                    {ROLE_LABEL[i.role]} · expires {formatDateTime(i.expiresAt)}
+                    {ROLE_LABEL[i.role]} · expires <LocalTime iso={i.expiresAt} />
                   </p>
                 </div>
                 {manage ? <RevokeInviteButton inviteId={i.id} email={i.email} /> : null}

@@ -15,7 +15,8 @@ import { z } from "zod";
 import { AuditTable } from "@/components/audit-table";
 import { Countdown } from "@/components/countdown";
 import { CurlExample } from "@/components/curl-example";
-import { formatDateTime, formatRelative } from "@/components/format";
+import { formatRelative } from "@/components/format";
+import { LocalTime } from "@/components/local-time";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
 import { card } from "@/components/styles";
 import { UsageChart } from "@/components/usage-chart";
@@ -126,7 +127,8 @@ export default async function KeyPage({
           data-testid="grace-banner"
         >
           <strong className="font-semibold">Rotated:</strong> this key <Countdown until={key.graceEndsAt} now={now} /> (
-          {formatDateTime(key.graceEndsAt)}).{" "}
+          <LocalTime iso={key.graceEndsAt} />
+          ).{" "}
           {successor ? (
             <Link href={`/keys/${successor.id}`} className="font-semibold underline">
               Go to the new key
@@ -139,7 +141,7 @@ export default async function KeyPage({
           className="rounded-lg bg-red-50 px-4 py-3 text-sm text-red-800 ring-1 ring-red-600/20 ring-inset"
           data-testid="revoked-banner"
         >
-          Revoked {formatDateTime(key.revokedAt)}
+          Revoked {key.revokedAt ? <LocalTime iso={key.revokedAt} /> : null}
           {key.revokedReason ? <> · Reason: {key.revokedReason}</> : null}. It no longer works.
           {successor ? (
             <>
@@ -155,7 +157,13 @@ export default async function KeyPage({
       <dl className={`${card} grid gap-x-6 gap-y-4 p-5 text-sm sm:grid-cols-2 lg:grid-cols-4`}>
         <Detail term="Last used">
           <span data-testid="last-used">
-            {key.lastUsedAt ? `${formatRelative(key.lastUsedAt, now)} · ${formatDateTime(key.lastUsedAt)}` : "Never"}
+            {key.lastUsedAt ? (
+              <>
+                {formatRelative(key.lastUsedAt, now)} · <LocalTime iso={key.lastUsedAt} />
+              </>
+            ) : (
+              "Never"
+            )}
           </span>
         </Detail>
         <Detail term="Last IP">
@@ -163,11 +171,13 @@ export default async function KeyPage({
             {key.lastUsedIp ?? "—"}
           </span>
         </Detail>
-        <Detail term="Created">{formatDateTime(key.createdAt)}</Detail>
+        <Detail term="Created">
+          <LocalTime iso={key.createdAt} />
+        </Detail>
         <Detail term="Expires">
           {/* A revoked key no longer works: an expiry still ahead would suggest it does until then. */}
           <span data-testid="key-expires">
-            {key.status === "revoked" ? "— (revoked)" : key.expiresAt ? formatDateTime(key.expiresAt) : "Never"}
+            {key.status === "revoked" ? "— (revoked)" : key.expiresAt ? <LocalTime iso={key.expiresAt} /> : "Never"}
           </span>
         </Detail>
         <Detail term="Scopes">
