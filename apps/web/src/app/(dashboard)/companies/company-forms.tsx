@@ -1,13 +1,18 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { Dialog } from "@/components/dialog";
+import { ConfirmButton } from "@/components/confirm-button";
 import { Field, FormError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
 import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { type SwitchCompanyState, switchCompany } from "@/server/switch-company";
-import { createCompanyAction, type CreateCompanyForm as FormValues, setCompanySuspendedAction } from "./actions";
+import {
+  createCompanyAction,
+  deleteCompanyAction,
+  type CreateCompanyForm as FormValues,
+  setCompanySuspendedAction,
+} from "./actions";
 
 const INITIAL: FormValues = { name: "", ownerEmail: "", ownerPassword: "", keyPrefix: "kw" };
 
@@ -153,53 +158,65 @@ export function SuspendCompanyButton({
   /** The company this session is in: it cannot be suspended from inside. */
   current: boolean;
 }) {
-  const [open, setOpen] = useState(false);
-  const { result, setResult, pending, submit } = useAction(setCompanySuspendedAction, {
-    onDone: () => setOpen(false),
-  });
-  const verb = suspended ? "Resume" : "Suspend";
   if (current && !suspended) return null;
+  const verb = suspended ? "Resume" : "Suspend";
   return (
-    <>
-      <button
-        type="button"
-        onClick={() => {
-          setResult(null);
-          setOpen(true);
-        }}
-        className={`rounded-md px-2 py-1.5 text-sm font-medium ${
-          suspended ? "text-indigo-700 hover:bg-indigo-50" : "text-red-700 hover:bg-red-50"
-        }`}
-      >
-        {verb}
-        <span className="sr-only"> {name}</span>
-      </button>
-      <Dialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={`${verb} ${name}?`}
-        description={
-          suspended
-            ? "Its keys work again and its members can sign in."
-            : "Its keys are refused at once (401, with the cause in its audit log) and its members cannot sign in, until you resume it. Nothing is deleted."
+    <ConfirmButton
+      change={() => setCompanySuspendedAction({ companyId, suspended: !suspended })}
+      label={verb}
+      srDetail={name}
+      tone={suspended ? "primary" : "danger"}
+      title={`${verb} ${name}?`}
+      description={
+        suspended
+          ? "Its keys work again and its members can sign in."
+          : "Its keys are refused at once (401, with the cause in its audit log) and its members cannot sign in, until you resume it. Nothing is deleted."
+      }
+      confirmLabel={`${verb} company`}
+      pendingLabel={suspended ? "Resuming…" : "Suspending…"}
+    />
+  );
+}
+
+/**
+ * Deletes a company once the operator has typed its name. Not offered for the company this session
+ * is in (the action refuses it too): the operator switches to another one first.
+ */
+export function DeleteCompanyButton({ companyId, name }: { companyId: string; name: string }) {
+  const id = useId();
+  const [typed, setTyped] = useState("");
+  return (
+    <ConfirmButton
+      change={() => deleteCompanyAction({ companyId, confirmName: typed })}
+      label="Delete"
+      srDetail={name}
+      title={`Delete ${name}?`}
+      description="Its keys, memberships, invites, audit log, usage and alerts are deleted, and its keys are refused at once on every replica. Its users keep their accounts and other companies. This cannot be undone."
+      confirmLabel="Delete company"
+      pendingLabel="Deleting…"
+      ready={typed === name}
+      onOpen={() => setTyped("")}
+      testId="delete-company-dialog"
+    >
+      <Field
+        id={`${id}-confirm`}
+        label={
+          <>
+            Type <strong className="font-semibold">{name}</strong> to confirm
+          </>
         }
       >
-        <form onSubmit={submit({ companyId, suspended: !suspended })} className="space-y-4">
-          {result && !result.ok ? <FormError error={result.error} /> : null}
-          <div className="flex justify-end gap-3">
-            <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className={suspended ? buttonPrimary : `${buttonPrimary} bg-red-600 hover:bg-red-500`}
-            >
-              {pending ? `${verb === "Resume" ? "Resuming" : "Suspending"}…` : `${verb} company`}
-            </button>
-          </div>
-        </form>
-      </Dialog>
-    </>
+        {(control) => (
+          <input
+            {...control}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            className={`${input} mt-1.5`}
+          />
+        )}
+      </Field>
+    </ConfirmButton>
   );
 }

@@ -4,7 +4,7 @@ import { formatDateTime } from "@/components/format";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { requireOperator } from "@/server/session";
-import { CreateCompanyForm, OpenCompanyButton, SuspendCompanyButton } from "./company-forms";
+import { CreateCompanyForm, DeleteCompanyButton, OpenCompanyButton, SuspendCompanyButton } from "./company-forms";
 
 export const metadata: Metadata = { title: "Companies" };
 
@@ -19,8 +19,8 @@ export default async function CompaniesPage() {
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Companies</h1>
         <p className="mt-1 text-sm text-slate-500">
           Every company this Keyward holds. As an operator you can open any of them with owner rights; what you do there
-          is audited in its log as the operator. Deleting a company is done with{" "}
-          <code className="font-mono text-xs">keyward companies delete</code>.
+          is audited in its log as the operator. The company you are in cannot be suspended or deleted from inside:
+          switch to another one first.
         </p>
       </div>
 
@@ -104,6 +104,7 @@ export default async function CompaniesPage() {
                         suspended={c.status === "suspended"}
                         current={c.id === member.companyId}
                       />
+                      {c.id === member.companyId ? null : <DeleteCompanyButton companyId={c.id} name={c.name} />}
                     </div>
                   </td>
                 </tr>
