@@ -1,5 +1,6 @@
 import type { PublicAuditEvent } from "@keyward/core";
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { formatDateTime } from "@/components/format";
 import { card } from "@/components/styles";
 
@@ -25,67 +26,42 @@ export function AuditTable({
 }) {
   return (
     <div className={`${card} overflow-hidden`}>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (axe scrollable-region-focusable). */}
-      <section aria-label="Audit events" className="overflow-x-auto" tabIndex={0}>
-        <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
-          <thead className="bg-slate-50/80">
-            <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-              <th scope="col" className="px-4 py-3">
-                Time (UTC)
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Actor
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Action
-              </th>
-              {showKey ? (
-                <th scope="col" className="px-4 py-3">
-                  Key
-                </th>
-              ) : null}
-              <th scope="col" className="px-4 py-3">
-                IP
-              </th>
-              <th scope="col" className="px-4 py-3">
-                Details
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {events.map((event) => (
-              <tr key={event.id} data-testid="audit-row" data-action={event.action} className="align-top">
-                <td className="px-4 py-3 whitespace-nowrap text-slate-600">{formatDateTime(event.createdAt)}</td>
-                <td className="px-4 py-3 text-slate-800">{actorLabel(event, names)}</td>
-                <td className="px-4 py-3">
-                  <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">
-                    {event.action}
-                  </code>
-                </td>
-                {showKey ? (
-                  <td className="px-4 py-3 whitespace-nowrap">
-                    {event.keyId ? (
-                      <Link
-                        href={`/keys/${event.keyId}`}
-                        className="font-medium text-indigo-700 underline-offset-2 hover:underline"
-                      >
-                        {names.get(event.keyId) ?? event.fingerprint ?? event.keyId.slice(0, 8)}
-                      </Link>
-                    ) : (
-                      <span className="text-slate-400">—</span>
-                    )}
-                  </td>
-                ) : null}
-                <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-600">{event.ip ?? "—"}</td>
-                <td className="max-w-md min-w-64 px-4 py-3 text-xs break-words text-slate-600">
-                  {event.reason ? <p className="font-medium text-slate-700">Reason: {event.reason}</p> : null}
-                  {event.metadata ? <p className="font-mono break-all">{JSON.stringify(event.metadata)}</p> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <DataTable
+        label="Audit events"
+        testId="audit-table"
+        columns={["Time (UTC)", "Actor", "Action", showKey && "Key", "IP", "Details"]}
+      >
+        {events.map((event) => (
+          <tr key={event.id} data-testid="audit-row" data-action={event.action} className="align-top">
+            <td className="px-4 py-3 whitespace-nowrap text-slate-600">{formatDateTime(event.createdAt)}</td>
+            <td className="px-4 py-3 text-slate-800">{actorLabel(event, names)}</td>
+            <td className="px-4 py-3">
+              <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">
+                {event.action}
+              </code>
+            </td>
+            {showKey ? (
+              <td className="px-4 py-3 whitespace-nowrap">
+                {event.keyId ? (
+                  <Link
+                    href={`/keys/${event.keyId}`}
+                    className="font-medium text-indigo-700 underline-offset-2 hover:underline"
+                  >
+                    {names.get(event.keyId) ?? event.fingerprint ?? event.keyId.slice(0, 8)}
+                  </Link>
+                ) : (
+                  <span className="text-slate-400">—</span>
+                )}
+              </td>
+            ) : null}
+            <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-600">{event.ip ?? "—"}</td>
+            <td className="max-w-md min-w-64 px-4 py-3 text-xs break-words text-slate-600">
+              {event.reason ? <p className="font-medium text-slate-700">Reason: {event.reason}</p> : null}
+              {event.metadata ? <p className="font-mono break-all">{JSON.stringify(event.metadata)}</p> : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

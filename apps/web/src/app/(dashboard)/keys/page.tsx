@@ -3,9 +3,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { CurlExample } from "@/components/curl-example";
+import { DataTable } from "@/components/data-table";
 import { Field } from "@/components/field";
 import { formatDate, formatDateTime, formatRelative } from "@/components/format";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
+import { ScopeChips } from "@/components/scope-chips";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card, input, inputBase } from "@/components/styles";
 import { getDb } from "@/server/db";
@@ -161,43 +163,15 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
         <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
         <div className={`${card} overflow-hidden`}>
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="keys-table">
-              <thead className="bg-slate-50/80">
-                <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-                  <th scope="col" className="px-4 py-3">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Key
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Environment
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Scopes
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Status
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Created
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Expires
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Last used
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {page.data.map((key) => (
-                  <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Keys table"
+            testId="keys-table"
+            columns={["Name", "Key", "Environment", "Scopes", "Status", "Created", "Expires", "Last used"]}
+          >
+            {page.data.map((key) => (
+              <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
+            ))}
+          </DataTable>
           <nav
             aria-label="Pagination"
             className="flex items-center justify-between border-t border-slate-200 bg-slate-50/50 px-4 py-3 text-sm"
@@ -269,8 +243,6 @@ function EnvironmentSwitch({ query }: { query: { environment?: string; status?: 
 }
 
 function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
-  const shown = apiKey.scopes.slice(0, 3);
-  const more = apiKey.scopes.length - shown.length;
   return (
     <tr
       data-testid="key-row"
@@ -299,18 +271,7 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
         <EnvironmentBadge environment={apiKey.environment} />
       </td>
       <td className="px-4 py-3">
-        <div className="flex max-w-64 flex-wrap gap-1" data-testid="key-scopes">
-          {shown.map((scope) => (
-            <code key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
-              {scope}
-            </code>
-          ))}
-          {more > 0 ? (
-            <span className="px-1 text-xs text-slate-500" title={apiKey.scopes.join(", ")}>
-              +{more}
-            </span>
-          ) : null}
-        </div>
+        <ScopeChips scopes={apiKey.scopes} testId="key-scopes" />
       </td>
       <td className="px-4 py-3">
         <StatusBadge status={apiKey.status} />

@@ -1,6 +1,8 @@
 import { listOperatorKeys, OPERATOR_SCOPES } from "@keyward/core";
 import type { Metadata } from "next";
+import { DataTable } from "@/components/data-table";
 import { formatDate, formatDateTime } from "@/components/format";
+import { ScopeChips } from "@/components/scope-chips";
 import { StatusBadge } from "@/components/status-badge";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";
@@ -46,68 +48,33 @@ export default async function OperatorKeysPage() {
             No operator keys yet.
           </p>
         ) : (
-          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (axe scrollable-region-focusable).
-          <section className="overflow-x-auto" tabIndex={0} aria-label="Operator keys table">
-            <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="operator-keys-table">
-              <thead className="bg-slate-50/80">
-                <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-                  <th scope="col" className="px-4 py-3">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Key
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Scopes
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Status
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    Created
-                  </th>
-                  <th scope="col" className="px-4 py-3">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.map((k) => (
-                  <tr key={k.id} data-testid="operator-key-row" data-key-id={k.id} data-name={k.name}>
-                    <td className="px-4 py-3">
-                      <p className="font-medium text-slate-900">{k.name}</p>
-                      <p className="font-mono text-xs text-slate-500">{k.id}</p>
-                    </td>
-                    <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700">{k.start}…</td>
-                    <td className="px-4 py-3">
-                      <div className="flex max-w-64 flex-wrap gap-1" data-testid="operator-key-scopes">
-                        {k.scopes.map((scope) => (
-                          <code
-                            key={scope}
-                            className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700"
-                          >
-                            {scope}
-                          </code>
-                        ))}
-                      </div>
-                    </td>
-                    <td
-                      className="px-4 py-3"
-                      title={k.revokedAt ? `Revoked ${formatDateTime(k.revokedAt)}` : undefined}
-                    >
-                      <StatusBadge status={k.status} />
-                    </td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(k.createdAt)}>
-                      {formatDate(k.createdAt)}
-                    </td>
-                    <td className="px-4 py-3 text-right">
-                      {k.status === "active" ? <RevokeOperatorKeyButton keyId={k.id} name={k.name} /> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
+          <DataTable
+            label="Operator keys table"
+            testId="operator-keys-table"
+            columns={["Name", "Key", "Scopes", "Status", "Created", { label: "Actions", srOnly: true }]}
+          >
+            {keys.map((k) => (
+              <tr key={k.id} data-testid="operator-key-row" data-key-id={k.id} data-name={k.name}>
+                <td className="px-4 py-3">
+                  <p className="font-medium text-slate-900">{k.name}</p>
+                  <p className="font-mono text-xs text-slate-500">{k.id}</p>
+                </td>
+                <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700">{k.start}…</td>
+                <td className="px-4 py-3">
+                  <ScopeChips scopes={k.scopes} testId="operator-key-scopes" />
+                </td>
+                <td className="px-4 py-3" title={k.revokedAt ? `Revoked ${formatDateTime(k.revokedAt)}` : undefined}>
+                  <StatusBadge status={k.status} />
+                </td>
+                <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(k.createdAt)}>
+                  {formatDate(k.createdAt)}
+                </td>
+                <td className="px-4 py-3 text-right">
+                  {k.status === "active" ? <RevokeOperatorKeyButton keyId={k.id} name={k.name} /> : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>
