@@ -2,9 +2,10 @@
 
 import { useActionState, useId, useState } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
-import { Field, FormError } from "@/components/field";
+import { FormError, TextField } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
+import { StarterKeysReveal } from "@/components/starter-keys-reveal";
+import { buttonPrimary, buttonSecondary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { type SwitchCompanyState, switchCompany } from "@/server/switch-company";
 import {
@@ -38,16 +39,7 @@ export function CreateCompanyForm() {
             testId="owner-password"
           />
         ) : null}
-        <SecretReveal
-          label={`Admin key · ${result.adminKey.key.environment} · scope *`}
-          secret={result.adminKey.secret}
-          testId="admin-secret"
-        />
-        <SecretReveal
-          label={`Read-only key · ${result.readOnlyKey.key.environment} · scope *:read`}
-          secret={result.readOnlyKey.secret}
-          testId="readonly-secret"
-        />
+        <StarterKeysReveal adminKey={result.adminKey} readOnlyKey={result.readOnlyKey} />
         {/* A full page load: the secrets go with this page's memory. */}
         <a href="/companies" className={buttonPrimary} data-testid="company-created-done">
           Done
@@ -65,60 +57,45 @@ export function CreateCompanyForm() {
         <FormError error={result.error} testId="form-error" />
       ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id={`${id}-name`} label="Company name" error={errors.name} errorTestId="error-name">
-          {(control) => <input {...control} value={values.name} onChange={set("name")} className={`${input} mt-1.5`} />}
-        </Field>
-        <Field
+        <TextField
+          id={`${id}-name`}
+          label="Company name"
+          error={errors.name}
+          errorTestId="error-name"
+          value={values.name}
+          onChange={set("name")}
+        />
+        <TextField
           id={`${id}-owner`}
           label="Owner email"
           hint="An existing user becomes its owner with their own password."
           error={errors.ownerEmail}
           errorTestId="error-ownerEmail"
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="email"
-              value={values.ownerEmail}
-              onChange={set("ownerEmail")}
-              className={`${input} mt-1.5`}
-            />
-          )}
-        </Field>
-        <Field
+          type="email"
+          value={values.ownerEmail}
+          onChange={set("ownerEmail")}
+        />
+        <TextField
           id={`${id}-password`}
           label="Owner password (optional)"
           hint="For a new owner. Leave empty to generate one, shown once."
           error={errors.ownerPassword}
           errorTestId="error-ownerPassword"
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              value={values.ownerPassword}
-              onChange={set("ownerPassword")}
-              className={`${input} mt-1.5`}
-            />
-          )}
-        </Field>
-        <Field
+          type="password"
+          autoComplete="new-password"
+          value={values.ownerPassword}
+          onChange={set("ownerPassword")}
+        />
+        <TextField
           id={`${id}-prefix`}
           label="Key prefix"
           hint="2–10 characters, a–z and 0–9: kw_live_…"
           error={errors.keyPrefix}
           errorTestId="error-keyPrefix"
-        >
-          {(control) => (
-            <input
-              {...control}
-              value={values.keyPrefix}
-              onChange={set("keyPrefix")}
-              className={`${input} mt-1.5 font-mono`}
-            />
-          )}
-        </Field>
+          value={values.keyPrefix}
+          onChange={set("keyPrefix")}
+          inputClassName="font-mono"
+        />
       </div>
       <button type="submit" disabled={pending} className={buttonPrimary} data-testid="create-company-submit">
         {pending ? "Creating…" : "Create company"}
@@ -198,25 +175,18 @@ export function DeleteCompanyButton({ companyId, name }: { companyId: string; na
       onOpen={() => setTyped("")}
       testId="delete-company-dialog"
     >
-      <Field
+      <TextField
         id={`${id}-confirm`}
         label={
           <>
             Type <strong className="font-semibold">{name}</strong> to confirm
           </>
         }
-      >
-        {(control) => (
-          <input
-            {...control}
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+      />
     </ConfirmButton>
   );
 }

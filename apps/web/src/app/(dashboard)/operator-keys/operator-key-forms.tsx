@@ -2,9 +2,10 @@
 
 import { useId, useState } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
-import { describedBy, Field, FieldError, FormError } from "@/components/field";
+import { describedBy, FieldError, FormError, TextField } from "@/components/field";
+import { ScopeCheckboxes } from "@/components/scope-checkboxes";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, input, label } from "@/components/styles";
+import { buttonPrimary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { createOperatorKeyAction, type CreateOperatorKeyForm as FormValues, revokeOperatorKeyAction } from "./actions";
 
@@ -41,41 +42,25 @@ export function CreateOperatorKeyForm({ scopes }: { scopes: Scope[] }) {
       {result && !result.ok && Object.keys(result.fieldErrors).length === 0 ? (
         <FormError error={result.error} testId="form-error" />
       ) : null}
-      <Field
+      <TextField
         id={`${id}-name`}
         label="Name"
         hint="What uses it, e.g. billing-backend."
         error={errors.name}
         errorTestId="error-name"
         className="max-w-md"
+        value={values.name}
+        maxLength={120}
+        onChange={(e) => setValues((v) => ({ ...v, name: e.target.value }))}
+      />
+      <ScopeCheckboxes
+        scopes={scopes}
+        checked={values.scopes}
+        onToggle={toggle}
+        describedBy={describedBy(`${id}-scopes`, { error: errors.scopes })["aria-describedby"]}
       >
-        {(control) => (
-          <input
-            {...control}
-            value={values.name}
-            maxLength={120}
-            onChange={(e) => setValues((v) => ({ ...v, name: e.target.value }))}
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
-      <fieldset aria-describedby={describedBy(`${id}-scopes`, { error: errors.scopes })["aria-describedby"]}>
-        <legend className={label}>Scopes</legend>
-        <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
-          {scopes.map((scope) => (
-            <label key={scope} className="flex items-center gap-2 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                checked={values.scopes.includes(scope)}
-                onChange={(e) => toggle(scope, e.target.checked)}
-                className="size-4 rounded border-slate-300 accent-indigo-600"
-              />
-              <code className="font-mono text-xs">{scope}</code>
-            </label>
-          ))}
-        </div>
         <FieldError id={`${id}-scopes`} error={errors.scopes} testId="error-scopes" />
-      </fieldset>
+      </ScopeCheckboxes>
       <button type="submit" disabled={pending} className={buttonPrimary} data-testid="create-operator-key-submit">
         {pending ? "Creating…" : "Create operator key"}
       </button>
