@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { fieldError, hint as hintStyle, label as labelStyle } from "@/components/styles";
+import type { InputHTMLAttributes, ReactNode } from "react";
+import { fieldError, hint as hintStyle, input, label as labelStyle } from "@/components/styles";
 
 /** The attributes that name a control and tie it to its error and hint. */
 export interface ControlProps {
@@ -76,5 +76,42 @@ export function Field({
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The common Field: one input (text, email, password…) with the console's look; the props Field
+ * does not take go to the input (`inputClassName` is added to its class).
+ */
+export function TextField({
+  id,
+  label,
+  hideLabel = false,
+  hint,
+  error,
+  errorTestId,
+  className,
+  inputClassName,
+  ...inputProps
+}: Omit<Parameters<typeof Field>[0], "children"> &
+  Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "className" | "children"> & { inputClassName?: string }) {
+  return (
+    <Field
+      id={id}
+      label={label}
+      hideLabel={hideLabel}
+      hint={hint}
+      error={error}
+      errorTestId={errorTestId}
+      className={className}
+    >
+      {(control) => (
+        <input
+          {...inputProps}
+          {...control}
+          className={[input, hideLabel ? null : "mt-1.5", inputClassName].filter(Boolean).join(" ")}
+        />
+      )}
+    </Field>
   );
 }

@@ -69,6 +69,15 @@ function MainNav({ unseenAlerts, operator }: { unseenAlerts: number; operator: b
           Companies
         </NavLink>
       ) : null}
+      {/* The installation's own pages, for its operators only (anyone else gets their 404 page). */}
+      {operator ? (
+        <NavLink href="/operator-keys">
+          <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+            <path d="M10 1.5 3 4.5v5c0 4.2 2.9 7.6 7 9 4.1-1.4 7-4.8 7-9v-5l-7-3Zm0 4.5a2.5 2.5 0 0 1 .75 4.89V14h-1.5v-3.11A2.5 2.5 0 0 1 10 6Z" />
+          </svg>
+          Operator keys
+        </NavLink>
+      ) : null}
     </>
   );
 }

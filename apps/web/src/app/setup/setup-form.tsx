@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { Field } from "@/components/field";
-import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, input } from "@/components/styles";
+import { TextField } from "@/components/field";
+import { StarterKeysReveal } from "@/components/starter-keys-reveal";
+import { buttonPrimary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { setupCompany } from "./actions";
 
@@ -20,16 +20,7 @@ export function SetupForm() {
           Your company is ready. Two API keys were created for you: copy them now, then sign in as{" "}
           <strong>{result.email}</strong>.
         </div>
-        <SecretReveal
-          label={`Admin key · ${result.adminKey.key.environment} · scope *`}
-          secret={result.adminKey.secret}
-          testId="admin-secret"
-        />
-        <SecretReveal
-          label={`Read-only key · ${result.readOnlyKey.key.environment} · scope *:read`}
-          secret={result.readOnlyKey.secret}
-          testId="readonly-secret"
-        />
+        <StarterKeysReveal adminKey={result.adminKey} readOnlyKey={result.readOnlyKey} />
         <Link href="/login" className={`${buttonPrimary} w-full`} data-testid="continue-to-login">
           I have copied the keys, continue to sign in
         </Link>
@@ -54,49 +45,36 @@ export function SetupForm() {
           </Link>
         </div>
       ) : null}
-      <Field id="company" label="Company name" error={errors.company}>
-        {(control) => (
-          <input
-            {...control}
-            name="company"
-            value={fields.company}
-            onChange={set("company")}
-            autoComplete="organization"
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
-      <Field id="email" label="Your email" error={errors.email}>
-        {(control) => (
-          <input
-            {...control}
-            name="email"
-            type="email"
-            value={fields.email}
-            onChange={set("email")}
-            autoComplete="username"
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
-      <Field
+      <TextField
+        id="company"
+        label="Company name"
+        error={errors.company}
+        name="company"
+        value={fields.company}
+        onChange={set("company")}
+        autoComplete="organization"
+      />
+      <TextField
+        id="email"
+        label="Your email"
+        error={errors.email}
+        name="email"
+        type="email"
+        value={fields.email}
+        onChange={set("email")}
+        autoComplete="username"
+      />
+      <TextField
         id="password"
         label="Password"
         hint="At least 12 characters. You will be the company's owner."
         error={errors.password}
-      >
-        {(control) => (
-          <input
-            {...control}
-            name="password"
-            type="password"
-            value={fields.password}
-            onChange={set("password")}
-            autoComplete="new-password"
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
+        name="password"
+        type="password"
+        value={fields.password}
+        onChange={set("password")}
+        autoComplete="new-password"
+      />
       <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
         {pending ? "Creating…" : "Create company"}
       </button>

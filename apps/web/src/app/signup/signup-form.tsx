@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { Field, FormError } from "@/components/field";
-import { buttonPrimary, input } from "@/components/styles";
+import { FormError, TextField } from "@/components/field";
+import { buttonPrimary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { type SignUpFields, signUpAction } from "./actions";
 
@@ -17,50 +17,39 @@ export function SignUpForm() {
   return (
     <form onSubmit={submit(fields)} className="space-y-5" noValidate data-testid="signup-form">
       {result && !result.ok && result.error ? <FormError error={result.error} testId="signup-error" /> : null}
-      <Field id="companyName" label="Company name" error={errors.companyName} errorTestId="error-companyName">
-        {(control) => (
-          <input
-            {...control}
-            name="companyName"
-            value={fields.companyName}
-            onChange={set("companyName")}
-            autoComplete="organization"
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
-      <Field id="email" label="Your email" error={errors.email} errorTestId="error-email">
-        {(control) => (
-          <input
-            {...control}
-            name="email"
-            type="email"
-            value={fields.email}
-            onChange={set("email")}
-            autoComplete="username"
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
-      <Field
+      <TextField
+        id="companyName"
+        label="Company name"
+        error={errors.companyName}
+        errorTestId="error-companyName"
+        name="companyName"
+        value={fields.companyName}
+        onChange={set("companyName")}
+        autoComplete="organization"
+      />
+      <TextField
+        id="email"
+        label="Your email"
+        error={errors.email}
+        errorTestId="error-email"
+        name="email"
+        type="email"
+        value={fields.email}
+        onChange={set("email")}
+        autoComplete="username"
+      />
+      <TextField
         id="password"
         label="Password"
         hint="At least 12 characters."
         error={errors.password}
         errorTestId="error-password"
-      >
-        {(control) => (
-          <input
-            {...control}
-            name="password"
-            type="password"
-            value={fields.password}
-            onChange={set("password")}
-            autoComplete="new-password"
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
+        name="password"
+        type="password"
+        value={fields.password}
+        onChange={set("password")}
+        autoComplete="new-password"
+      />
       <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
         {pending ? "Creating…" : "Create company"}
       </button>

@@ -4,6 +4,8 @@ import {
   createCompany,
   createCompanyInputSchema,
   createStarterKeys,
+  deleteCompany,
+  getCompany,
   type PublicKey,
   setCompanySuspended,
 } from "@keyward/core";
@@ -75,6 +77,29 @@ export const setCompanySuspendedAction = memberAction(
     }
     // Key changes are logged by core in the same transaction: every replica drops the keys within a poll.
     await setCompanySuspended(db, input.companyId, input.suspended, actor);
+    return { ok: true as const };
+  },
+);
+
+/**
+ * Deletes a company and all it holds, as `keyward companies delete`: the operator typed its name (checked
+ * here too, not only in the browser). Core logs every key of the company in the key-change log in the
+ * same transaction, so every API and guard replica refuses them within a poll.
+ */
+export const deleteCompanyAction = memberAction(
+  {
+    ...byOperator,
+    input: z.strictObject({ companyId: z.uuid(), confirmName: z.string().max(200) }),
+    invalid: "Reload the page.",
+  },
+  async ({ db, input, member }) => {
+    // Deleting the company this session is in would leave the session nowhere.
+    if (input.companyId === member.companyId) {
+      return refuse("You are in this company: switch to another one before deleting it.");
+    }
+    const company = await getCompany(db, input.companyId);
+    if (company.name !== input.confirmName) return refuse("Type the company's name exactly as shown to delete it.");
+    await deleteCompany(db, company.id);
     return { ok: true as const };
   },
 );

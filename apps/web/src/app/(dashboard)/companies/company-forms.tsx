@@ -1,13 +1,19 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { Dialog } from "@/components/dialog";
-import { Field, FormError } from "@/components/field";
+import { ConfirmButton } from "@/components/confirm-button";
+import { FormError, TextField } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, buttonSecondary, input } from "@/components/styles";
+import { StarterKeysReveal } from "@/components/starter-keys-reveal";
+import { buttonPrimary, buttonSecondary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { type SwitchCompanyState, switchCompany } from "@/server/switch-company";
-import { createCompanyAction, type CreateCompanyForm as FormValues, setCompanySuspendedAction } from "./actions";
+import {
+  createCompanyAction,
+  deleteCompanyAction,
+  type CreateCompanyForm as FormValues,
+  setCompanySuspendedAction,
+} from "./actions";
 
 const INITIAL: FormValues = { name: "", ownerEmail: "", ownerPassword: "", keyPrefix: "kw" };
 
@@ -33,16 +39,7 @@ export function CreateCompanyForm() {
             testId="owner-password"
           />
         ) : null}
-        <SecretReveal
-          label={`Admin key · ${result.adminKey.key.environment} · scope *`}
-          secret={result.adminKey.secret}
-          testId="admin-secret"
-        />
-        <SecretReveal
-          label={`Read-only key · ${result.readOnlyKey.key.environment} · scope *:read`}
-          secret={result.readOnlyKey.secret}
-          testId="readonly-secret"
-        />
+        <StarterKeysReveal adminKey={result.adminKey} readOnlyKey={result.readOnlyKey} />
         {/* A full page load: the secrets go with this page's memory. */}
         <a href="/companies" className={buttonPrimary} data-testid="company-created-done">
           Done
@@ -60,60 +57,45 @@ export function CreateCompanyForm() {
         <FormError error={result.error} testId="form-error" />
       ) : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field id={`${id}-name`} label="Company name" error={errors.name} errorTestId="error-name">
-          {(control) => <input {...control} value={values.name} onChange={set("name")} className={`${input} mt-1.5`} />}
-        </Field>
-        <Field
+        <TextField
+          id={`${id}-name`}
+          label="Company name"
+          error={errors.name}
+          errorTestId="error-name"
+          value={values.name}
+          onChange={set("name")}
+        />
+        <TextField
           id={`${id}-owner`}
           label="Owner email"
           hint="An existing user becomes its owner with their own password."
           error={errors.ownerEmail}
           errorTestId="error-ownerEmail"
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="email"
-              value={values.ownerEmail}
-              onChange={set("ownerEmail")}
-              className={`${input} mt-1.5`}
-            />
-          )}
-        </Field>
-        <Field
+          type="email"
+          value={values.ownerEmail}
+          onChange={set("ownerEmail")}
+        />
+        <TextField
           id={`${id}-password`}
           label="Owner password (optional)"
           hint="For a new owner. Leave empty to generate one, shown once."
           error={errors.ownerPassword}
           errorTestId="error-ownerPassword"
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              value={values.ownerPassword}
-              onChange={set("ownerPassword")}
-              className={`${input} mt-1.5`}
-            />
-          )}
-        </Field>
-        <Field
+          type="password"
+          autoComplete="new-password"
+          value={values.ownerPassword}
+          onChange={set("ownerPassword")}
+        />
+        <TextField
           id={`${id}-prefix`}
           label="Key prefix"
           hint="2–10 characters, a–z and 0–9: kw_live_…"
           error={errors.keyPrefix}
           errorTestId="error-keyPrefix"
-        >
-          {(control) => (
-            <input
-              {...control}
-              value={values.keyPrefix}
-              onChange={set("keyPrefix")}
-              className={`${input} mt-1.5 font-mono`}
-            />
-          )}
-        </Field>
+          value={values.keyPrefix}
+          onChange={set("keyPrefix")}
+          inputClassName="font-mono"
+        />
       </div>
       <button type="submit" disabled={pending} className={buttonPrimary} data-testid="create-company-submit">
         {pending ? "Creating…" : "Create company"}
@@ -153,53 +135,58 @@ export function SuspendCompanyButton({
   /** The company this session is in: it cannot be suspended from inside. */
   current: boolean;
 }) {
-  const [open, setOpen] = useState(false);
-  const { result, setResult, pending, submit } = useAction(setCompanySuspendedAction, {
-    onDone: () => setOpen(false),
-  });
-  const verb = suspended ? "Resume" : "Suspend";
   if (current && !suspended) return null;
+  const verb = suspended ? "Resume" : "Suspend";
   return (
-    <>
-      <button
-        type="button"
-        onClick={() => {
-          setResult(null);
-          setOpen(true);
-        }}
-        className={`rounded-md px-2 py-1.5 text-sm font-medium ${
-          suspended ? "text-indigo-700 hover:bg-indigo-50" : "text-red-700 hover:bg-red-50"
-        }`}
-      >
-        {verb}
-        <span className="sr-only"> {name}</span>
-      </button>
-      <Dialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={`${verb} ${name}?`}
-        description={
-          suspended
-            ? "Its keys work again and its members can sign in."
-            : "Its keys are refused at once (401, with the cause in its audit log) and its members cannot sign in, until you resume it. Nothing is deleted."
+    <ConfirmButton
+      change={() => setCompanySuspendedAction({ companyId, suspended: !suspended })}
+      label={verb}
+      srDetail={name}
+      tone={suspended ? "primary" : "danger"}
+      title={`${verb} ${name}?`}
+      description={
+        suspended
+          ? "Its keys work again and its members can sign in."
+          : "Its keys are refused at once (401, with the cause in its audit log) and its members cannot sign in, until you resume it. Nothing is deleted."
+      }
+      confirmLabel={`${verb} company`}
+      pendingLabel={suspended ? "Resuming…" : "Suspending…"}
+    />
+  );
+}
+
+/**
+ * Deletes a company once the operator has typed its name. Not offered for the company this session
+ * is in (the action refuses it too): the operator switches to another one first.
+ */
+export function DeleteCompanyButton({ companyId, name }: { companyId: string; name: string }) {
+  const id = useId();
+  const [typed, setTyped] = useState("");
+  return (
+    <ConfirmButton
+      change={() => deleteCompanyAction({ companyId, confirmName: typed })}
+      label="Delete"
+      srDetail={name}
+      title={`Delete ${name}?`}
+      description="Its keys, memberships, invites, audit log, usage and alerts are deleted, and its keys are refused at once on every replica. Its users keep their accounts and other companies. This cannot be undone."
+      confirmLabel="Delete company"
+      pendingLabel="Deleting…"
+      ready={typed === name}
+      onOpen={() => setTyped("")}
+      testId="delete-company-dialog"
+    >
+      <TextField
+        id={`${id}-confirm`}
+        label={
+          <>
+            Type <strong className="font-semibold">{name}</strong> to confirm
+          </>
         }
-      >
-        <form onSubmit={submit({ companyId, suspended: !suspended })} className="space-y-4">
-          {result && !result.ok ? <FormError error={result.error} /> : null}
-          <div className="flex justify-end gap-3">
-            <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className={suspended ? buttonPrimary : `${buttonPrimary} bg-red-600 hover:bg-red-500`}
-            >
-              {pending ? `${verb === "Resume" ? "Resuming" : "Suspending"}…` : `${verb} company`}
-            </button>
-          </div>
-        </form>
-      </Dialog>
-    </>
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        autoComplete="off"
+        spellCheck={false}
+      />
+    </ConfirmButton>
   );
 }

@@ -3,7 +3,7 @@
 import type { Role } from "@keyward/core";
 import { useId, useState } from "react";
 import { ActionButton } from "@/components/action-button";
-import { Dialog } from "@/components/dialog";
+import { ConfirmButton } from "@/components/confirm-button";
 import { Field, FormError } from "@/components/field";
 import { ROLE_LABEL } from "@/components/labels";
 import { buttonPrimary, buttonSecondary, input, inputBase } from "@/components/styles";
@@ -149,40 +149,16 @@ export function RoleForm({ userId, email, role }: { userId: string; email: strin
 }
 
 export function RemoveMemberButton({ userId, email }: { userId: string; email: string }) {
-  const [open, setOpen] = useState(false);
-  const { result, setResult, pending, submit } = useAction(removeMemberAction, { onDone: () => setOpen(false) });
-
   return (
-    <>
-      <button
-        type="button"
-        onClick={() => {
-          setResult(null);
-          setOpen(true);
-        }}
-        className="rounded-md px-2 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50"
-      >
-        Remove<span className="sr-only"> {email}</span>
-      </button>
-      <Dialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={`Remove ${email}?`}
-        description="They lose access to this company at once. Their past actions stay in the audit log."
-      >
-        <form onSubmit={submit({ userId })} className="space-y-4">
-          {result && !result.ok ? <FormError error={result.error} /> : null}
-          <div className="flex justify-end gap-3">
-            <button type="button" className={buttonSecondary} onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-            <button type="submit" disabled={pending} className={`${buttonPrimary} bg-red-600 hover:bg-red-500`}>
-              {pending ? "Removing…" : "Remove member"}
-            </button>
-          </div>
-        </form>
-      </Dialog>
-    </>
+    <ConfirmButton
+      change={() => removeMemberAction({ userId })}
+      label="Remove"
+      srDetail={email}
+      title={`Remove ${email}?`}
+      description="They lose access to this company at once. Their past actions stay in the audit log."
+      confirmLabel="Remove member"
+      pendingLabel="Removing…"
+    />
   );
 }
 

@@ -4,7 +4,7 @@ import { type ReactNode, useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { Field, FormError } from "@/components/field";
 import { SecretReveal } from "@/components/secret-reveal";
-import { buttonPrimary, buttonSecondary, input, label } from "@/components/styles";
+import { buttonDanger, buttonPrimary, buttonSecondary, input, label } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import type { EditKeyValues } from "../key-form";
 import { type RotateKeyResult, revokeKeyAction, rotateKeyAction } from "./actions";
@@ -18,9 +18,6 @@ const GRACE_OPTIONS: { value: Grace; title: string; description: string }[] = [
   { value: "24h", title: "24 hours", description: "Time to redeploy across a day." },
   { value: "7d", title: "7 days", description: "The longest overlap allowed." },
 ];
-
-const buttonDanger =
-  "inline-flex items-center justify-center gap-2 rounded-md bg-red-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm transition hover:bg-red-500 disabled:cursor-not-allowed disabled:opacity-60";
 
 /** Edit, rotate and revoke for one key. Rendered only for roles that may change keys; the actions check again. */
 export function KeyActions({

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
 import { describedBy, Field, FieldError } from "@/components/field";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
+import { ScopeCheckboxes } from "@/components/scope-checkboxes";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card, input, label } from "@/components/styles";
@@ -201,22 +202,7 @@ export function CreateKeyForm({
         </fieldset>
         {values.preset === "custom" ? (
           <div className="mt-5 space-y-4">
-            <fieldset>
-              <legend className={label}>Scopes</legend>
-              <div className="mt-2 grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">
-                {builtInScopes.map((scope) => (
-                  <label key={scope} className="flex items-center gap-2 text-sm text-slate-700">
-                    <input
-                      type="checkbox"
-                      checked={values.customScopes.includes(scope)}
-                      onChange={(e) => toggleScope(scope, e.target.checked)}
-                      className="size-4 rounded border-slate-300 accent-indigo-600"
-                    />
-                    <code className="font-mono text-xs">{scope}</code>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <ScopeCheckboxes scopes={builtInScopes} checked={values.customScopes} onToggle={toggleScope} />
             {/* The custom scopes' error is this field's: under it, with the id the presets point to. */}
             <Field
               id={`${ids}-scopes`}
