@@ -47,6 +47,7 @@ export * from "./members/roles";
 export * from "./operators/operator-keys";
 export * from "./operators/operators";
 export * from "./secret-box";
+export * from "./usage/overview";
 export * from "./usage/query";
 export * from "./usage/write";
 export * from "./users/password-login";

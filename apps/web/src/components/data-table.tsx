@@ -1,3 +1,7 @@
+// The dashboard's tables (keys, companies, operator keys): a table from 768 px up and a list of
+// stacked cards below it, so a phone never scrolls sideways and no column (status!) is cut off. One
+// markup for both: rows use `tableRow`, cells `tableCell` (or `tableWideCell` for a cell spanning the
+// card), and each cell names its column with CellLabel, shown only where the header row is not.
 import type { ReactNode } from "react";
 
 /** A header cell: its label, shown or only read out, and right-aligned for numbers. */
@@ -7,44 +11,43 @@ export interface Column {
   align?: "right";
 }
 
-/**
- * The dashboard's tables (keys, audit events, companies, operator keys): one header row and the
- * caller's rows, in a region that scrolls sideways on narrow screens. The region is focusable and
- * named, so a keyboard can scroll it (axe scrollable-region-focusable). A column given as false
- * is left out.
- */
+export const tableRow = "grid grid-cols-2 gap-x-4 gap-y-2 px-4 py-3 md:table-row md:p-0";
+export const tableCell = "min-w-0 md:table-cell md:px-4 md:py-3";
+/** A cell across the whole card on a phone: the name, the actions. */
+export const tableWideCell = `col-span-2 ${tableCell}`;
+
+/** The column's name inside a cell, for the stacked layout only. */
+export function CellLabel({ children }: { children: ReactNode }) {
+  return <span className="block text-xs font-medium text-slate-500 md:hidden">{children}</span>;
+}
+
+/** A column given as false is left out. */
 export function DataTable({
-  label,
   columns,
   testId,
   children,
 }: {
-  /** Names the scrolling region for screen readers ("Companies table"). */
-  label: string;
   columns: (string | Column | false)[];
   testId: string;
   children: ReactNode;
 }) {
   const shown = columns.filter((c) => c !== false).map((c) => (typeof c === "string" ? { label: c } : c));
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it (axe scrollable-region-focusable).
-    <section aria-label={label} className="overflow-x-auto" tabIndex={0}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid={testId}>
-        <thead className="bg-slate-50/80">
-          <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
-            {shown.map((column) => (
-              <th
-                key={column.label}
-                scope="col"
-                className={column.align === "right" ? "px-4 py-3 text-right" : "px-4 py-3"}
-              >
-                {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
-      </table>
-    </section>
+    <table className="block w-full text-sm md:table md:min-w-full md:divide-y md:divide-slate-200" data-testid={testId}>
+      <thead className="hidden bg-slate-50/80 md:table-header-group">
+        <tr className="text-left text-xs font-medium tracking-wide whitespace-nowrap text-slate-500 uppercase">
+          {shown.map((column) => (
+            <th
+              key={column.label}
+              scope="col"
+              className={column.align === "right" ? "px-4 py-3 text-right" : "px-4 py-3"}
+            >
+              {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="block divide-y divide-slate-100 md:table-row-group">{children}</tbody>
+    </table>
   );
 }

@@ -1,15 +1,4 @@
-// Dates are rendered on the server, so they are shown in UTC and labelled as such.
-const dateFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
-const dateTimeFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
-export function formatDate(iso: string | null): string {
-  return iso ? dateFormat.format(new Date(iso)) : "—";
-}
-
-export function formatDateTime(iso: string | null): string {
-  return iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : "—";
-}
-
+// Moments are shown by LocalTime (the reader's zone); this is the relative form of the lists.
 /** "3 minutes ago", "in 30 days": for last-used and expiry columns. Days up to two months, so "in 30 days" stays exact. */
 export function formatRelative(iso: string | null, now = Date.now()): string {
   if (!iso) return "Never";

@@ -34,6 +34,7 @@ const USAGE_DEFAULT_RANGE_MS: Record<UsageGranularity, number> = {
 export const USAGE_DENIAL_REASONS = [
   "revoked",
   "expired",
+  "company_suspended",
   "insufficient_scope",
   "ip_not_allowed",
   "rate_limited",

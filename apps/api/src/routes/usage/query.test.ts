@@ -27,7 +27,14 @@ afterAll(() => h.close());
 const usage = (key: string | null, query = "") =>
   h.app.inject({ method: "GET", url: `/v1/usage${query}`, headers: key ? bearer(key) : {} });
 
-const zeros = { revoked: 0, expired: 0, insufficient_scope: 0, ip_not_allowed: 0, rate_limited: 0 };
+const zeros = {
+  revoked: 0,
+  expired: 0,
+  company_suspended: 0,
+  insufficient_scope: 0,
+  ip_not_allowed: 0,
+  rate_limited: 0,
+};
 const DAY = "from=2026-03-10T10:00:00Z&to=2026-03-10T14:00:00Z";
 
 describe("GET /v1/usage", () => {

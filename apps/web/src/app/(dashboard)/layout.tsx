@@ -14,6 +14,12 @@ import { currentUserIsOperator, requireMember } from "@/server/session";
 function MainNav({ unseenAlerts, operator }: { unseenAlerts: number; operator: boolean }) {
   return (
     <>
+      <NavLink href="/overview">
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
+          <path d="M3 17V9h3v8H3Zm5.5 0V3h3v14h-3ZM14 17v-5h3v5h-3Z" />
+        </svg>
+        Overview
+      </NavLink>
       <NavLink href="/keys">
         <svg aria-hidden="true" viewBox="0 0 20 20" fill="currentColor" className="size-4">
           <path

@@ -1,7 +1,7 @@
 import { listCompanies } from "@keyward/core";
 import type { Metadata } from "next";
-import { DataTable } from "@/components/data-table";
-import { formatDateTime } from "@/components/format";
+import { CellLabel, DataTable, tableCell, tableRow, tableWideCell } from "@/components/data-table";
+import { LocalTime } from "@/components/local-time";
 import { card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { requireOperator } from "@/server/session";
@@ -40,29 +40,29 @@ export default async function CompaniesPage() {
           {companies.length} {companies.length === 1 ? "company" : "companies"}
         </h2>
         <DataTable
-          label="Companies table"
           testId="companies-table"
           columns={[
             "Name",
             "Status",
             { label: "Active keys", align: "right" },
             { label: "Members", align: "right" },
-            "Last activity (UTC)",
+            "Last activity",
             { label: "Actions", srOnly: true },
           ]}
         >
           {companies.map((c) => (
-            <tr key={c.id} data-testid="company-row" data-company-id={c.id} data-name={c.name}>
-              <td className="px-4 py-3">
+            <tr key={c.id} data-testid="company-row" data-company-id={c.id} data-name={c.name} className={tableRow}>
+              <td className={tableWideCell}>
                 <p className="font-medium text-slate-900">
                   {c.name}
                   {c.id === member.companyId ? (
                     <span className="ml-2 text-xs font-normal text-slate-500">(open now)</span>
                   ) : null}
                 </p>
-                <p className="font-mono text-xs text-slate-500">{c.id}</p>
+                <p className="font-mono text-xs break-all text-slate-500">{c.id}</p>
               </td>
-              <td className="px-4 py-3">
+              <td className={tableCell}>
+                <CellLabel>Status</CellLabel>
                 <span
                   data-testid="company-status"
                   className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
@@ -75,13 +75,20 @@ export default async function CompaniesPage() {
                   {c.status === "active" ? "Active" : "Suspended"}
                 </span>
               </td>
-              <td className="px-4 py-3 text-right tabular-nums" data-testid="company-active-keys">
-                {c.activeKeys}
+              <td className={`${tableCell} tabular-nums md:text-right`}>
+                <CellLabel>Active keys</CellLabel>
+                <span data-testid="company-active-keys">{c.activeKeys}</span>
               </td>
-              <td className="px-4 py-3 text-right tabular-nums">{c.members}</td>
-              <td className="px-4 py-3 whitespace-nowrap text-slate-600">{formatDateTime(c.lastActivityAt)}</td>
-              <td className="px-4 py-3">
-                <div className="flex items-center justify-end gap-2">
+              <td className={`${tableCell} tabular-nums md:text-right`}>
+                <CellLabel>Members</CellLabel>
+                {c.members}
+              </td>
+              <td className={`${tableCell} whitespace-nowrap text-slate-600`}>
+                <CellLabel>Last activity</CellLabel>
+                {c.lastActivityAt ? <LocalTime iso={c.lastActivityAt} /> : "—"}
+              </td>
+              <td className={tableWideCell}>
+                <div className="flex flex-wrap items-center gap-2 md:justify-end">
                   {c.status === "active" && c.id !== member.companyId ? (
                     <OpenCompanyButton companyId={c.id} name={c.name} />
                   ) : null}

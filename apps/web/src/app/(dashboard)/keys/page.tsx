@@ -4,10 +4,11 @@ import Link from "next/link";
 import { z } from "zod";
 import { CopyButton } from "@/components/copy-button";
 import { CurlExample } from "@/components/curl-example";
+import { CellLabel, DataTable, tableCell, tableRow, tableWideCell } from "@/components/data-table";
 import { formatRelative } from "@/components/format";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { LocalTime } from "@/components/local-time";
-import { CellLabel, stacked } from "@/components/stacked-table";
+import { ScopeChips } from "@/components/scope-chips";
 import { EnvironmentBadge, StatusBadge } from "@/components/status-badge";
 import { buttonPrimary, buttonSecondary, card } from "@/components/styles";
 import { getDb } from "@/server/db";
@@ -132,22 +133,14 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
         <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
         <div className={`${card} overflow-hidden`}>
-          <table className={stacked.table} data-testid="keys-table">
-            <thead className={stacked.head}>
-              <tr className={stacked.headRow}>
-                {["Name", "Key", "Environment", "Scopes", "Status", "Created", "Expires", "Last used"].map((column) => (
-                  <th key={column} scope="col" className={stacked.headCell}>
-                    {column}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className={stacked.body}>
-              {page.data.map((key) => (
-                <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="keys-table"
+            columns={["Name", "Key", "Environment", "Scopes", "Status", "Created", "Expires", "Last used"]}
+          >
+            {page.data.map((key) => (
+              <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
+            ))}
+          </DataTable>
           <nav
             aria-label="Pagination"
             className="flex items-center justify-between border-t border-slate-200 bg-slate-50/50 px-4 py-3 text-sm"
@@ -229,15 +222,13 @@ function ExpiryCell({ apiKey }: { apiKey: PublicKey }) {
 }
 
 function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
-  const shown = apiKey.scopes.slice(0, 3);
-  const more = apiKey.scopes.length - shown.length;
   return (
     <tr
       data-testid="key-row"
       data-key-id={apiKey.id}
-      className={`${stacked.row} ${highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}`}
+      className={`${tableRow} ${highlighted ? "bg-indigo-50/60" : "hover:bg-slate-50/60"}`}
     >
-      <td className={stacked.wideCell}>
+      <td className={tableWideCell}>
         <Link
           href={`/keys/${apiKey.id}`}
           className="block min-w-32 font-medium text-slate-900 underline-offset-2 hover:text-indigo-700 hover:underline"
@@ -264,45 +255,34 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
           </Link>
         ) : null}
       </td>
-      <td className={`${stacked.cell} font-mono text-xs whitespace-nowrap text-slate-700`}>
+      <td className={`${tableCell} font-mono text-xs whitespace-nowrap text-slate-700`}>
         <CellLabel>Key</CellLabel>
         <span data-testid="key-start">{apiKey.start}…</span>
       </td>
-      <td className={stacked.cell}>
+      <td className={tableCell}>
         <CellLabel>Environment</CellLabel>
         <EnvironmentBadge environment={apiKey.environment} />
       </td>
-      <td className={stacked.cell}>
+      <td className={tableCell}>
         <CellLabel>Scopes</CellLabel>
-        <div className="flex max-w-64 flex-wrap gap-1" data-testid="key-scopes">
-          {shown.map((scope) => (
-            <code key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
-              {scope}
-            </code>
-          ))}
-          {more > 0 ? (
-            <span className="px-1 text-xs text-slate-500" title={apiKey.scopes.join(", ")}>
-              +{more}
-            </span>
-          ) : null}
-        </div>
+        <ScopeChips scopes={apiKey.scopes} testId="key-scopes" />
       </td>
-      <td className={stacked.cell}>
+      <td className={tableCell}>
         <CellLabel>Status</CellLabel>
         <StatusBadge status={apiKey.status} />
       </td>
-      <td className={`${stacked.cell} whitespace-nowrap text-slate-600`}>
+      <td className={`${tableCell} whitespace-nowrap text-slate-600`}>
         <CellLabel>Created</CellLabel>
         <LocalTime iso={apiKey.createdAt} dateOnly />
       </td>
-      <td className={`${stacked.cell} whitespace-nowrap text-slate-600`}>
+      <td className={`${tableCell} whitespace-nowrap text-slate-600`}>
         <CellLabel>Expires</CellLabel>
         <span data-testid="key-expires">
           <ExpiryCell apiKey={apiKey} />
         </span>
       </td>
       <td
-        className={`${stacked.cell} whitespace-nowrap text-slate-600`}
+        className={`${tableCell} whitespace-nowrap text-slate-600`}
         title={apiKey.lastUsedAt ? `${apiKey.lastUsedAt} from ${apiKey.lastUsedIp ?? "unknown IP"}` : undefined}
       >
         <CellLabel>Last used</CellLabel>

@@ -1,7 +1,7 @@
 import { listOperatorKeys, OPERATOR_SCOPES } from "@keyward/core";
 import type { Metadata } from "next";
-import { DataTable } from "@/components/data-table";
-import { formatDate, formatDateTime } from "@/components/format";
+import { CellLabel, DataTable, tableCell, tableRow, tableWideCell } from "@/components/data-table";
+import { LocalTime } from "@/components/local-time";
 import { ScopeChips } from "@/components/scope-chips";
 import { StatusBadge } from "@/components/status-badge";
 import { card } from "@/components/styles";
@@ -49,27 +49,32 @@ export default async function OperatorKeysPage() {
           </p>
         ) : (
           <DataTable
-            label="Operator keys table"
             testId="operator-keys-table"
             columns={["Name", "Key", "Scopes", "Status", "Created", { label: "Actions", srOnly: true }]}
           >
             {keys.map((k) => (
-              <tr key={k.id} data-testid="operator-key-row" data-key-id={k.id} data-name={k.name}>
-                <td className="px-4 py-3">
+              <tr key={k.id} data-testid="operator-key-row" data-key-id={k.id} data-name={k.name} className={tableRow}>
+                <td className={tableWideCell}>
                   <p className="font-medium text-slate-900">{k.name}</p>
-                  <p className="font-mono text-xs text-slate-500">{k.id}</p>
+                  <p className="font-mono text-xs break-all text-slate-500">{k.id}</p>
                 </td>
-                <td className="px-4 py-3 font-mono text-xs whitespace-nowrap text-slate-700">{k.start}…</td>
-                <td className="px-4 py-3">
+                <td className={`${tableCell} font-mono text-xs whitespace-nowrap text-slate-700`}>
+                  <CellLabel>Key</CellLabel>
+                  {k.start}…
+                </td>
+                <td className={tableCell}>
+                  <CellLabel>Scopes</CellLabel>
                   <ScopeChips scopes={k.scopes} testId="operator-key-scopes" />
                 </td>
-                <td className="px-4 py-3" title={k.revokedAt ? `Revoked ${formatDateTime(k.revokedAt)}` : undefined}>
+                <td className={tableCell} title={k.revokedAt ? `Revoked ${k.revokedAt}` : undefined}>
+                  <CellLabel>Status</CellLabel>
                   <StatusBadge status={k.status} />
                 </td>
-                <td className="px-4 py-3 whitespace-nowrap text-slate-600" title={formatDateTime(k.createdAt)}>
-                  {formatDate(k.createdAt)}
+                <td className={`${tableCell} whitespace-nowrap text-slate-600`}>
+                  <CellLabel>Created</CellLabel>
+                  <LocalTime iso={k.createdAt} dateOnly />
                 </td>
-                <td className="px-4 py-3 text-right">
+                <td className={`${tableWideCell} md:text-right`}>
                   {k.status === "active" ? <RevokeOperatorKeyButton keyId={k.id} name={k.name} /> : null}
                 </td>
               </tr>

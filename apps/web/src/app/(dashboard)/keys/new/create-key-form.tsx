@@ -7,7 +7,7 @@ import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { ScopeCheckboxes } from "@/components/scope-checkboxes";
 import { SecretReveal } from "@/components/secret-reveal";
 import { EnvironmentBadge } from "@/components/status-badge";
-import { buttonPrimary, buttonSecondary, card, input, label } from "@/components/styles";
+import { buttonPrimary, buttonSecondary, card, input } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { ExpiryFields, IpAllowlistField, RateLimitFields } from "../key-fields";
 import type { KeySettingsValues } from "../key-form";
