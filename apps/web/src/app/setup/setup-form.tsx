@@ -7,6 +7,7 @@ import { SecretReveal } from "@/components/secret-reveal";
 import { buttonPrimary, input } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { setupCompany } from "./actions";
+import { EnvFilePanel } from "./env-file-panel";
 
 export function SetupForm() {
   const [fields, setFields] = useState({ company: "", email: "", password: "" });
@@ -30,8 +31,9 @@ export function SetupForm() {
           secret={result.readOnlyKey.secret}
           testId="readonly-secret"
         />
+        <EnvFilePanel text={result.envText} outcome={result.envFile} />
         <Link href="/login" className={`${buttonPrimary} w-full`} data-testid="continue-to-login">
-          I have copied the keys, continue to sign in
+          I have saved the keys, continue to sign in
         </Link>
       </div>
     );
