@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+// Self-hosted (bundled into /_next/static, no CDN): the monospace face of keys, ids and secrets.
+import "@fontsource/atkinson-hyperlegible-mono/latin-400.css";
+import "@fontsource/atkinson-hyperlegible-mono/latin-500.css";
 import "./globals.css";
 
 export const metadata: Metadata = {
