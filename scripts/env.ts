@@ -8,6 +8,8 @@ const startEnvSchema = z.object({
   API_PORT: z.string().default("4000"),
   WEB_PORT: z.string().default("3000"),
   WEB_HOST: z.string().default("127.0.0.1"),
+  // Where the API listens (apps/api/src/env.ts has the same default): checked to be free before starting.
+  API_HOST: z.string().default("127.0.0.1"),
   AUTH_SECRET: z.string().optional(),
   KEYWARD_API_URL: z.string().optional(),
   KEYWARD_SKIP_BUILD: z.string().optional(),

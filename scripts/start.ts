@@ -4,10 +4,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createServer } from "node:net";
+import { join, relative } from "node:path";
 import { hasAnyCompany } from "@keyward/core";
 import { createDb, resolveDataDir, workspaceRoot } from "@keyward/db";
-import { startEmbeddedDatabase } from "@keyward/db/embedded";
+import { findRunningEmbeddedDatabase, startEmbeddedDatabase } from "@keyward/db/embedded";
 import { migrate } from "@keyward/db/migrate";
 import { inheritedEnv, startEnv } from "./env";
 
@@ -18,6 +19,7 @@ const env = {
   apiPort: startEnv.API_PORT,
   webPort: startEnv.WEB_PORT,
   webHost: startEnv.WEB_HOST,
+  apiHost: startEnv.API_HOST,
   authSecret: startEnv.AUTH_SECRET,
   skipBuild: startEnv.KEYWARD_SKIP_BUILD === "1",
 };
@@ -32,6 +34,44 @@ function authSecret(): string {
   const file = join(env.dataDir, "auth-secret");
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
   return readFileSync(file, "utf8").trim();
+}
+
+/** Ends `pnpm start` with a plain sentence (no stack trace): something outside it is in the way. */
+function refuse(message: string): never {
+  process.stderr.write(`[keyward] ${message}\n`);
+  process.exit(1);
+}
+
+/** Whether something already listens on host:port (tried by listening there, then closing at once). */
+function portTaken(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE"));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
+  });
+}
+
+// Before building: a second `pnpm start` must not rebuild under the first one, nor die on EADDRINUSE.
+for (const [what, port, host] of [
+  ["the API", env.apiPort, env.apiHost],
+  ["the dashboard", env.webPort, env.webHost],
+] as const) {
+  if (await portTaken(Number(port), host)) {
+    refuse(
+      `Port ${port} (${what}, on ${host}) is already in use, probably by another \`pnpm start\`. Stop that one ` +
+        "(Ctrl-C in its terminal), or run this one on free ports, e.g. API_PORT=4001 WEB_PORT=3001 pnpm start.",
+    );
+  }
+}
+if (!env.databaseUrl) {
+  const running = await findRunningEmbeddedDatabase(env.dataDir);
+  if (running) {
+    const inRoot = relative(root, env.dataDir);
+    refuse(
+      `The embedded database in ${inRoot && !inRoot.startsWith("..") ? inRoot : env.dataDir} is already served by process ${running.pid} ` +
+        "(another `pnpm start`?). Stop that one first, or give this one its own data folder with KEYWARD_DATA_DIR.",
+    );
+  }
 }
 
 mkdirSync(env.dataDir, { recursive: true });
@@ -55,6 +95,8 @@ const childEnv = {
   KEYWARD_API_URL: startEnv.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
   WEB_PORT: env.webPort,
   WEB_HOST: env.webHost,
+  // The dashboard's first-run setup writes .env.local here, as `keyward setup` does (apps/web/src/env.ts).
+  KEYWARD_REPO_ROOT: root,
   NODE_ENV: "production",
 };
 let stopping = false;
@@ -101,5 +143,6 @@ log(`API:       http://localhost:${env.apiPort}   (try: curl http://localhost:${
 log(`Dashboard: http://localhost:${env.webPort}`);
 if (!ready) {
   log(`First run: open http://localhost:${env.webPort}/setup, or in another terminal run`);
-  log('  pnpm keyward setup --company "Acme" --email you@example.com');
+  log("  pnpm keyward setup --company \"Acme\" --email you@example.com --password 'a long passphrase'");
+  log("  (without --password one is generated and printed once). Either way the keys go to .env.local.");
 }

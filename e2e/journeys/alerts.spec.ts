@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createKey } from "@keyward/core";
+import { createKey, revokeKey } from "@keyward/core";
 import { stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
 import { createMember, logIn } from "../support/members";
@@ -71,6 +71,14 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     { name: "payments-worker", scopes: ["keys:read"], environment: "live" },
     { type: "user", id: userId },
   );
+  // A key that no longer works: the picker lists it apart, with its status.
+  const retired = await createKey(
+    db,
+    companyId,
+    { name: "retired-worker", scopes: ["keys:read"], environment: "live" },
+    { type: "user", id: userId },
+  );
+  await revokeKey(db, companyId, retired.key.id, "replaced", { type: "user", id: userId });
 
   await logIn(page, EMAIL, PASSWORD);
   await page.goto("/alerts");
@@ -84,6 +92,16 @@ test("an auth-failure rule made in the dashboard fires once on a burst, verified
     await expect(page.getByTestId("error-webhookUrl")).toBeVisible();
     await expectAccessible(page, "rule form with errors");
     await screenshotStep(page, "form-errors");
+  });
+
+  await test.step("the key picker shows a revoked key's status, apart from the keys in use", async () => {
+    const scope = page.getByTestId("rule-scope");
+    await expect(scope.locator('optgroup[label="Keys in use"] option', { hasText: "payments-worker" })).toHaveText(
+      `payments-worker (${key.start}…)`,
+    );
+    await expect(
+      scope.locator('optgroup[label="Revoked or expired keys"] option', { hasText: "retired-worker" }),
+    ).toHaveText(`retired-worker (${retired.key.start}…) · revoked`);
   });
 
   await test.step("create the rule: 5 refusals of the key in 60 s, webhook with a signing secret", async () => {

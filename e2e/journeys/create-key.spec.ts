@@ -1,9 +1,21 @@
-// Journey: an admin sets up Keyward, creates a read-only test key for CI, sees its secret once,
-// and the API honours exactly the scopes the key was given.
-import { readFileSync } from "node:fs";
-import { stackUrl } from "../support/env";
+// Journey: an admin sets up Keyward (its keys also land in .env.local, written and downloadable),
+// creates a read-only test key for CI, sees its secret once, and the API honours exactly its scopes.
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { stackRepoRoot, stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
+import { expectAccessible } from "../support/page-checks";
 import { logFile } from "../support/stack";
+
+/** A screenshot at the desktop width, then one at a phone's (390 px), back to the desktop after. */
+async function atBothWidths(page: Page, name: string, screenshotStep: (page: Page, name: string) => Promise<void>) {
+  await screenshotStep(page, `${name}-1280`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectAccessible(page, `${name} at 390 px`);
+  await screenshotStep(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 860 });
+}
 
 const COMPANY = "Acme Logistics";
 const EMAIL = "ada@acme.test";
@@ -21,7 +33,8 @@ test("create a read-only test key, use it against the API, and never see its sec
     await page.goto("/login");
     await expect(page).toHaveURL(/\/setup$/);
     await expect(page.getByRole("heading", { name: "Welcome to Keyward" })).toBeVisible();
-    await screenshotStep(page, "setup-form");
+    await expectAccessible(page, "setup form");
+    await atBothWidths(page, "setup-form", screenshotStep);
 
     await page.getByLabel("Company name").fill(COMPANY);
     await page.getByLabel("Your email").fill(EMAIL);
@@ -36,7 +49,29 @@ test("create a read-only test key, use it against the API, and never see its sec
     await expect(page.getByTestId("admin-secret-value")).toHaveValue(/^kw_live_/);
     await expect(page.getByTestId("readonly-secret-value")).toHaveValue(/^kw_test_/);
     await expect(page.getByText("Copy this key now. You will not see it again.").first()).toBeVisible();
-    await screenshotStep(page, "setup-keys-revealed");
+    await expectAccessible(page, "setup done");
+    await atBothWidths(page, "setup-keys-revealed", screenshotStep);
+  });
+
+  await test.step("setup wrote .env.local (mode 0600, path shown) and offers the same text as a download", async () => {
+    const adminKey = await page.getByTestId("admin-secret-value").inputValue();
+    const readOnlyKey = await page.getByTestId("readonly-secret-value").inputValue();
+    const expected = `KEYWARD_ADMIN_KEY=${adminKey}\nKEYWARD_READONLY_KEY=${readOnlyKey}\n`;
+    // The stack's KEYWARD_REPO_ROOT is a temp folder standing in for the checkout `pnpm start` runs from.
+    const path = join(stackRepoRoot(), ".env.local");
+    await expect(page.getByTestId("env-file-outcome")).toHaveAttribute("data-status", "created");
+    await expect(page.getByTestId("env-file-path")).toHaveText(path);
+    expect(readFileSync(path, "utf8")).toBe(expected);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("env-file-download").click(),
+    ]);
+    // From memory (a blob: URL), never a URL the server could see or log.
+    expect(download.url()).toMatch(/^blob:/);
+    expect(download.suggestedFilename()).toMatch(/^\.?env\.local$/);
+    expect(readFileSync(await download.path(), "utf8")).toBe(expected);
     await page.getByTestId("continue-to-login").click();
   });
 

@@ -1,7 +1,8 @@
 // Starts the whole stack for the journeys on free ports: a fresh database, the API and the dashboard
 // (a production build). Returns the teardown that stops all of it.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForHttp } from "@keyward/child-servers";
 import { createTestDatabase } from "@keyward/db/testing";
@@ -33,6 +34,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   try {
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
+    // Stands in for the checkout `pnpm start` names in KEYWARD_REPO_ROOT: browser setup writes its
+    // .env.local here, never into this repository's own.
+    const repoRoot = mkdtempSync(join(tmpdir(), "keyward-e2e-repo-"));
+    cleanups.push(async () => rmSync(repoRoot, { recursive: true, force: true }));
     const [apiPort, webPort] = [await freePort(), await freePort()];
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const webUrl = `http://127.0.0.1:${webPort}`;
@@ -70,6 +75,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       KEYWARD_API_URL: apiUrl,
       // Short, so login-throttling.spec.ts can wait the window out (and later journeys are not locked out).
       LOGIN_THROTTLE_WINDOW_SECONDS: String(LOGIN_THROTTLE_WINDOW_SECONDS),
+      KEYWARD_REPO_ROOT: repoRoot,
     });
     cleanups.push(() => web.stop());
 
@@ -81,6 +87,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.E2E_WEB_URL = webUrl;
     process.env.E2E_API_URL = apiUrl;
     process.env.E2E_DATABASE_URL = database.url;
+    process.env.E2E_REPO_ROOT = repoRoot;
   } catch (error) {
     await teardown();
     throw error;

@@ -12,11 +12,12 @@ import {
   listCompanies,
   type StarterKeys,
   setCompanySuspended,
+  starterKeysEnv,
+  upsertEnvFile,
 } from "@keyward/core";
 import type { Command } from "commander";
 import { confirmByTyping } from "./confirm";
 import { withHostDatabase } from "./database";
-import { upsertEnvFile } from "./env-file";
 import { boundedArgument, CliError, cliErrorFromCore, EXIT } from "./errors";
 import { printJson, printTable, shortDate } from "./output";
 
@@ -40,7 +41,7 @@ interface CreateOptions {
 /** Writes the two keys to `path`; a failure is reported, not thrown, so the keys are still shown once. */
 function writeEnvFile(path: string, keys: StarterKeys): string | null {
   try {
-    upsertEnvFile(path, { KEYWARD_ADMIN_KEY: keys.adminKey.secret, KEYWARD_READONLY_KEY: keys.readOnlyKey.secret });
+    upsertEnvFile(path, starterKeysEnv(keys));
     return null;
   } catch (error) {
     process.exitCode = EXIT.refused;

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { CompanyExistsError, setupFirstCompany, setupInputSchema } from "@keyward/core";
+import { CompanyExistsError, setupFirstCompany, setupInputSchema, starterKeysEnv, upsertEnvFile } from "@keyward/core";
 import { workspaceRoot } from "@keyward/db";
 import { withHostDatabase } from "./database";
-import { upsertEnvFile } from "./env-file";
 import { CliError, EXIT } from "./errors";
 
 export interface SetupOptions {
@@ -32,10 +31,7 @@ export async function runSetup(opts: SetupOptions): Promise<void> {
       throw error;
     });
     const envPath = join(workspaceRoot(), ".env.local");
-    upsertEnvFile(envPath, {
-      KEYWARD_ADMIN_KEY: result.adminKey.secret,
-      KEYWARD_READONLY_KEY: result.readOnlyKey.secret,
-    });
+    const written = upsertEnvFile(envPath, starterKeysEnv(result));
     const lines = [
       `Created company "${parsed.data.company}" with owner ${parsed.data.email}.`,
       ...(generatedPassword ? [`Dashboard password (generated, shown once): ${generatedPassword}`] : []),
@@ -45,7 +41,10 @@ export async function runSetup(opts: SetupOptions): Promise<void> {
       `KEYWARD_READONLY_KEY=${result.readOnlyKey.secret}`,
       `    ${result.readOnlyKey.key.name}: scopes *:read, test`,
       "",
-      `Both keys were written to ${envPath} (mode 0600). They are not stored anywhere else and will not be shown again.`,
+      written === "created"
+        ? `Both keys were written to ${envPath} (a new file, mode 0600).`
+        : `Both keys were written to ${envPath} (mode 0600): their two lines were replaced, the rest of the file was kept.`,
+      "They are not stored anywhere else and will not be shown again.",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   });

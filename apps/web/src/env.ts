@@ -43,6 +43,9 @@ const schema = z.object({
   TRUST_PROXY: z.string().optional(),
   // Self-service sign-up: "open" shows /signup (a new company and its owner), "closed" has no such page.
   KEYWARD_SIGNUP: z.enum(["open", "closed"]).default("closed"),
+  // The checkout the dashboard runs from, set by `pnpm start` (scripts/start.ts): browser setup writes
+  // .env.local there, as `keyward setup` does. Unset (any other way of running it): nothing is written.
+  KEYWARD_REPO_ROOT: z.string().min(1).optional(),
   // Where server.ts listens.
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WEB_HOST: z.string().min(1).default("127.0.0.1"),
@@ -63,6 +66,7 @@ const parsed = schema.safeParse({
   REDIS_URL: process.env.REDIS_URL || undefined,
   TRUST_PROXY: process.env.TRUST_PROXY || undefined,
   KEYWARD_SIGNUP: process.env.KEYWARD_SIGNUP || undefined,
+  KEYWARD_REPO_ROOT: process.env.KEYWARD_REPO_ROOT || undefined,
   WEB_PORT: process.env.WEB_PORT || undefined,
   WEB_HOST: process.env.WEB_HOST || undefined,
 });

@@ -20,6 +20,7 @@ export * from "./audit/public-event";
 export * from "./audit/query";
 export * from "./bounded-input";
 export * from "./companies/create";
+export * from "./companies/env-file";
 export * from "./companies/lifecycle";
 export * from "./companies/list";
 export * from "./companies/settings";

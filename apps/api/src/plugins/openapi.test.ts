@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, type Harness, startHarness } from "../test/harness";
+import { KEYWARD_ICON_SVG, KEYWARD_LOGO_SVG } from "./docs-branding";
 import { DOCS_PREFIX, errorEnvelopeSchema } from "./openapi";
 
 /**
@@ -193,5 +194,16 @@ describe("GET /docs", () => {
     expect(initializer.body).not.toMatch(/https?:\/\/(?!stackoverflow\.com\/a\/)/);
     const served = await h.app.inject({ method: "GET", url: `${DOCS_PREFIX}/json` });
     expect(served.json()).toEqual(document);
+  });
+
+  it("200: Keyward's page, not @fastify/swagger-ui's: title, tab icon and top-bar logo", async () => {
+    const page = await h.app.inject({ method: "GET", url: DOCS_PREFIX });
+    expect(page.body).toContain("<title>Keyward API reference</title>");
+    expect(page.body).not.toContain("favicon-32x32.png");
+    const icon = await h.app.inject({ method: "GET", url: `${DOCS_PREFIX}/static/theme/keyward.svg` });
+    expect(icon.headers["content-type"]).toBe("image/svg+xml");
+    expect(icon.body).toBe(KEYWARD_ICON_SVG);
+    const initializer = await h.app.inject({ method: "GET", url: `${DOCS_PREFIX}/static/swagger-initializer.js` });
+    expect(initializer.body).toContain(Buffer.from(KEYWARD_LOGO_SVG).toString("base64"));
   });
 });

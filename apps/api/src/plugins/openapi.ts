@@ -11,6 +11,7 @@ import { createJsonSchemaTransform, jsonSchemaTransformObject } from "fastify-ty
 import type { OpenAPIV3_1 } from "openapi-types";
 import { z } from "zod";
 import packageJson from "../../package.json" with { type: "json" };
+import { KEYWARD_ICON_SVG, KEYWARD_LOGO_SVG, SWAGGER_LOGO_STYLE_HASH } from "./docs-branding";
 
 /** Where the API reference page lives; its own asset routes are not API operations. */
 export const DOCS_PREFIX = "/docs";
@@ -256,10 +257,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
 
   await app.register(fastifySwaggerUi, {
     routePrefix: DOCS_PREFIX,
-    theme: { title: "Keyward API reference" },
+    theme: {
+      title: "Keyward API reference",
+      favicon: [
+        { filename: "keyward.svg", rel: "icon", type: "image/svg+xml", sizes: "any", content: KEYWARD_ICON_SVG },
+      ],
+    },
+    logo: { type: "image/svg+xml", content: KEYWARD_LOGO_SVG, href: DOCS_PREFIX, target: "_self" },
     // Everything the page loads comes from this server: the UI ships inside @fastify/swagger-ui.
-    staticCSP:
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+    staticCSP: `default-src 'self'; script-src 'self'; style-src 'self' ${SWAGGER_LOGO_STYLE_HASH}; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'`,
     uiConfig: { deepLinking: true },
   });
 

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
+// Self-hosted (bundled into /_next/static, no CDN): the monospace face of keys, ids and secrets.
+import "@fontsource/atkinson-hyperlegible-mono/latin-400.css";
+import "@fontsource/atkinson-hyperlegible-mono/latin-500.css";
 import { THEME_COOKIE, themeOf } from "@/components/theme";
 import "./globals.css";
 

@@ -1,21 +1,7 @@
+import { CurlSnippet } from "@/components/curl-snippet";
 import { env } from "@/env";
 
-/** How a service uses a key, with the API's real address. */
-export function CurlExample({
-  keyPlaceholder = "$KEYWARD_KEY",
-  path = "/v1/me",
-}: {
-  keyPlaceholder?: string;
-  path?: string;
-}) {
-  return (
-    <pre
-      className="overflow-x-auto rounded-lg bg-slate-900 px-4 py-3 font-mono text-xs leading-relaxed text-slate-100"
-      data-testid="curl-example"
-    >
-      <span className="text-slate-500">$ </span>curl {env.KEYWARD_API_URL}
-      {path} \{"\n"}
-      {"    "}-H <span className="text-emerald-300">"Authorization: Bearer {keyPlaceholder}"</span>
-    </pre>
-  );
+/** The curl snippet with the API's real address, for server components (no secret: a placeholder). */
+export function CurlExample({ path }: { path?: string }) {
+  return <CurlSnippet apiUrl={env.KEYWARD_API_URL} path={path} />;
 }

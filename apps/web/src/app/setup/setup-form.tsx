@@ -7,6 +7,7 @@ import { StarterKeysReveal } from "@/components/starter-keys-reveal";
 import { buttonPrimary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { setupCompany } from "./actions";
+import { EnvFilePanel } from "./env-file-panel";
 
 export function SetupForm() {
   const [fields, setFields] = useState({ company: "", email: "", password: "" });
@@ -21,8 +22,9 @@ export function SetupForm() {
           <strong>{result.email}</strong>.
         </div>
         <StarterKeysReveal adminKey={result.adminKey} readOnlyKey={result.readOnlyKey} />
+        <EnvFilePanel text={result.envText} outcome={result.envFile} />
         <Link href="/login" className={`${buttonPrimary} w-full`} data-testid="continue-to-login">
-          I have copied the keys, continue to sign in
+          I have saved the keys, continue to sign in
         </Link>
       </div>
     );

@@ -54,7 +54,7 @@ export default async function AlertsPage() {
   // viewer changes nothing (docs/api.md#scopes), this included: their visit leaves the badge to those who act.
   if (manage) await markAlertsSeen(db, member.companyId);
   const keyNames = new Map(keys.data.map((k) => [k.id, k.name]));
-  const keyOptions = keys.data.map((k) => ({ id: k.id, name: k.name, start: k.start }));
+  const keyOptions = keys.data.map((k) => ({ id: k.id, name: k.name, start: k.start, status: k.status }));
   const emailEnabled = Boolean(env.SMTP_URL);
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import type { KeyStatus } from "@keyward/auth-core";
 import type { PublicAlertRule } from "@keyward/core";
 import { useId, useState } from "react";
 import { Dialog } from "@/components/dialog";
@@ -32,7 +33,28 @@ const EMPTY: RuleForm = {
   emailTo: "",
 };
 
-type KeyOption = { id: string; name: string; start: string };
+type KeyOption = { id: string; name: string; start: string; status: KeyStatus };
+
+/** A key in the picker: its status shown unless active; keys that no longer work listed apart, last. */
+function keyOption(k: KeyOption) {
+  return (
+    <option key={k.id} value={`key:${k.id}`}>
+      {`${k.name} (${k.start}…)${k.status === "active" ? "" : ` · ${k.status}`}`}
+    </option>
+  );
+}
+
+function KeyOptions({ keys }: { keys: KeyOption[] }) {
+  const ended = keys.filter((k) => k.status === "revoked" || k.status === "expired");
+  const working = keys.filter((k) => !ended.includes(k));
+  if (ended.length === 0) return <>{working.map(keyOption)}</>;
+  return (
+    <>
+      <optgroup label="Keys in use">{working.map(keyOption)}</optgroup>
+      <optgroup label="Revoked or expired keys">{ended.map(keyOption)}</optgroup>
+    </>
+  );
+}
 
 /** The form's values for an existing rule; the signing secret starts empty (kept unless replaced). */
 function valuesOf(rule: PublicAlertRule): RuleForm {
@@ -145,11 +167,7 @@ export function RuleCreateForm({
                 </option>
               ))}
               <option value="all">All keys</option>
-              {keys.map((k) => (
-                <option key={k.id} value={`key:${k.id}`}>
-                  {k.name} ({k.start}…)
-                </option>
-              ))}
+              <KeyOptions keys={keys} />
             </select>
           )}
         </Field>

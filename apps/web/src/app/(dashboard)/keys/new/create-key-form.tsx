@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from "react";
+import { CurlSnippet } from "@/components/curl-snippet";
 import { describedBy, Field, FieldError } from "@/components/field";
 import { ENVIRONMENT_LABEL, ENVIRONMENT_OPTIONS } from "@/components/labels";
 import { ScopeCheckboxes } from "@/components/scope-checkboxes";
@@ -60,11 +61,12 @@ const INITIAL: FormValues = {
 
 export function CreateKeyForm({
   builtInScopes,
-  curl,
+  apiUrl,
   defaultEnvironment = INITIAL.environment,
 }: {
   builtInScopes: string[];
-  curl: ReactNode;
+  /** The API's address, for the "Try it" snippet. */
+  apiUrl: string;
   /** The mode the keys list was in (its Live/Test switch). */
   defaultEnvironment?: FormValues["environment"];
 }) {
@@ -95,7 +97,7 @@ export function CreateKeyForm({
         <SecretReveal label="Secret key" secret={created.secret} />
         <div>
           <p className="mb-2 text-sm font-medium text-slate-800">Try it</p>
-          {curl}
+          <CurlSnippet apiUrl={apiUrl} secret={created.secret} />
         </div>
         <div className="flex gap-3">
           {/* A full page load: the secret goes with this page's memory. */}

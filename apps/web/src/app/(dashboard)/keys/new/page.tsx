@@ -2,8 +2,8 @@ import { BUILT_IN_RESOURCES } from "@keyward/auth-core";
 import { environmentSchema, listScopeResourceNames } from "@keyward/core";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CurlExample } from "@/components/curl-example";
 import { card } from "@/components/styles";
+import { env } from "@/env";
 import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
 import { CreateKeyForm } from "./create-key-form";
@@ -37,7 +37,7 @@ export default async function NewKeyPage({
         </p>
       </div>
       {canManageKeys(member) ? (
-        <CreateKeyForm builtInScopes={scopes} curl={<CurlExample />} defaultEnvironment={defaultEnvironment} />
+        <CreateKeyForm builtInScopes={scopes} apiUrl={env.KEYWARD_API_URL} defaultEnvironment={defaultEnvironment} />
       ) : (
         <div className={`${card} p-6 text-sm text-slate-600`} role="alert">
           Your role (<strong>{member.role}</strong>) can view keys but not create them. Ask an owner or admin of your
