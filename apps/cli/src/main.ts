@@ -12,6 +12,7 @@ import { registerLoginCommands } from "./login";
 import { registerOperatorKeysCommand } from "./operator-keys";
 import { registerOperatorsCommand } from "./operators";
 import { runSetup } from "./setup";
+import { registerUsersCommand } from "./users";
 
 // `keyward keys list | head`: a reader that closes the pipe early ends the command quietly, as with any Unix tool.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -56,6 +57,7 @@ registerAuditCommand(program);
 registerCompaniesCommand(program);
 registerOperatorsCommand(program);
 registerOperatorKeysCommand(program);
+registerUsersCommand(program);
 
 try {
   await program.parseAsync(process.argv);
