@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
+import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY, WRONG_PASSWORD_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;
@@ -90,7 +90,7 @@ describe("POST /v1/auth/login", () => {
       const res = await login(payload(), testIp());
       expect(res.statusCode).toBe(401);
       expect(res.headers["www-authenticate"]).toBe(INVALID_TOKEN);
-      expect(res.json()).toEqual({ errors: [{ code: "UNAUTHORIZED", message: "Incorrect email or password" }] });
+      expect(res.json()).toEqual(WRONG_PASSWORD_BODY);
     },
   );
 
