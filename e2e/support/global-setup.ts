@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { freePort, waitForHttp } from "@keyward/child-servers";
 import { createTestDatabase } from "@keyward/db/testing";
 import { CHROMIUM_PATH, LOGIN_THROTTLE_WINDOW_SECONDS } from "./env";
+import { startMailbox } from "./mailbox";
 import { ARTIFACTS_DIR, REPO_ROOT, run, startService } from "./stack";
 
 // A separate build folder, so the e2e build never replaces the one a running `pnpm start` serves.
@@ -39,6 +40,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const repoRoot = mkdtempSync(join(tmpdir(), "keyward-e2e-repo-"));
     cleanups.push(async () => rmSync(repoRoot, { recursive: true, force: true }));
     const [apiPort, webPort] = [await freePort(), await freePort()];
+    // The dashboard's mail (invites, password resets) goes to a real SMTP server; account.spec.ts reads it.
+    const mailDir = join(ARTIFACTS_DIR, "mail", String(Date.now()));
+    const mailbox = await startMailbox(mailDir);
+    cleanups.push(() => mailbox.close());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const webUrl = `http://127.0.0.1:${webPort}`;
     // The API and the dashboard seal secrets (the guard's) with one key; journeys read it to start a guard.
@@ -76,6 +81,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       // Short, so login-throttling.spec.ts can wait the window out (and later journeys are not locked out).
       LOGIN_THROTTLE_WINDOW_SECONDS: String(LOGIN_THROTTLE_WINDOW_SECONDS),
       KEYWARD_REPO_ROOT: repoRoot,
+      SMTP_URL: mailbox.url,
     });
     cleanups.push(() => web.stop());
 
@@ -88,6 +94,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.E2E_API_URL = apiUrl;
     process.env.E2E_DATABASE_URL = database.url;
     process.env.E2E_REPO_ROOT = repoRoot;
+    process.env.E2E_MAIL_DIR = mailDir;
   } catch (error) {
     await teardown();
     throw error;

@@ -14,6 +14,7 @@ import type { Redis } from "ioredis";
 import { Alerting } from "./alerts/alerting";
 import { createAuthenticateHook } from "./auth/authenticate";
 import { Memberships } from "./auth/memberships";
+import { Sessions } from "./auth/sessions";
 import { startTokenServices } from "./auth/start";
 import type { ApiContext } from "./context";
 import type { Env } from "./env";
@@ -102,6 +103,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await alerts.stop();
   });
   const memberships = new Memberships({ db: opts.db, ttlMs: opts.env.MEMBERSHIP_CACHE_MS });
+  const sessions = new Sessions({ db: opts.db, ttlMs: opts.env.MEMBERSHIP_CACHE_MS });
+  // Revoked sessions travel on the key-change feed (core sessions.ts): drop them here as they arrive.
+  keyChanges.onChange((id) => sessions.forget(id));
   const context: ApiContext = {
     db: opts.db,
     env: opts.env,
@@ -114,6 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     keyStates,
     companies,
     memberships,
+    sessions,
     events,
     alerts,
     logins: new PasswordLogins({
@@ -136,6 +141,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       tokens,
       keyStates,
       memberships,
+      sessions,
       companies,
       trustedOrigins: opts.env.KEYWARD_TRUSTED_ORIGINS,
     }),

@@ -8,6 +8,7 @@ import type { Alerting } from "./alerts/alerting";
 import type { OperatorPrincipal, Principal } from "./auth/authenticate";
 import type { CompanyNames } from "./auth/company-names";
 import type { Memberships } from "./auth/memberships";
+import type { Sessions } from "./auth/sessions";
 import type { TokenService } from "./auth/tokens";
 import type { Env } from "./env";
 import type { AuditFeed } from "./routes/events/audit-feed";
@@ -30,6 +31,7 @@ export interface ApiContext {
   companies: CompanyNames;
   /** Keyward users' current roles (a few seconds' cache), for every request with a user token. */
   memberships: Memberships;
+  sessions: Sessions;
   /** New audit events per company, for the event streams. */
   events: AuditFeed;
   /** Alert rules, detection and delivery (docs/api.md#alerts). */

@@ -10,6 +10,7 @@ import { registerLoginCommands } from "./login";
 import { registerOperatorKeysCommand } from "./operator-keys";
 import { registerOperatorsCommand } from "./operators";
 import { runSetup } from "./setup";
+import { registerUsersCommand } from "./users";
 
 export function buildProgram(): Command {
   const program = new Command("keyward")
@@ -49,5 +50,6 @@ export function buildProgram(): Command {
   registerCompaniesCommand(program);
   registerOperatorsCommand(program);
   registerOperatorKeysCommand(program);
+  registerUsersCommand(program);
   return program;
 }

@@ -5,11 +5,13 @@ import { env } from "@/env";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; companyId: string; role: Role };
+    /** `sessionId`: the server-side session (core sessions.ts) every request checks is still live. */
+    user: { id: string; email: string; companyId: string; role: Role; sessionId: string };
   }
   interface User {
     companyId?: string;
     role?: Role;
+    sessionId?: string;
   }
 }
 
@@ -29,8 +31,9 @@ export const authConfig = {
   callbacks: {
     jwt({ token, user, trigger, session }) {
       // `user` is only set at sign-in: copy what the dashboard needs into the token once.
-      if (user?.id && user.companyId && user.role) {
+      if (user?.id && user.companyId && user.role && user.sessionId) {
         token.sub = user.id;
+        token.sid = user.sessionId;
         token.email = user.email;
         token.companyId = user.companyId;
         token.role = user.role;
@@ -51,6 +54,7 @@ export const authConfig = {
         email: String(token.email ?? ""),
         companyId: String(token.companyId ?? ""),
         role: (token.role as Role | undefined) ?? "viewer",
+        sessionId: String(token.sid ?? ""),
       };
       return session;
     },

@@ -1,9 +1,10 @@
-import { text } from "@keyward/core";
+import { DASHBOARD_SESSION_SECONDS, openSession, text } from "@keyward/core";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "@/auth.config";
 import { stampedClientIp } from "@/server/client-address";
+import { getDb } from "@/server/db";
 import { passwordLogins } from "@/server/login-throttle";
 
 const credentialsSchema = z.object({
@@ -51,10 +52,11 @@ export const {
         if (!parsed.success) throw new CredentialsSignin();
         const { email, password, company } = parsed.data;
         const logins = await passwordLogins();
+        const ip = stampedClientIp(request.headers);
         const outcome = await logins.attempt({
           email,
           password,
-          ip: stampedClientIp(request.headers),
+          ip,
           ...(company === undefined ? {} : { company }),
         });
         if (!outcome.ok && outcome.reason === "throttled") throw new LoginThrottled(outcome.retryAfterMs);
@@ -63,7 +65,16 @@ export const {
         // One answer for an unknown email and a wrong password, so the form cannot be used to probe emails.
         if (!outcome.ok) throw new CredentialsSignin();
         const { user } = outcome;
-        return { id: user.id, email: user.email, companyId: user.companyId, role: user.role };
+        // The server-side session this browser's cookie names (docs/security.md#sessions); a second
+        // factor would be checked before this point, so a session exists only for a completed sign-in.
+        const sessionId = await openSession(await getDb(), {
+          userId: user.id,
+          kind: "dashboard",
+          ip,
+          userAgent: request.headers.get("user-agent"),
+          expiresAt: new Date(Date.now() + DASHBOARD_SESSION_SECONDS * 1000),
+        });
+        return { id: user.id, email: user.email, companyId: user.companyId, role: user.role, sessionId };
       },
     }),
   ],

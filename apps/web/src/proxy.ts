@@ -9,7 +9,7 @@ import { env } from "@/env";
 const { auth } = NextAuth(authConfig);
 
 // /signup is public whether open or not: the page itself answers 404 when sign-up is closed.
-const PUBLIC_PATHS = ["/login", "/signup", "/setup", "/invite", "/api/auth"];
+const PUBLIC_PATHS = ["/login", "/signup", "/setup", "/invite", "/forgot-password", "/reset-password", "/api/auth"];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));

@@ -4,6 +4,8 @@
 // REDIS_URL a change made through the API is also pushed over pub/sub, so other replicas drop it in
 // milliseconds. The poll stays at 100 ms with Redis too: the dashboard writes changes to the database
 // without publishing them, and a revoke there must reach every replica within a second as well.
+// The log also carries the ids of revoked user sessions (core sessions.ts): listeners (the API's
+// session cache) hear every id, so a sign-out everywhere reaches every replica the same way.
 import type { KeyVerifier } from "@keyward/auth-core";
 import { keyChangesSince } from "@keyward/core";
 import type { Db } from "@keyward/db";
@@ -31,6 +33,7 @@ export class KeyChangeFeed {
   #since = Date.now() - OVERLAP_MS;
   #subscriber: Redis | undefined;
   #polls = 0;
+  readonly #listeners: ((id: string) => void)[] = [];
   readonly #outage: OutageLog;
   readonly #task: PeriodicTask;
 
@@ -41,10 +44,10 @@ export class KeyChangeFeed {
   }
 
   async start(): Promise<void> {
-    const { redis, verifier, log } = this.#opts;
+    const { redis, log } = this.#opts;
     if (redis) {
       this.#subscriber = redis.duplicate();
-      this.#subscriber.on("message", (_channel, keyId: string) => verifier.invalidateKeyId(keyId));
+      this.#subscriber.on("message", (_channel, id: string) => this.#changed(id));
       this.#subscriber.on("error", (err) => log.warn({ err: err.message }, "key-change subscriber: Redis error"));
       await this.#subscriber.subscribe(CHANNEL).catch((err: Error) => {
         log.warn({ err: err.message }, "key-change subscriber: Redis unreachable, relying on the database log");
@@ -53,9 +56,19 @@ export class KeyChangeFeed {
     this.#task.start(this.#opts.pollIntervalMs ?? 100);
   }
 
+  /** Also calls `listener` with every id the log or Redis carries (a key's or a session's). */
+  onChange(listener: (id: string) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #changed(id: string): void {
+    this.#opts.verifier.invalidateKeyId(id);
+    for (const listener of this.#listeners) listener(id);
+  }
+
   /** Called by the replica that made a change (after its transaction committed). */
   async announce(keyId: string): Promise<void> {
-    this.#opts.verifier.invalidateKeyId(keyId);
+    this.#changed(keyId);
     await this.#opts.redis?.publish(CHANNEL, keyId).catch((err: Error) => {
       this.#opts.log.warn(
         { err: err.message },
@@ -74,7 +87,7 @@ export class KeyChangeFeed {
     for (const change of changes) {
       if (this.#seen.has(change.id)) continue;
       this.#seen.set(change.id, change.createdAt.getTime());
-      this.#opts.verifier.invalidateKeyId(change.keyId);
+      this.#changed(change.keyId);
       if (change.createdAt.getTime() > this.#since) this.#since = change.createdAt.getTime();
     }
     for (const [id, at] of this.#seen) if (at < this.#since - 2 * OVERLAP_MS) this.#seen.delete(id);

@@ -6,7 +6,7 @@
 // named there, so a new route or a new id field fails here until someone says how it is isolated.
 import type { Readable } from "node:stream";
 import { generateKey, hashKey, missingScopes } from "@keyward/auth-core";
-import { createOperatorKey, OPERATOR_SCOPES, type Role } from "@keyward/core";
+import { createOperatorKey, OPERATOR_SCOPES, openSession, type Role } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { scopesOfRole } from "../auth/claims";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
@@ -168,7 +168,14 @@ const ip = testIp();
  * `{ email, password, company: companyId }`.
  */
 async function userTokenFor(user: { userId: string }, companyId: string, role: Role): Promise<string> {
-  return (await h.app.keyward.tokens.issueUserToken({ id: user.userId, companyId, role }, 3600)).token;
+  const sessionId = await openSession(h.db, {
+    userId: user.userId,
+    kind: "api",
+    ip: null,
+    userAgent: null,
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
+  return (await h.app.keyward.tokens.issueUserToken({ id: user.userId, companyId, role }, sessionId, 3600)).token;
 }
 
 beforeAll(async () => {

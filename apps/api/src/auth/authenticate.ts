@@ -2,7 +2,8 @@
 // X-API-Key, `?token=` on routes that allow it, the kw_session cookie: a change it authenticates
 // must pass the CSRF check of csrf.ts first), then
 //   an API key: auth-core's KeyVerifier checks it (checksum, hash, cache, status, IP, scopes, rate limit);
-//   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against the
+//   a JWT:      TokenService verifies it in memory; a Keyward user token is checked against its
+//               server-side session (Sessions: dropped from cache the moment it is revoked) and the
 //               role its user has now (Memberships, a few seconds' cache), a token exchanged from a
 //               key re-runs that key's checks from KeyStates;
 // and every verdict becomes the contract's 401/403/429 with the same bodies and headers whatever the
@@ -36,6 +37,7 @@ import { scopesOfRole } from "./claims";
 import type { CompanyNames } from "./company-names";
 import { csrfRefusal } from "./csrf";
 import type { Access, Memberships } from "./memberships";
+import type { Sessions } from "./sessions";
 import { TokenCheckUnavailable, type TokenService, type VerifiedToken } from "./tokens";
 
 export interface KeyPrincipal {
@@ -152,12 +154,13 @@ export interface AuthenticateDeps {
   /** Warmed with the company of every credential that passes, for answers from cache while the database is down. */
   companies: CompanyNames;
   memberships: Memberships;
+  sessions: Sessions;
   /** KEYWARD_TRUSTED_ORIGINS, for the CSRF check of cookie sessions. */
   trustedOrigins: ReadonlySet<string>;
 }
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
-  const { verifier, throttle, tokens, keyStates, companies, memberships, trustedOrigins } = deps;
+  const { verifier, throttle, tokens, keyStates, companies, memberships, sessions, trustedOrigins } = deps;
 
   async function authenticateJwt(
     request: FastifyRequest,
@@ -185,6 +188,12 @@ export function createAuthenticateHook(deps: AuthenticateDeps) {
       if (token.issuer === "keyward") {
         let current: Access | null;
         try {
+          // A signed-out session (sign out everywhere, a password change or reset) ends its tokens.
+          const live = token.sessionId !== null && (await sessions.live(token.sessionId, token.userId));
+          if (!live) {
+            void throttle.recordFailure(request.ip);
+            return void unauthorized(reply, true);
+          }
           current = await memberships.access(token.userId, token.companyId, { fresh: changesSomething(required) });
         } catch (error) {
           return void unavailable(request, reply, error);

@@ -1,7 +1,8 @@
 // What the API's own JWTs carry, and how a role or an external token's claims become scopes.
 //
 //   user token     (POST /v1/auth/login with email and password, 1 h)
-//     { iss: "keyward", aud: "keyward-api", kind: "user", sub: <user id>, company, role }
+//     { iss: "keyward", aud: "keyward-api", kind: "user", sub: <user id>, company, role, sid }
+//     sid: the server-side session (core sessions.ts), checked on every use: signing out ends the token
 //   key token      (POST /v1/auth/token with an API key, 15 min by default, at most 1 h)
 //   session token  (POST /v1/auth/login with an admin key: the kw_session cookie, 8 h)
 //     { iss, aud, kind: "key" | "session", sub: <key id>, company, scope: "a b", env }
@@ -30,6 +31,7 @@ export const userClaimsSchema = z.object({
   sub: z.uuid(),
   company: z.uuid(),
   role: z.enum(ROLES),
+  sid: z.uuid(),
   exp: z.number(),
 });
 

@@ -45,6 +45,8 @@ export type VerifiedToken =
       role: Role | null;
       scopes: string[];
       issuer: TokenIssuer;
+      /** The server-side session of a Keyward user token; null for HS256 and external tokens. */
+      sessionId: string | null;
       expiresAt: Date;
     }
   | {
@@ -103,8 +105,13 @@ export class TokenService {
     return this.#signingKeys;
   }
 
-  issueUserToken(user: { id: string; companyId: string; role: Role }, ttlSeconds: number): Promise<IssuedToken> {
-    return this.#sign({ kind: "user", company: user.companyId, role: user.role }, user.id, ttlSeconds);
+  /** A user token for the session `sessionId` (opened by the caller, core openSession). */
+  issueUserToken(
+    user: { id: string; companyId: string; role: Role },
+    sessionId: string,
+    ttlSeconds: number,
+  ): Promise<IssuedToken> {
+    return this.#sign({ kind: "user", company: user.companyId, role: user.role, sid: sessionId }, user.id, ttlSeconds);
   }
 
   /** A token standing for `key`: never outliving the key's own expiry or rotation grace. */
@@ -178,7 +185,7 @@ export class TokenService {
 
     const user = userClaimsSchema.safeParse(payload);
     if (user.success) {
-      const { sub, company, role, exp } = user.data;
+      const { sub, company, role, sid, exp } = user.data;
       return {
         type: "user",
         userId: sub,
@@ -186,6 +193,7 @@ export class TokenService {
         role,
         scopes: scopesOfRole(role),
         issuer: "keyward",
+        sessionId: sid,
         expiresAt: new Date(exp * 1000),
       };
     }
@@ -243,6 +251,7 @@ export class TokenService {
       role: roleFromClaims(payload),
       scopes: scopesFromClaims(payload),
       issuer,
+      sessionId: null,
       expiresAt: new Date(payload.exp * 1000),
     };
   }

@@ -45,4 +45,6 @@ export async function loginUser(app: FastifyInstance, email: string, password: s
 }
 
 export const UNAUTHORIZED_BODY = { errors: [{ code: "UNAUTHORIZED", message: "Invalid or missing API key" }] };
+/** POST /v1/auth/login's 401 for a refused email and password: the same code, words about a password. */
+export const WRONG_PASSWORD_BODY = { errors: [{ code: "UNAUTHORIZED", message: "Incorrect email or password" }] };
 export const INVALID_TOKEN = 'Bearer realm="keyward", error="invalid_token"';

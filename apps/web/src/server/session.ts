@@ -1,4 +1,4 @@
-import { findMembership, isOperator, isUuid, type SessionUser } from "@keyward/core";
+import { checkSession, findMembership, isOperator, isUuid, type SessionUser } from "@keyward/core";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
@@ -6,14 +6,23 @@ import { getDb } from "@/server/db";
 
 /**
  * The signed-in user as the database sees them now, or null. The JWT only says who they are;
- * their company and role are re-read so a removed member or a changed role takes effect at once.
+ * their server-side session must still be live (not signed out everywhere, no password change
+ * since), and their company and role are re-read so a removed member or a changed role takes
+ * effect at once.
  */
 export const currentMember = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const user = session?.user;
-  if (!user?.id || !user.companyId) return null;
-  return findMembership(await getDb(), user.id, user.companyId);
+  if (!user?.id || !user.companyId || !user.sessionId) return null;
+  const db = await getDb();
+  if (!(await checkSession(db, user.sessionId, user.id))) return null;
+  return findMembership(db, user.id, user.companyId);
 });
+
+/** The id of this browser's server-side session (for the account page), once currentMember passed. */
+export async function currentSessionId(): Promise<string | null> {
+  return (await auth())?.user?.sessionId || null;
+}
 
 /**
  * Why a signed-in session has no member: its company was suspended (the dashboard says so), or

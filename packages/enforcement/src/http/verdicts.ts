@@ -5,9 +5,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FailedAuthThrottle } from "../failed-auth-throttle";
 import { sendError, WWW_AUTHENTICATE } from "./errors";
 
-export function unauthorized(reply: FastifyReply, sent: boolean): FastifyReply {
+/** The contract's 401; `message` replaces the default where the credential was not a key (a password). */
+export function unauthorized(reply: FastifyReply, sent: boolean, message?: string): FastifyReply {
   reply.header("WWW-Authenticate", sent ? `${WWW_AUTHENTICATE}, error="invalid_token"` : WWW_AUTHENTICATE);
-  return sendError(reply, new KeywardError("UNAUTHORIZED"));
+  return sendError(reply, new KeywardError("UNAUTHORIZED", message));
 }
 
 export function forbidden(

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
+import { addMember, INVALID_TOKEN, testIp, UNAUTHORIZED_BODY, WRONG_PASSWORD_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;
@@ -84,6 +84,17 @@ describe("POST /v1/auth/login", () => {
   it.each<[string, () => unknown]>([
     ["a wrong password", () => ({ email: "owner@acme.test", password: "wrong horse battery" })],
     ["an unknown email", () => ({ email: "nobody@acme.test", password: "correct horse battery" })],
+  ])(
+    "401 UNAUTHORIZED speaking of email and password for %s (one answer: emails cannot be probed)",
+    async (_l, payload) => {
+      const res = await login(payload(), testIp());
+      expect(res.statusCode).toBe(401);
+      expect(res.headers["www-authenticate"]).toBe(INVALID_TOKEN);
+      expect(res.json()).toEqual(WRONG_PASSWORD_BODY);
+    },
+  );
+
+  it.each<[string, () => unknown]>([
     ["a key that was never issued", () => ({ key: `kw_live_${"A".repeat(49)}` })],
     ["a JWT instead of a key", () => ({ key: "a.b.c" })],
   ])("401 with the contract's body for %s", async (_label, payload) => {

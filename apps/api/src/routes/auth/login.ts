@@ -3,7 +3,8 @@ import { appendAuditEvent, type LoginOutcome, roleSchema, text } from "@keyward/
 import { answerVerdict, SESSION_COOKIE, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { SESSION_TTL_SECONDS, USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
+import { SESSION_TTL_SECONDS } from "../../auth/claims";
+import { issueUserSession } from "../../auth/user-token";
 import type { ApiContext } from "../../context";
 import { sessionSummarySchema, summarize } from "./schemas";
 import { sessionCookieOptions } from "./session-cookie";
@@ -29,6 +30,7 @@ export const userLoginResponseSchema = z.object({
 });
 
 const ADMIN = ["*"];
+const WRONG_PASSWORD = "Incorrect email or password";
 const SUSPENDED = "This company is suspended: ask the operator of this Keyward to resume it";
 
 /**
@@ -107,13 +109,14 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
       }
       // The password was right (core says so only then): not a failed credential.
       if (!outcome.ok && outcome.reason === "suspended") throw new KeywardError("FORBIDDEN", SUSPENDED);
-      if (!outcome.ok) return unauthorized(reply, true);
+      // One answer for an unknown email and a wrong password, so it cannot be used to probe emails.
+      if (!outcome.ok) return unauthorized(reply, true, WRONG_PASSWORD);
       const { user } = outcome;
       const { id, email, companyId, role } = user;
       const company = await db.company.findUnique({ where: { id: companyId }, select: { id: true, name: true } });
       // Deleted since the password was checked: there is nothing left to sign in to.
       if (company === null) return unauthorized(reply, true);
-      const issued = await tokens.issueUserToken(user, USER_TOKEN_TTL_SECONDS);
+      const issued = await issueUserSession(db, tokens, user, request);
       await db.$transaction((tx) =>
         appendAuditEvent(tx, {
           companyId,

@@ -3,7 +3,7 @@ import { appendAuditEvent, roleSchema, type SignUpOutcome, signUpInputSchema } f
 import { tooManyFailures, unavailable } from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { USER_TOKEN_TTL_SECONDS } from "../../auth/claims";
+import { issueUserSession } from "../../auth/user-token";
 import type { ApiContext } from "../../context";
 
 export const signUpResponseSchema = z.object({
@@ -49,7 +49,7 @@ export const signUpRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { db, 
       }
       if (!outcome.ok) throw new KeywardError("CONFLICT", REFUSED);
       const { user } = outcome;
-      const issued = await tokens.issueUserToken(user, USER_TOKEN_TTL_SECONDS);
+      const issued = await issueUserSession(db, tokens, user, request);
       await db.$transaction((tx) =>
         appendAuditEvent(tx, {
           companyId: user.companyId,

@@ -4,7 +4,7 @@
 // to be suspended only to whoever knows the password.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
+import { addMember, testIp, WRONG_PASSWORD_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
 
 let h: Harness;
@@ -59,10 +59,10 @@ describe("POST /v1/auth/login with company", () => {
     for (const company of [initech.id, "Initech", "No Such Company"]) {
       const res = await login({ email: member.email, password: member.password, company });
       expect(res.statusCode).toBe(401);
-      expect(res.json()).toEqual(UNAUTHORIZED_BODY);
+      expect(res.json()).toEqual(WRONG_PASSWORD_BODY);
     }
     expect((await login({ email: member.email, password: "wrong", company: globex.id })).json()).toEqual(
-      UNAUTHORIZED_BODY,
+      WRONG_PASSWORD_BODY,
     );
   });
 

@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Principal } from "../../auth/authenticate";
 import type { Memberships } from "../../auth/memberships";
+import type { Sessions } from "../../auth/sessions";
 import { type ApiContext, companyOf, principalOf } from "../../context";
 import type { AuditSubscriber } from "./audit-feed";
 
@@ -27,10 +28,20 @@ function startSeq(lastEventId: number | null, latest: number): number {
 }
 
 /** Whether the credential that opened a stream still holds (checked from memory, every poll interval). */
-async function stillValid(principal: Principal, keyStates: KeyStates, memberships: Memberships): Promise<boolean> {
+async function stillValid(
+  principal: Principal,
+  keyStates: KeyStates,
+  memberships: Memberships,
+  sessions: Sessions,
+): Promise<boolean> {
   const now = Date.now();
   if (principal.type !== "key" && principal.expiresAt.getTime() <= now) return false;
-  if (principal.type === "user") return memberships.stillMember(principal);
+  if (principal.type === "user") {
+    // A database error keeps the stream, like a membership check: the next check decides.
+    const { sessionId, userId } = principal;
+    if (sessionId !== null && !(await sessions.live(sessionId, userId).catch(() => true))) return false;
+    return memberships.stillMember(principal);
+  }
   try {
     const known = await keyStates.get(principal.type === "key" ? principal.key.id : principal.keyId);
     if (known === null) return false;
@@ -52,7 +63,7 @@ async function stillValid(principal: Principal, keyStates: KeyStates, membership
  */
 export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (
   app,
-  { env, keyStates, memberships, events },
+  { env, keyStates, memberships, sessions, events },
 ) => {
   app.addHook("preClose", async () => events.closeAll());
   app.get(
@@ -140,7 +151,7 @@ export const eventsStreamRoute: FastifyPluginAsyncZod<ApiContext> = async (
       const check = new PeriodicTask(
         async () => {
           if (full && Date.now() - fullSince >= env.EVENTS_STALL_TIMEOUT_MS) return close();
-          if (!(await stillValid(principal, keyStates, memberships))) return close();
+          if (!(await stillValid(principal, keyStates, memberships, sessions))) return close();
           if (!full && Date.now() - lastWrite >= env.EVENTS_HEARTBEAT_MS) write(": heartbeat\n\n");
         },
         { onError: (err) => request.log.warn({ err: err.message }, "event stream check failed") },

@@ -1,5 +1,6 @@
 import { companiesOf, countUnseenAlerts, type SessionUser } from "@keyward/core";
 import { cookies } from "next/headers";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { CompanySwitcher, type SwitcherCompany } from "@/components/company-switcher";
 import { ROLE_LABEL } from "@/components/labels";
@@ -147,6 +148,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <span className="hidden text-sm text-slate-700 sm:inline" data-testid="user-email">
               {member.email}
             </span>
+            <Link
+              href="/account"
+              className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+              data-testid="account-link"
+            >
+              Account
+            </Link>
             <span
               className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600"
               data-testid="user-role"

@@ -9,24 +9,15 @@ import {
   roleSchema,
 } from "@keyward/core";
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { z } from "zod";
 import { fieldErrors } from "@/server/form-errors";
 import { memberAction, type Refusal, refuse } from "@/server/member-action";
+import { dashboardOrigin } from "@/server/origin";
 import { canManageMembers } from "@/server/session";
 import { emailInvite } from "./invite-email";
 
 export type InviteResult = Refusal | { ok: true; email: string; inviteUrl: string; emailed: boolean };
 export type MemberChangeResult = Refusal | { ok: true };
-
-/** The dashboard's own origin, for the invite link the owner passes on. */
-async function origin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto =
-    h.get("x-forwarded-proto") ?? (host.startsWith("127.0.0.1") || host.startsWith("localhost") ? "http" : "https");
-  return `${proto}://${host}`;
-}
 
 // The link carries the only copy of the token (the database keeps its hash): it is in this response only.
 export const inviteMemberAction = memberAction(
@@ -39,7 +30,7 @@ export const inviteMemberAction = memberAction(
   async ({ db, member, input, actor }) => {
     const { invite, token } = await createInvite(db, member.companyId, input, actor);
     revalidatePath("/members");
-    const inviteUrl = `${await origin()}/invite/${token}`;
+    const inviteUrl = `${await dashboardOrigin()}/invite/${token}`;
     const company = await db.company.findUnique({ where: { id: member.companyId }, select: { name: true } });
     const emailed = await emailInvite(invite.email, inviteUrl, company?.name ?? "your company");
     return { ok: true, email: invite.email, inviteUrl, emailed };
