@@ -1,6 +1,7 @@
 import { listSessions } from "@keyward/core";
 import type { Metadata } from "next";
-import { formatDateTime, formatRelative } from "@/components/format";
+import { formatRelative } from "@/components/format";
+import { LocalTime } from "@/components/local-time";
 import { buttonSecondary, card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { currentSessionId, requireMember } from "@/server/session";
@@ -82,7 +83,7 @@ export default async function AccountPage() {
                 </p>
               </div>
               <p className="text-xs text-slate-500">
-                Signed in {formatDateTime(s.createdAt.toISOString())} · last active{" "}
+                Signed in <LocalTime iso={s.createdAt.toISOString()} /> · last active{" "}
                 {formatRelative(s.lastSeenAt.toISOString(), now)}
               </p>
             </li>
