@@ -1,6 +1,8 @@
 // Journey: dark mode follows the system and a theme picked in the header overrides it (kept across
 // reloads); every dashboard page is legible (axe, contrast included) in the dark theme and fits a
 // 390 px phone without sideways scrolling, navigation included.
+
+import { setOperator } from "@keyward/core";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../support/fixtures";
 import { createAdminWithKey, logIn } from "../support/members";
@@ -35,6 +37,8 @@ test("dark mode follows the system, the toggle overrides it, and every page fits
     scopes: ["keys:read"],
     environment: "live",
   });
+  // An operator, so the operator's pages are among those checked.
+  expect(await setOperator(db, EMAIL, true)).toBe(true);
   // Each dashboard page, with the name its screenshots get.
   const PAGES: [path: string, name: string][] = [
     ["/keys", "keys"],
@@ -44,6 +48,16 @@ test("dark mode follows the system, the toggle overrides it, and every page fits
     ["/alerts", "alerts"],
     ["/members", "members"],
     ["/settings", "settings"],
+    ["/overview", "overview"],
+    ["/account", "account"],
+    ["/companies", "companies"],
+    ["/operator-keys", "operator-keys"],
+  ];
+  // The pages before signing in (setup is only shown on a fresh install: the first-run journey has it).
+  const PUBLIC_PAGES: [path: string, name: string][] = [
+    ["/login", "login"],
+    ["/forgot-password", "forgot-password"],
+    ["/signup", "signup"],
   ];
 
   const dark = await browser.newContext({ colorScheme: "dark", viewport: { width: 1280, height: 860 } });
@@ -75,9 +89,24 @@ test("dark mode follows the system, the toggle overrides it, and every page fits
   await test.step("at 390 px every page fits, and the navigation shows every section", async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const small = await phone.newPage();
+    for (const [path, name] of PUBLIC_PAGES) {
+      await small.goto(path);
+      await expectNoSidewaysScroll(small, `${path} at 390 px`);
+      await expectAccessible(small, `${path} at 390 px`);
+      await screenshotStep(small, `390-${name}`);
+    }
     await logIn(small, EMAIL, PASSWORD);
     const nav = small.getByRole("navigation", { name: "Main (small screens)" });
-    for (const section of ["API keys", "Audit log", "Alerts", "Members", "Settings"]) {
+    for (const section of [
+      "Overview",
+      "API keys",
+      "Audit log",
+      "Alerts",
+      "Members",
+      "Settings",
+      "Companies",
+      "Operator keys",
+    ]) {
       await expect(nav.getByRole("link", { name: section })).toBeInViewport();
     }
     for (const [path, name] of PAGES) {
