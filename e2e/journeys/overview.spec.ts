@@ -1,10 +1,10 @@
 // Journey: the Overview shows the company's last day as a service sends it: requests allowed and
 // refused by cause (a rate-limited key, counted by the real enforcement path and flushed), the
 // busiest keys, a key that expires within the week, and the refusals from the audit log.
-import { createKey } from "@keyward/core";
+import { createCompany, createKey } from "@keyward/core";
 import { stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
-import { createAdminWithKey, logIn } from "../support/members";
+import { logIn } from "../support/members";
 import { expectAccessible, expectNoSidewaysScroll } from "../support/page-checks";
 
 const EMAIL = "otto@overview.test";
@@ -16,12 +16,13 @@ test("overview: traffic by cause, busiest keys, keys ending soon, recent refusal
   screenshotStep,
   browserErrors,
 }) => {
-  const { companyId, userId } = await createAdminWithKey(db, EMAIL, PASSWORD, {
-    name: "ov-admin",
-    scopes: ["*"],
-    environment: "live",
-  });
-  const actor = { type: "user" as const, id: userId };
+  // A company of its own: the first company's traffic comes from every other journey.
+  const { companyId, ownerId } = await createCompany(
+    db,
+    { name: "Overview Works", ownerEmail: EMAIL, ownerPassword: PASSWORD },
+    { type: "system" },
+  );
+  const actor = { type: "user" as const, id: ownerId };
   // Two requests a minute: the third to fifth are refused, rate limited.
   const busy = await createKey(
     db,

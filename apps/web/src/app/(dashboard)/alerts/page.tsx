@@ -189,7 +189,7 @@ export default async function AlertsPage() {
                     </tbody>
                   </table>
                   <pre
-                    className="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-slate-700"
+                    className="mt-2 rounded bg-slate-50 p-3 break-all whitespace-pre-wrap text-slate-700"
                     data-testid="alert-payload"
                   >
                     {JSON.stringify(alert.payload, null, 2)}
