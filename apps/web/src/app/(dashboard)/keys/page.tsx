@@ -133,7 +133,8 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
       {page.data.length === 0 ? (
         <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
-        <div className={`${card} overflow-hidden`}>
+        // Scrolls inside the card, never clipped, should the columns outgrow it beside the sidebar.
+        <div className={`${card} overflow-x-auto`}>
           <DataTable
             testId="keys-table"
             columns={[
