@@ -1,7 +1,7 @@
 // Journey: the keys list as an admin of many keys expects it. Revoked and expired keys are hidden
 // until asked for; a revoked key shows no expiry; a rotated key links to the key it replaced; ids
-// copy with one click; and on a 390 px phone every row is a card with its status, nothing scrolling
-// sideways.
+// copy with one click; a row rotates (secret shown once) and revokes with the key page's dialogs;
+// and on a 390 px phone every row is a card with its status, nothing scrolling sideways.
 import { createKey, revokeKey, rotateKey } from "@keyward/core";
 import { expect, test } from "../support/fixtures";
 import { createAdminWithKey, logIn } from "../support/members";
@@ -94,6 +94,51 @@ test("keys list: current keys by default, statuses on request, replaced keys lin
       .click();
     await expect(row(active.id).getByTestId("copy-key-id")).toHaveText("Copied");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(active.id);
+  });
+
+  await test.step("rotate from a row: the key page's dialog, the secret shown once, Done lists the new key", async () => {
+    await row(active.id)
+      .getByRole("button", { name: `Rotate ${TAG}-active` })
+      .click();
+    const dialog = page.getByRole("dialog", { name: `Rotate “${TAG}-active”` });
+    await expect(dialog).toBeVisible();
+    await expectAccessible(page, "rotate dialog from the list");
+    await dialog.getByRole("radio", { name: /1 hour/ }).check();
+    await dialog.getByTestId("rotate-submit").click();
+    await expect(page.getByTestId("key-rotated")).toBeVisible();
+    const secret = await page.getByTestId("secret-value").inputValue();
+    expect(secret).toMatch(/^kw_live_[0-9A-Za-z]{49}$/);
+    await expect(page.getByTestId("key-rotated")).toContainText("Done shows it in the list.");
+    await expectAccessible(page, "new secret from the list");
+    await screenshotStep(page, "row-rotated");
+    await page.getByTestId("reveal-done").click();
+    await expect(page).toHaveURL(/\/keys\?created=/);
+    const newId = new URL(page.url()).searchParams.get("created") ?? "";
+    await expect(row(newId).getByTestId("key-link")).toHaveText(`${TAG}-active`);
+    await expect(row(newId).getByTestId("replaces-key")).toBeVisible();
+    await expect(row(active.id).getByTestId("key-status")).toHaveText("Expiring");
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  await test.step("revoke from a row after the confirmation: the row leaves the current keys", async () => {
+    await row(rotated.key.id)
+      .getByRole("button", { name: `Revoke ${TAG}-rotated` })
+      .click();
+    const dialog = page.getByRole("dialog", { name: `Revoke “${TAG}-rotated”?` });
+    await expect(dialog).toBeVisible();
+    await expectAccessible(page, "revoke dialog from the list");
+    await screenshotStep(page, "row-revoke-dialog");
+    await dialog.getByLabel("Reason (optional)").fill("rotated by mistake");
+    await dialog.getByTestId("revoke-submit").click();
+    await expect(dialog).toBeHidden();
+    await expect(row(rotated.key.id)).toHaveCount(0);
+    const stored = await db.apiKey.findUniqueOrThrow({ where: { id: rotated.key.id } });
+    expect(stored.revokedAt).not.toBeNull();
+    expect(stored.revokedReason).toBe("rotated by mistake");
+    // Listed with every status, it is Revoked and offers no actions any more.
+    await page.goto("/keys?status=all");
+    await expect(row(rotated.key.id).getByTestId("key-status")).toHaveText("Revoked");
+    await expect(row(rotated.key.id).getByRole("button", { name: /^(Rotate|Revoke) / })).toHaveCount(0);
   });
 
   await test.step("on a 390 px phone each key is a card with its status, nothing scrolls sideways", async () => {

@@ -11,6 +11,7 @@ const NEWCOMER_PASSWORD = "nina's brand new password";
 
 test("invite → accept → role change, and only owners manage members", async ({
   page,
+  context,
   browser,
   db,
   screenshotStep,
@@ -36,6 +37,12 @@ test("invite → accept → role change, and only owners manage members", async 
     expect(url).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
     await expect(page.getByTestId("invite-row")).toContainText(NEWCOMER);
     await screenshotStep(page, "invite-link");
+    // The link copies with one click.
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy the invite link" }).click();
+    await expect(page.getByTestId("copy-invite-link")).toHaveText("Copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await expectAccessible(page, "invite link");
     // Only the token's hash is stored.
     const token = url.split("/").at(-1) ?? "";
     const invite = await db.invite.findFirstOrThrow({ where: { companyId, email: NEWCOMER } });

@@ -14,6 +14,7 @@ import { buttonPrimary, buttonSecondary, card } from "@/components/styles";
 import { getDb } from "@/server/db";
 import { canManageKeys, requireMember } from "@/server/session";
 import { KeyFilters } from "./key-filters";
+import { KeyRowActions } from "./key-row-actions";
 import { STATUS_CHOICES } from "./status-choices";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -132,13 +133,24 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
       {page.data.length === 0 ? (
         <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
-        <div className={`${card} overflow-hidden`}>
+        // Scrolls inside the card, never clipped, should the columns outgrow it beside the sidebar.
+        <div className={`${card} overflow-x-auto`}>
           <DataTable
             testId="keys-table"
-            columns={["Name", "Key", "Environment", "Scopes", "Status", "Created", "Expires", "Last used"]}
+            columns={[
+              "Name",
+              "Key",
+              "Environment",
+              "Scopes",
+              "Status",
+              "Created",
+              "Expires",
+              "Last used",
+              canCreate && { label: "Actions", srOnly: true },
+            ]}
           >
             {page.data.map((key) => (
-              <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} />
+              <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} manage={canCreate} />
             ))}
           </DataTable>
           <nav
@@ -221,7 +233,11 @@ function ExpiryCell({ apiKey }: { apiKey: PublicKey }) {
   );
 }
 
-function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boolean }) {
+/** Rotate and revoke apply to keys that still work, as on the key's page. */
+const changeable = (key: PublicKey) => key.status === "active" || key.status === "expiring";
+
+/** `manage`: the member may change keys, so the row has an actions cell (empty for a revoked or expired key). */
+function KeyRow({ apiKey, highlighted, manage }: { apiKey: PublicKey; highlighted: boolean; manage: boolean }) {
   return (
     <tr
       data-testid="key-row"
@@ -288,6 +304,12 @@ function KeyRow({ apiKey, highlighted }: { apiKey: PublicKey; highlighted: boole
         <CellLabel>Last used</CellLabel>
         {formatRelative(apiKey.lastUsedAt)}
       </td>
+      {manage ? (
+        // An empty cell takes no room on a phone's card.
+        <td className={changeable(apiKey) ? tableWideCell : `hidden ${tableCell}`} data-testid="key-actions-cell">
+          {changeable(apiKey) ? <KeyRowActions keyId={apiKey.id} keyName={apiKey.name} curl={<CurlExample />} /> : null}
+        </td>
+      ) : null}
     </tr>
   );
 }

@@ -4,6 +4,7 @@ import type { Role } from "@keyward/core";
 import { useId, useState } from "react";
 import { ActionButton } from "@/components/action-button";
 import { ConfirmButton } from "@/components/confirm-button";
+import { CopyButton } from "@/components/copy-button";
 import { Field, FormError } from "@/components/field";
 import { ROLE_LABEL } from "@/components/labels";
 import { buttonPrimary, buttonSecondary, input, inputBase } from "@/components/styles";
@@ -91,18 +92,21 @@ export function InviteForm() {
             )}
             it works once, for 7 days, and is not shown again.
           </p>
-          <Field id={`${id}-link`} label="Invite link" hideLabel>
-            {(control) => (
-              <input
-                {...control}
-                readOnly
-                value={result.inviteUrl}
-                onFocus={(e) => e.currentTarget.select()}
-                className={`${input} font-mono text-xs`}
-                data-testid="invite-link"
-              />
-            )}
-          </Field>
+          <div className="flex items-center gap-2">
+            <Field id={`${id}-link`} label="Invite link" hideLabel className="min-w-0 flex-1">
+              {(control) => (
+                <input
+                  {...control}
+                  readOnly
+                  value={result.inviteUrl}
+                  onFocus={(e) => e.currentTarget.select()}
+                  className={`${input} font-mono text-xs`}
+                  data-testid="invite-link"
+                />
+              )}
+            </Field>
+            <CopyButton value={result.inviteUrl} label="Copy the invite link" testId="copy-invite-link" />
+          </div>
         </div>
       ) : null}
     </div>
