@@ -60,6 +60,8 @@ test("keys list: current keys by default, statuses on request, replaced keys lin
     await expect(row(revoked.key.id)).toHaveCount(0);
     await expect(row(expired.key.id)).toHaveCount(0);
     await expect(page.getByLabel("Status")).toHaveValue("");
+    // Rotate and Revoke sit under each name: the eight columns fit beside the sidebar.
+    await expectNoSidewaysScroll(page, "keys list at 1280 px");
     await expectAccessible(page, "keys list");
     await screenshotStep(page, "current-keys");
   });

@@ -13,9 +13,8 @@ const small =
 export function KeyRowActions({ keyId, keyName, curl }: { keyId: string; keyName: string; curl: ReactNode }) {
   const [dialog, setDialog] = useState<"rotate" | "revoke" | null>(null);
   return (
-    // Stacked in the table (a narrow last column, so the nine columns fit beside the sidebar), side by
-    // side on a phone's card.
-    <div className="flex gap-2 md:flex-col md:items-stretch">
+    // Under the key's name (no column of their own: the eight columns fit beside the sidebar).
+    <div className="mt-1.5 flex gap-2">
       {/* The key's name is read out with each button: a list has many "Rotate" buttons. */}
       <button
         type="button"

@@ -133,21 +133,10 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
       {page.data.length === 0 ? (
         <EmptyState filtered={filtered} canCreate={canCreate} firstPage={!query.cursor && !query.before} />
       ) : (
-        // Scrolls inside the card, never clipped, should the columns outgrow it beside the sidebar.
-        <div className={`${card} overflow-x-auto`}>
+        <div className={`${card} overflow-hidden`}>
           <DataTable
             testId="keys-table"
-            columns={[
-              "Name",
-              "Key",
-              "Environment",
-              "Scopes",
-              "Status",
-              "Created",
-              "Expires",
-              "Last used",
-              canCreate && { label: "Actions", srOnly: true },
-            ]}
+            columns={["Name", "Key", "Environment", "Scopes", "Status", "Created", "Expires", "Last used"]}
           >
             {page.data.map((key) => (
               <KeyRow key={key.id} apiKey={key} highlighted={key.id === created} manage={canCreate} />
@@ -236,7 +225,7 @@ function ExpiryCell({ apiKey }: { apiKey: PublicKey }) {
 /** Rotate and revoke apply to keys that still work, as on the key's page. */
 const changeable = (key: PublicKey) => key.status === "active" || key.status === "expiring";
 
-/** `manage`: the member may change keys, so the row has an actions cell (empty for a revoked or expired key). */
+/** `manage`: the member may change keys, so a key that still works has Rotate and Revoke under its name. */
 function KeyRow({ apiKey, highlighted, manage }: { apiKey: PublicKey; highlighted: boolean; manage: boolean }) {
   return (
     <tr
@@ -269,6 +258,9 @@ function KeyRow({ apiKey, highlighted, manage }: { apiKey: PublicKey; highlighte
           >
             Replaces an earlier key
           </Link>
+        ) : null}
+        {manage && changeable(apiKey) ? (
+          <KeyRowActions keyId={apiKey.id} keyName={apiKey.name} curl={<CurlExample />} />
         ) : null}
       </td>
       <td className={`${tableCell} font-mono text-xs whitespace-nowrap text-slate-700`}>
@@ -304,12 +296,6 @@ function KeyRow({ apiKey, highlighted, manage }: { apiKey: PublicKey; highlighte
         <CellLabel>Last used</CellLabel>
         {formatRelative(apiKey.lastUsedAt)}
       </td>
-      {manage ? (
-        // An empty cell takes no room on a phone's card.
-        <td className={changeable(apiKey) ? tableWideCell : `hidden ${tableCell}`} data-testid="key-actions-cell">
-          {changeable(apiKey) ? <KeyRowActions keyId={apiKey.id} keyName={apiKey.name} curl={<CurlExample />} /> : null}
-        </td>
-      ) : null}
     </tr>
   );
 }
