@@ -1,5 +1,5 @@
 import type { Db } from "@keyward/db";
-import { appendAuditEvents } from "../audit/append";
+import { appendAuditEvents, type Tx } from "../audit/append";
 
 export interface UsageCount {
   companyId: string;
@@ -34,9 +34,14 @@ export interface UsageBatch {
   refusals: RefusalSummary[];
 }
 
-/** Writes one batch in one transaction: every count is added exactly once, or none is. */
-export async function writeUsageBatch(db: Db, batch: UsageBatch): Promise<void> {
+/**
+ * Writes one batch in one transaction: every count is added exactly once, or none is. Counts of a key
+ * that is gone (its company was deleted after the request was counted) are dropped: they would break
+ * the foreign keys, fail the batch, and so keep every other company's counts from ever being written.
+ */
+export async function writeUsageBatch(db: Db, received: UsageBatch): Promise<void> {
   await db.$transaction(async (tx) => {
+    const batch = await withoutDeletedKeys(tx, received);
     if (batch.counts.length > 0) {
       await tx.$executeRaw`
         INSERT INTO usage_buckets (company_id, key_id, minute, outcome, count)
@@ -73,4 +78,18 @@ export async function writeUsageBatch(db: Db, batch: UsageBatch): Promise<void> 
       );
     }
   });
+}
+
+/** The batch without the counts and refusals of keys that no longer exist (one read per flush, never per request). */
+async function withoutDeletedKeys(tx: Tx, batch: UsageBatch): Promise<UsageBatch> {
+  const ids = [...new Set([...batch.counts, ...batch.refusals].map((entry) => entry.keyId))];
+  if (ids.length === 0) return batch;
+  const existing = await tx.apiKey.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  if (existing.length === ids.length) return batch;
+  const live = new Set(existing.map((k) => k.id));
+  return {
+    counts: batch.counts.filter((c) => live.has(c.keyId)),
+    lastUses: batch.lastUses,
+    refusals: batch.refusals.filter((r) => live.has(r.keyId)),
+  };
 }
