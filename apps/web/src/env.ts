@@ -46,6 +46,9 @@ const schema = z.object({
   // The checkout the dashboard runs from, set by `pnpm start` (scripts/start.ts): browser setup writes
   // .env.local there, as `keyward setup` does. Unset (any other way of running it): nothing is written.
   KEYWARD_REPO_ROOT: z.string().min(1).optional(),
+  // The dashboard's public address, the origin of emailed links (invites, password resets). Unset:
+  // where it listens (WEB_HOST:WEB_PORT). Never taken from a request's Host header.
+  KEYWARD_DASHBOARD_URL: z.url({ protocol: /^https?$/ }).optional(),
   // Where server.ts listens.
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WEB_HOST: z.string().min(1).default("127.0.0.1"),
@@ -67,6 +70,7 @@ const parsed = schema.safeParse({
   TRUST_PROXY: process.env.TRUST_PROXY || undefined,
   KEYWARD_SIGNUP: process.env.KEYWARD_SIGNUP || undefined,
   KEYWARD_REPO_ROOT: process.env.KEYWARD_REPO_ROOT || undefined,
+  KEYWARD_DASHBOARD_URL: process.env.KEYWARD_DASHBOARD_URL || undefined,
   WEB_PORT: process.env.WEB_PORT || undefined,
   WEB_HOST: process.env.WEB_HOST || undefined,
 });

@@ -1,10 +1,7 @@
-import { headers } from "next/headers";
+import { env } from "@/env";
+import { linkOrigin } from "@/server/link-origin";
 
-/** The dashboard's own origin, for links sent by email (invites, password resets). */
+/** The dashboard's own origin, for links sent by email (invites, password resets): configured, never from the request. */
 export async function dashboardOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto =
-    h.get("x-forwarded-proto") ?? (host.startsWith("127.0.0.1") || host.startsWith("localhost") ? "http" : "https");
-  return `${proto}://${host}`;
+  return linkOrigin({ dashboardUrl: env.KEYWARD_DASHBOARD_URL, host: env.WEB_HOST, port: env.WEB_PORT });
 }
