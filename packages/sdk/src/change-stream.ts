@@ -33,6 +33,8 @@ export class ChangeStream {
   #abort: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** The current connection got as far as `ready`. */
+  #reachedReady = false;
 
   constructor(opts: ChangeStreamOptions) {
     this.#opts = opts;
@@ -52,14 +54,14 @@ export class ChangeStream {
   async #run(): Promise<void> {
     let retryMs = this.#opts.minRetryMs;
     while (!this.#stopped) {
-      let wasReady = false;
       try {
-        wasReady = await this.#readOnce();
+        await this.#readOnce();
         if (!this.#stopped) this.#opts.handlers.onLost(new Error("Keyward closed the key-change stream"));
       } catch (error) {
         if (!this.#stopped) this.#opts.handlers.onLost(error);
       }
       if (this.#stopped) return;
+      const wasReady = this.#reachedReady;
       // A stream that got as far as `ready` was healthy: reopen it quickly.
       retryMs = wasReady ? this.#opts.minRetryMs : Math.min(retryMs * 2, this.#opts.maxRetryMs);
       await new Promise<void>((resolve) => {
@@ -69,8 +71,8 @@ export class ChangeStream {
     }
   }
 
-  /** Reads one connection until it ends; whether it reached `ready`. */
-  async #readOnce(): Promise<boolean> {
+  /** Reads one connection until it ends. */
+  async #readOnce(): Promise<void> {
     const abort = new AbortController();
     this.#abort = abort;
     let idle: ReturnType<typeof setTimeout> | undefined;
@@ -78,7 +80,7 @@ export class ChangeStream {
       clearTimeout(idle);
       idle = setTimeout(() => abort.abort(new Error("key-change stream idle")), this.#opts.idleTimeoutMs);
     };
-    let ready = false;
+    this.#reachedReady = false;
     try {
       touch();
       const headers: Record<string, string> = {
@@ -100,7 +102,7 @@ export class ChangeStream {
             if (typeof keyId === "string") handlers.onKeyChanged(keyId);
           } else if (message.event === "ready") {
             const { reset } = JSON.parse(message.data) as { reset?: unknown };
-            ready = true;
+            this.#reachedReady = true;
             handlers.onReady(reset !== false);
           }
         },
@@ -108,7 +110,7 @@ export class ChangeStream {
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return ready;
+        if (done) return;
         touch();
         parser.feed(value);
       }

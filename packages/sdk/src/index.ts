@@ -1,3 +1,9 @@
 export { isWellFormedKey } from "./key-format.js";
 export { Keyward, type KeywardOptions } from "./keyward.js";
+export {
+  createManagementClient,
+  type KeywardPaths,
+  type ManagementClient,
+  type ManagementClientOptions,
+} from "./management.js";
 export type { Environment, KeywardIdentity, RateLimitState, Verdict, VerifyCode, VerifyInput } from "./types.js";

@@ -10,6 +10,7 @@
 // keep answering for `offlineGraceMs` after the stream was lost, and an unknown key is UNAVAILABLE.
 import { ChangeStream } from "./change-stream.js";
 import { isWellFormedKey } from "./key-format.js";
+import { createManagementClient, type ManagementClient } from "./management.js";
 import type { Verdict, VerifyInput } from "./types.js";
 import { UsageReporter } from "./usage-reporter.js";
 import { inputsOf, isCacheable, VerdictCache } from "./verdict-cache.js";
@@ -62,6 +63,7 @@ export class Keyward {
   #epoch = 0;
   #started = false;
   #closed = false;
+  #api: ManagementClient | undefined;
 
   constructor(opts: KeywardOptions) {
     if (!opts.baseUrl) throw new TypeError("Keyward: baseUrl is required");
@@ -111,6 +113,12 @@ export class Keyward {
       maxEntries: 10_000,
       send: (usage) => this.#post("/v1/keys/usage", { usage }).then(() => undefined),
     });
+  }
+
+  /** The typed client of Keyward's whole API (management.ts), with the root key. */
+  get api(): ManagementClient {
+    this.#api ??= createManagementClient({ baseUrl: this.#baseUrl, rootKey: this.#rootKey, fetch: this.#fetch });
+    return this.#api;
   }
 
   /** Whether cached verdicts are current (the change stream is live). */
