@@ -22,6 +22,7 @@ import { figure07 } from "./f07-rate-limit";
 import { figure08 } from "./f08-shutdown-usage";
 import { figure09 } from "./f09-memory";
 import { figure10 } from "./f10-dashboard-keys";
+import { figure11 } from "./f11-sdk";
 import { type OpenDatabase, openBenchDatabase } from "./support/database";
 import type { BenchContext, BenchDatabase, Figure } from "./support/figure";
 import { profileServersInto } from "./support/processes";
@@ -38,6 +39,7 @@ const FIGURES: Figure[] = [
   figure08,
   figure09,
   figure10,
+  figure11,
 ];
 
 function parseArgs(argv: string[]): { quick: boolean; only: Set<number> | null } {

@@ -15,6 +15,7 @@ const API_DIR = dirname(require.resolve("@keyward/api/package.json"));
 /** The real API entry point, with its SIGTERM flush, bundled as `pnpm start` runs it. */
 const API_MAIN = join(API_DIR, "dist/main.js");
 const BENCH_API = fileURLToPath(new URL("../../dist/bench-api.js", import.meta.url));
+const SDK_SERVICE = fileURLToPath(new URL("../../dist/sdk-service.js", import.meta.url));
 
 let bundled: Promise<void> | undefined;
 /**
@@ -26,6 +27,7 @@ function bundleServers(): Promise<void> {
   bundled ??= Promise.all([
     bundleNodeProgram(join(API_DIR, "src/main.ts"), API_MAIN),
     bundleNodeProgram(fileURLToPath(new URL("./bench-api.ts", import.meta.url)), BENCH_API),
+    bundleNodeProgram(fileURLToPath(new URL("./sdk-service.ts", import.meta.url)), SDK_SERVICE),
   ]).then(() => undefined);
   return bundled;
 }
@@ -157,5 +159,29 @@ export async function startBenchApi(env: Record<string, string>): Promise<BenchA
     gc: () => ask<void>("gc"),
     resetQueryTimes: () => ask<void>("resetQueryTimes"),
     stop: api.stop,
+  };
+}
+
+export interface SdkService extends Spawned {
+  url: string;
+  /** Verify calls the SDK sent over the network so far, and whether its change stream is live. */
+  stats(): Promise<{ networkVerifies: number; live: boolean }>;
+}
+
+/** Figure 11's service (sdk-service.ts): the same route open, behind the SDK, and calling verify each time. */
+export async function startSdkService(env: { KEYWARD_URL: string; KEYWARD_ROOT_KEY: string }): Promise<SdkService> {
+  await bundleServers();
+  const port = await freePort();
+  const service = spawnLogged(process.execPath, ["--enable-source-maps", ...profileArgs(), SDK_SERVICE], {
+    name: "SDK service",
+    env: childEnv({ NODE_ENV: "production", ...env, PORT: String(port) }),
+    keepLastChars: KEEP_OUTPUT_CHARS,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/stats`, service, START_TIMEOUT_MS);
+  return {
+    ...service,
+    url,
+    stats: async () => (await fetch(`${url}/stats`)).json() as Promise<{ networkVerifies: number; live: boolean }>,
   };
 }

@@ -55,12 +55,16 @@ export async function createOwner(db: Db, companyId: string, email: string, pass
   return user.id;
 }
 
-/** An admin key made the way the API makes one (with its audit event), for management calls. */
-export async function createAdminKey(db: Db, companyId: string): Promise<{ id: string; secret: string }> {
+/** A key made the way the API makes one (with its audit event), for management calls: admin unless scopes are given. */
+export async function createAdminKey(
+  db: Db,
+  companyId: string,
+  scopes: string[] = [...SCOPE_PRESETS.admin],
+): Promise<{ id: string; secret: string }> {
   const { key, secret } = await createKey(
     db,
     companyId,
-    { name: "bench admin", scopes: [...SCOPE_PRESETS.admin], environment: "live" },
+    { name: "bench admin", scopes, environment: "live" },
     { type: "system" },
   );
   return { id: key.id, secret };
