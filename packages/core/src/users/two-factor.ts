@@ -12,6 +12,7 @@ import type { Db } from "@keyward/db";
 import { generateSecret, generateURI, verifySync } from "otplib";
 import { z } from "zod";
 import type { Tx } from "../audit/append";
+import { text } from "../bounded-input";
 import { emailSchema } from "../companies/create";
 import type { SecretBox } from "../secret-box";
 
@@ -24,7 +25,14 @@ const RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 const RECOVERY_SHAPE = /^[0-9abcdefghjkmnpqrstvwxyz]{12}$/;
 
 /** What a code field takes: an authenticator code or a recovery code, spaces and dashes allowed. */
-export const twoFactorCodeSchema = z.string().trim().min(1, "Enter the code").max(32, "That is not a code");
+export const twoFactorCodeSchema = text(32).trim().min(1, "Enter the code");
+
+export const twoFactorCodeInputSchema = z.strictObject({ code: twoFactorCodeSchema });
+
+export const turnOffTwoFactorInputSchema = z.strictObject({
+  currentPassword: z.string().min(1, "Enter your current password").max(200),
+  code: twoFactorCodeSchema,
+});
 
 const sealPurpose = (userId: string) => `totp-seed:${userId}`;
 
