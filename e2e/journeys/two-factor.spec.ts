@@ -19,13 +19,19 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
 /**
- * Authenticator codes as the app shows them, each for a step after the previous one's: the current
- * step, or the next one when the current one was used (the server takes a step of drift either way).
+ * Authenticator codes as the app shows them, each for a step after the previous one's (a code is
+ * taken once per step): the current step's, else the next one's (the server takes one step of
+ * drift), else, when that one was used too, the next step's once the clock reaches it.
  */
 function authenticator(secret: string) {
   let lastStep = -1;
-  return () => {
-    const step = Math.max(Math.floor(Date.now() / STEP_MS), lastStep + 1);
+  return async (): Promise<string> => {
+    let current = Math.floor(Date.now() / STEP_MS);
+    if (lastStep > current) {
+      await new Promise((resolve) => setTimeout(resolve, (current + 1) * STEP_MS - Date.now() + 50));
+      current = Math.floor(Date.now() / STEP_MS);
+    }
+    const step = Math.max(current, lastStep + 1);
     lastStep = step;
     return generateSync({ secret, epoch: (step * STEP_MS) / 1000 });
   };
@@ -67,7 +73,7 @@ test("two-factor sign-in: set up, sign in with a code and with a recovery code, 
       await section.getByLabel("Code from the app").fill("12345");
       await section.getByRole("button", { name: "Turn on two-factor authentication" }).click();
       await expect(page.locator("#two-factor-confirm-code-error")).toContainText("That code is not right");
-      await section.getByLabel("Code from the app").fill(code());
+      await section.getByLabel("Code from the app").fill(await code());
       await section.getByRole("button", { name: "Turn on two-factor authentication" }).click();
       await expect(section.getByTestId("recovery-code")).toHaveCount(10);
       return code;
@@ -143,7 +149,7 @@ test("two-factor sign-in: set up, sign in with a code and with a recovery code, 
     await expect(page.getByTestId("login-error")).toContainText("Incorrect code");
     await expectAccessible(page, "login wrong code");
     await screenshotStep(page, "login-wrong-code");
-    await submitCode(nextCode());
+    await submitCode(await nextCode());
     await expect(page).toHaveURL(/\/keys$/);
   });
 
@@ -167,7 +173,7 @@ test("two-factor sign-in: set up, sign in with a code and with a recovery code, 
     await section.getByLabel("Code from your authenticator app").fill(recoveryCodes[2] ?? "");
     await section.getByRole("button", { name: "Regenerate recovery codes" }).click();
     await expect(page.locator("#two-factor-regenerate-code-error")).toContainText("That code is not right");
-    await section.getByLabel("Code from your authenticator app").fill(nextCode());
+    await section.getByLabel("Code from your authenticator app").fill(await nextCode());
     await section.getByRole("button", { name: "Regenerate recovery codes" }).click();
     await expect(section.getByTestId("recovery-code")).toHaveCount(10);
     const fresh = await section.getByTestId("recovery-code").allTextContents();
@@ -183,7 +189,7 @@ test("two-factor sign-in: set up, sign in with a code and with a recovery code, 
     await section.getByRole("button", { name: "Turn off two-factor authentication" }).click();
     await expect(page.locator("#two-factor-password-error")).toHaveText("This is not your current password");
     await section.getByLabel("Current password").fill(PASSWORD);
-    await section.getByLabel("Authentication code").fill(nextCode());
+    await section.getByLabel("Authentication code").fill(await nextCode());
     await section.getByRole("button", { name: "Turn off two-factor authentication" }).click();
     await expect(section.getByTestId("two-factor-status")).toContainText("Off.");
     expect(await db.userTwoFactor.count({ where: { user: { email: EMAIL } } })).toBe(0);
