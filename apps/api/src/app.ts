@@ -127,6 +127,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       // Per IP: the throttle refused keys count in too (AUTH_FAILURE_LIMIT).
       perIp: throttle,
       limits: passwordLoginLimits(opts.env.LOGIN_THROTTLE_WINDOW_SECONDS),
+      // Opens authenticator seeds with the key everything else sealed at rest uses.
+      secretBox: alerts.box,
       ...(opts.passwordHashing ? { hashing: opts.passwordHashing } : {}),
     }),
     ...(opts.passwordHashing ? { passwordHashing: opts.passwordHashing } : {}),

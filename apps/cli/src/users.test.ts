@@ -1,13 +1,25 @@
-// `keyward users reset-password` as an operator runs it: the real executable against a fresh
-// database. The new password logs in the way the dashboard checks it, and the user's sessions end.
+// `keyward users reset-password` and `disable-2fa` as an operator runs them: the real executable
+// against a fresh database. The new password logs in the way the dashboard checks it, and the
+// user's sessions end; a user whose two-factor sign-in is turned off signs in with the password alone.
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { authenticateUser, checkSession, openSession, setupFirstCompany } from "@keyward/core";
+import {
+  aesSecretBox,
+  authenticateUser,
+  beginTwoFactor,
+  checkSession,
+  confirmTwoFactor,
+  openSession,
+  PasswordLogins,
+  setupFirstCompany,
+  twoFactorStatus,
+} from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -87,5 +99,40 @@ describe("users reset-password", () => {
     expect(short.code).toBe(2);
     expect(short.stderr).toContain("12 characters");
     expect((await db.user.findUniqueOrThrow({ where: { email: EMAIL } })).passwordHash).toBe(before);
+  });
+});
+
+describe("users disable-2fa", () => {
+  it("turns it off: the seed and the recovery codes are gone, and the password alone signs in; a second run says it was off", async () => {
+    const box = aesSecretBox(Buffer.alloc(32, 3));
+    const user = await db.user.findUniqueOrThrow({ where: { email: EMAIL } });
+    const { secret } = await beginTwoFactor(db, box, user.id);
+    const now = new Date();
+    const confirmed = await confirmTwoFactor(
+      db,
+      box,
+      { userId: user.id, code: generateSync({ secret, epoch: Math.floor(now.getTime() / 1000) }) },
+      now,
+    );
+    expect(confirmed.ok).toBe(true);
+    const logins = new PasswordLogins({ db, hashing: CHEAP, secretBox: box });
+    const password = "chosen by the operator";
+    expect(await logins.attempt({ email: EMAIL, password, ip: null })).toEqual({ ok: false, reason: "code_required" });
+
+    const run = await cli(["users", "disable-2fa", "--email", "OWNER@acme.test"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`Two-factor sign-in of ${EMAIL} turned off; their password alone signs in now.\n`);
+    expect(await twoFactorStatus(db, user.id)).toEqual({ enabled: false, recoveryCodesLeft: 0 });
+    expect(await db.userRecoveryCode.count({ where: { userId: user.id } })).toBe(0);
+    expect(await logins.attempt({ email: EMAIL, password, ip: null })).toMatchObject({ ok: true });
+
+    const again = await cli(["users", "disable-2fa", "--email", EMAIL]);
+    expect(again.stdout).toBe(`Two-factor sign-in of ${EMAIL} was not on; nothing changed.\n`);
+  });
+
+  it("refuses an unknown email (exit 2)", async () => {
+    const run = await cli(["users", "disable-2fa", "--email", "nobody@acme.test"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("No user with the email nobody@acme.test");
   });
 });

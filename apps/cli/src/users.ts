@@ -1,7 +1,8 @@
 // `keyward users reset-password`: the operator sets a user's password on the host, for a user who
-// forgot theirs when the installation sends no email. Host access is the authority, like
-// `operators grant`: nothing over the network can do this.
-import { setPasswordByEmail } from "@keyward/core";
+// forgot theirs when the installation sends no email. `keyward users disable-2fa`: turns off the
+// two-factor sign-in of a user who lost both their authenticator app and their recovery codes.
+// Host access is the authority, like `operators grant`: nothing over the network can do this.
+import { disableTwoFactorByEmail, setPasswordByEmail } from "@keyward/core";
 import type { Command } from "commander";
 import { withHostDatabase } from "./database";
 
@@ -22,6 +23,21 @@ export function registerUsersCommand(program: Command): void {
           ...(result.generatedPassword ? [`New password (generated, shown once): ${result.generatedPassword}`] : []),
           "",
         ].join("\n"),
+      );
+    });
+
+  users
+    .command("disable-2fa")
+    .description(
+      "Turn off a user's two-factor sign-in (authenticator app and recovery codes); the password alone signs in",
+    )
+    .requiredOption("--email <email>", "the user's email")
+    .action(async (opts: { email: string }) => {
+      const result = await withHostDatabase((db) => disableTwoFactorByEmail(db, opts.email));
+      process.stdout.write(
+        result.wasOn
+          ? `Two-factor sign-in of ${result.email} turned off; their password alone signs in now.\n`
+          : `Two-factor sign-in of ${result.email} was not on; nothing changed.\n`,
       );
     });
 }

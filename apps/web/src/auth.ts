@@ -12,6 +12,8 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
   // Sign-up signs in to the company it just made, not the user's first.
   company: z.uuid().optional(),
+  // An authenticator or recovery code, for an account with two-factor sign-in on.
+  code: text(32).trim().optional(),
 });
 
 /** Refused before the password is checked; `retryAfterMs` lets the login form say how long to wait. */
@@ -20,6 +22,16 @@ export class LoginThrottled extends CredentialsSignin {
   constructor(readonly retryAfterMs: number) {
     super();
   }
+}
+
+/** The password was right and the account has two-factor sign-in on: the form asks for a code. */
+export class CodeRequired extends CredentialsSignin {
+  override code = "code_required";
+}
+
+/** The password was right but the code was wrong or already used (a failed attempt, counted). */
+export class BadCode extends CredentialsSignin {
+  override code = "bad_code";
 }
 
 /** The password was right, but the company it opens is suspended: the form says so. */
@@ -50,7 +62,7 @@ export const {
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const { email, password, company } = parsed.data;
+        const { email, password, company, code } = parsed.data;
         const logins = await passwordLogins();
         const ip = stampedClientIp(request.headers);
         const outcome = await logins.attempt({
@@ -58,15 +70,18 @@ export const {
           password,
           ip,
           ...(company === undefined ? {} : { company }),
+          ...(code ? { code } : {}),
         });
         if (!outcome.ok && outcome.reason === "throttled") throw new LoginThrottled(outcome.retryAfterMs);
         // Said only after the password was right (core answers "suspended" no sooner).
         if (!outcome.ok && outcome.reason === "suspended") throw new CompanySuspended();
+        if (!outcome.ok && outcome.reason === "code_required") throw new CodeRequired();
+        if (!outcome.ok && outcome.reason === "bad_code") throw new BadCode();
         // One answer for an unknown email and a wrong password, so the form cannot be used to probe emails.
         if (!outcome.ok) throw new CredentialsSignin();
         const { user } = outcome;
-        // The server-side session this browser's cookie names (docs/security.md#sessions); a second
-        // factor would be checked before this point, so a session exists only for a completed sign-in.
+        // The server-side session this browser's cookie names (docs/security.md#sessions); the second
+        // factor was checked above, so a session exists only for a completed sign-in.
         const sessionId = await openSession(await getDb(), {
           userId: user.id,
           kind: "dashboard",

@@ -8,6 +8,8 @@ export const ErrorCode = {
   VALIDATION_FAILED: "VALIDATION_FAILED",
   /** Missing, malformed, unknown, expired or revoked credential; same body for every cause. */
   UNAUTHORIZED: "UNAUTHORIZED",
+  /** A password login whose password was right, for an account with two-factor sign-in on: send `code` too. */
+  TWO_FACTOR_REQUIRED: "TWO_FACTOR_REQUIRED",
   /** Valid credential lacking a scope; `details: { required, available }`. */
   FORBIDDEN: "FORBIDDEN",
   /** Caller's IP is outside the key's allowlist. */
@@ -31,6 +33,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
+  TWO_FACTOR_REQUIRED: 401,
   FORBIDDEN: 403,
   IP_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
@@ -44,6 +47,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 export const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   VALIDATION_FAILED: "Validation failed",
   UNAUTHORIZED: "Invalid or missing API key",
+  TWO_FACTOR_REQUIRED: "Enter the code from your authenticator app, or a recovery code",
   FORBIDDEN: "Insufficient permissions",
   IP_NOT_ALLOWED: "IP address not allowed",
   NOT_FOUND: "Not found",

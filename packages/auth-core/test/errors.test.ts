@@ -5,6 +5,7 @@ describe("error codes", () => {
   it.each([
     [ErrorCode.VALIDATION_FAILED, 400],
     [ErrorCode.UNAUTHORIZED, 401],
+    [ErrorCode.TWO_FACTOR_REQUIRED, 401],
     [ErrorCode.FORBIDDEN, 403],
     [ErrorCode.IP_NOT_ALLOWED, 403],
     [ErrorCode.NOT_FOUND, 404],
@@ -19,9 +20,9 @@ describe("error codes", () => {
     expect(DEFAULT_MESSAGE[code]).not.toBe("");
   });
 
-  it("the set is closed: exactly the ten codes", () => {
+  it("the set is closed: exactly the eleven codes", () => {
     expect(Object.keys(ErrorCode).sort()).toEqual(Object.keys(ERROR_STATUS).sort());
-    expect(Object.keys(ErrorCode)).toHaveLength(10);
+    expect(Object.keys(ErrorCode)).toHaveLength(11);
   });
 
   it.each([

@@ -57,4 +57,5 @@ export * from "./users/password-login";
 export * from "./users/password-reset";
 export * from "./users/reset-throttle";
 export * from "./users/sign-up";
+export * from "./users/two-factor";
 export * from "./users/users";

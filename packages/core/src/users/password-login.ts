@@ -8,11 +8,16 @@
 //                      4 windows), so one IP alone can spend at most 40% of it
 // An attempt refused by one counter is not counted by those after it. Counts live in Redis when
 // a client is given (shared by every replica and by both front doors, same keys), else in memory.
-import { PASSWORD_HASHING, type PasswordHashing } from "@keyward/auth-core";
+// A user with two-factor sign-in on (two-factor.ts) gives a code in the same attempt: asked for
+// only once the password was right (and that attempt given back: it was no guess), a wrong code
+// counts like a wrong password, so codes cannot be guessed any faster than passwords.
+import { KeywardError, PASSWORD_HASHING, type PasswordHashing } from "@keyward/auth-core";
 import type { Db } from "@keyward/db";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { SessionUser } from "../companies/setup";
+import type { SecretBox } from "../secret-box";
 import { type SignUpCheck, type SignUpInput, signUp } from "./sign-up";
+import { checkSecondFactor, regenerateRecoveryCodes, removeTwoFactor, twoFactorEnabled } from "./two-factor";
 import { authenticateUser, type UserCheck } from "./users";
 
 /** Counts attempts per key (an IP, an account…) against a limit. */
@@ -75,6 +80,13 @@ export function passwordLoginLimits(windowSeconds = 15 * 60): PasswordLoginLimit
 export type LoginOutcome =
   | { ok: true; user: SessionUser }
   | { ok: false; reason: "refused" | "suspended" }
+  /** The password was right; the account's second factor is needed too (`bad_code`: the one given was wrong or used). */
+  | { ok: false; reason: "code_required" | "bad_code" }
+  | { ok: false; reason: "throttled"; retryAfterMs: number };
+
+export type CodeOutcome =
+  | { ok: true }
+  | { ok: false; reason: "bad_code" }
   | { ok: false; reason: "throttled"; retryAfterMs: number };
 
 export type SignUpOutcome = SignUpCheck | { ok: false; reason: "throttled"; retryAfterMs: number };
@@ -88,11 +100,14 @@ export interface PasswordLoginsOptions {
   perIp?: AttemptCounter;
   /** What password hashes should be made with (default OWASP's); only tests pass cheaper parameters. */
   hashing?: PasswordHashing;
+  /** Opens the authenticator seeds of two-factor sign-in (the key the API and the dashboard share). */
+  secretBox?: SecretBox;
 }
 
 export class PasswordLogins {
   readonly #db: Db;
   readonly #hashing: PasswordHashing;
+  readonly #box: SecretBox | null;
   readonly #perIp: AttemptCounter;
   readonly #perAccountAndIp: AttemptCounter;
   readonly #perAccount: AttemptCounter;
@@ -102,6 +117,7 @@ export class PasswordLogins {
     const redis = opts.redis ?? null;
     this.#db = opts.db;
     this.#hashing = opts.hashing ?? PASSWORD_HASHING;
+    this.#box = opts.secretBox ?? null;
     this.#perIp = opts.perIp ?? attemptCounter({ redis, prefix: "keyward:login:ip", limit: limits.perIp });
     this.#perAccountAndIp = attemptCounter({
       redis,
@@ -121,25 +137,87 @@ export class PasswordLogins {
     ip: string | null;
     /** The company to sign in to (id or name); default the user's first. */
     company?: string;
+    /** An authenticator or recovery code, for an account with two-factor sign-in on. */
+    code?: string;
   }): Promise<LoginOutcome> {
     const counted = await this.#count(input.email, input.ip);
     if (!counted.ok) return counted;
     const { giveBack } = counted;
 
     let check: UserCheck;
+    let second: "off" | "ok" | "bad_code" | "code_required" = "off";
     try {
       check = await authenticateUser(this.#db, input.email.trim().toLowerCase(), input.password, {
         hashing: this.#hashing,
         ...(input.company === undefined ? {} : { company: input.company }),
       });
+      if (check.ok) second = await this.#secondFactor(check.user.id, input.code);
     } catch (error) {
       await giveBack();
       throw error;
     }
-    // The password was right for a suspended company: not a guess, so the attempt is given back.
     if (!check.ok && check.reason === "refused") return check;
+    // A wrong code is a guess: its attempt stays counted.
+    if (second === "bad_code") return { ok: false, reason: "bad_code" };
+    // The password was right (for a suspended company, or without the code yet): not a guess, so given back.
     await giveBack();
-    return check;
+    return second === "code_required" ? { ok: false, reason: "code_required" } : check;
+  }
+
+  /**
+   * Turns two-factor sign-in off for a user who proves both factors (the password and a code or
+   * recovery code) in one throttled attempt.
+   */
+  async turnOffTwoFactor(input: {
+    email: string;
+    password: string;
+    code: string;
+    ip: string | null;
+    company?: string;
+  }): Promise<LoginOutcome> {
+    const outcome = await this.attempt(input);
+    if (outcome.ok) await removeTwoFactor(this.#db, outcome.user.id);
+    return outcome;
+  }
+
+  /**
+   * Ten new recovery codes for a signed-in user who gives a current authenticator code (not a
+   * recovery code: regenerating proves the app is still theirs), counted like a login to `email`.
+   */
+  async regenerateRecoveryCodes(input: {
+    userId: string;
+    email: string;
+    code: string;
+    ip: string | null;
+  }): Promise<CodeOutcome & { recoveryCodes?: string[] }> {
+    const counted = await this.#count(input.email, input.ip);
+    if (!counted.ok) return counted;
+    let check: Awaited<ReturnType<typeof checkSecondFactor>>;
+    try {
+      check = await checkSecondFactor(this.#db, this.#requireBox(), {
+        userId: input.userId,
+        code: input.code,
+        recovery: false,
+      });
+    } catch (error) {
+      await counted.giveBack();
+      throw error;
+    }
+    if (check !== "ok") return { ok: false, reason: "bad_code" };
+    await counted.giveBack();
+    return { ok: true, recoveryCodes: await regenerateRecoveryCodes(this.#db, input.userId) };
+  }
+
+  /** The second factor of a user whose password was right: "off" when they have none. */
+  async #secondFactor(userId: string, code: string | undefined): Promise<"off" | "ok" | "bad_code" | "code_required"> {
+    if (!(await twoFactorEnabled(this.#db, userId))) return "off";
+    if (code === undefined || code.trim() === "") return "code_required";
+    return checkSecondFactor(this.#db, this.#requireBox(), { userId, code });
+  }
+
+  #requireBox(): SecretBox {
+    if (this.#box === null) throw new KeywardError("SERVICE_UNAVAILABLE", "No key to open authenticator seeds");
+    return this.#box;
   }
 
   /**

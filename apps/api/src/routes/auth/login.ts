@@ -1,6 +1,14 @@
 import { isCompanyKey, KeywardError, type VerifyResult } from "@keyward/auth-core";
 import { appendAuditEvent, type LoginOutcome, roleSchema, text } from "@keyward/core";
-import { answerVerdict, SESSION_COOKIE, tooManyFailures, unauthorized, unavailable } from "@keyward/enforcement";
+import {
+  answerVerdict,
+  SESSION_COOKIE,
+  sendError,
+  tooManyFailures,
+  unauthorized,
+  unavailable,
+  WWW_AUTHENTICATE,
+} from "@keyward/enforcement";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { SESSION_TTL_SECONDS } from "../../auth/claims";
@@ -18,6 +26,13 @@ export const loginBodySchema = z.union([
       .min(1)
       .optional()
       .describe("The company to sign in to, by id or name; default the user's first that is not suspended"),
+    code: text(32)
+      .trim()
+      .min(1)
+      .optional()
+      .describe(
+        "For an account with two-factor sign-in on: the 6-digit code of its authenticator app, or an unused recovery code",
+      ),
   }),
   z.strictObject({ key: z.string().min(1).max(512).describe("An admin key (scope `*`): starts a cookie session") }),
 ]);
@@ -31,6 +46,7 @@ export const userLoginResponseSchema = z.object({
 
 const ADMIN = ["*"];
 const WRONG_PASSWORD = "Incorrect email or password";
+const WRONG_CODE = "Incorrect code";
 const SUSPENDED = "This company is suspended: ask the operator of this Keyward to resume it";
 
 /**
@@ -39,7 +55,9 @@ const SUSPENDED = "This company is suspended: ask the operator of this Keyward t
  * count toward the failed-credential throttle of the caller's IP, like refused keys. A password
  * attempt is counted before it is checked, per IP, per account and IP, and per account
  * (PasswordLogins, shared with the dashboard), and given back when it succeeds. A user of several
- * companies names one (`company`, id or name); the token is for that company only.
+ * companies names one (`company`, id or name); the token is for that company only. An account with
+ * two-factor sign-in on also sends `code`: without it, a right password answers 401
+ * TWO_FACTOR_REQUIRED; a wrong or used code is a failed attempt like a wrong password.
  */
 export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
   app,
@@ -99,8 +117,14 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
 
       let outcome: LoginOutcome;
       try {
-        const { email, password, company } = request.body;
-        outcome = await logins.attempt({ email, password, ip: request.ip, ...(company ? { company } : {}) });
+        const { email, password, company, code } = request.body;
+        outcome = await logins.attempt({
+          email,
+          password,
+          ip: request.ip,
+          ...(company ? { company } : {}),
+          ...(code ? { code } : {}),
+        });
       } catch (error) {
         return unavailable(request, reply, error);
       }
@@ -109,6 +133,12 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
       }
       // The password was right (core says so only then): not a failed credential.
       if (!outcome.ok && outcome.reason === "suspended") throw new KeywardError("FORBIDDEN", SUSPENDED);
+      // Also said only after the password was right; a client asks for the code and sends both again.
+      if (!outcome.ok && outcome.reason === "code_required") {
+        reply.header("WWW-Authenticate", WWW_AUTHENTICATE);
+        return sendError(reply, new KeywardError("TWO_FACTOR_REQUIRED"));
+      }
+      if (!outcome.ok && outcome.reason === "bad_code") return unauthorized(reply, true, WRONG_CODE);
       // One answer for an unknown email and a wrong password, so it cannot be used to probe emails.
       if (!outcome.ok) return unauthorized(reply, true, WRONG_PASSWORD);
       const { user } = outcome;

@@ -1,18 +1,8 @@
 "use client";
 
+import { downloadText } from "@/components/download";
 import { buttonSecondary } from "@/components/styles";
 import type { EnvFileOutcome } from "./actions";
-
-/** Saves `text` as a file from memory: the secrets never go into a URL the server could see or log. */
-function download(text: string, filename: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  link.click();
-  // The click has handed the blob to the download; nothing else needs it.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 function WhereWritten({ outcome }: { outcome: EnvFileOutcome }) {
   const path = (p: string) => (
@@ -62,7 +52,7 @@ export function EnvFilePanel({ text, outcome }: { text: string; outcome: EnvFile
       </p>
       <button
         type="button"
-        onClick={() => download(text, ".env.local")}
+        onClick={() => downloadText(text, ".env.local")}
         className={buttonSecondary}
         data-testid="env-file-download"
       >

@@ -1,4 +1,4 @@
-import { listSessions } from "@keyward/core";
+import { listSessions, twoFactorStatus } from "@keyward/core";
 import type { Metadata } from "next";
 import { formatRelative } from "@/components/format";
 import { LocalTime } from "@/components/local-time";
@@ -7,6 +7,7 @@ import { getDb } from "@/server/db";
 import { currentSessionId, requireMember } from "@/server/session";
 import { ChangePasswordForm } from "./account-forms";
 import { signOutEverywhereAction } from "./actions";
+import { TwoFactorPanel } from "./two-factor-forms";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -20,7 +21,12 @@ function shortAgent(agent: string | null): string {
 
 export default async function AccountPage() {
   const member = await requireMember();
-  const [sessions, current] = await Promise.all([listSessions(await getDb(), member.id), currentSessionId()]);
+  const db = await getDb();
+  const [sessions, current, twoFactor] = await Promise.all([
+    listSessions(db, member.id),
+    currentSessionId(),
+    twoFactorStatus(db, member.id),
+  ]);
   const now = Date.now();
 
   return (
@@ -40,6 +46,18 @@ export default async function AccountPage() {
           <p className="mt-1 text-sm text-slate-500">Changing it signs out every other session, API tokens included.</p>
         </div>
         <ChangePasswordForm />
+      </section>
+
+      <section aria-labelledby="two-factor-heading" className={`${card} space-y-4 p-5`} data-testid="two-factor">
+        <div>
+          <h2 id="two-factor-heading" className="text-base font-semibold text-slate-900">
+            Two-factor authentication
+          </h2>
+          <p className="mt-1 text-sm text-slate-500">
+            A code from an authenticator app after your password, for the dashboard and POST /v1/auth/login.
+          </p>
+        </div>
+        <TwoFactorPanel enabled={twoFactor.enabled} recoveryCodesLeft={twoFactor.recoveryCodesLeft} />
       </section>
 
       <section aria-labelledby="sessions-heading" className={`${card} space-y-4 p-5`}>
