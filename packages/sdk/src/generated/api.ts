@@ -544,7 +544,7 @@ export interface components {
         ErrorEnvelope: {
             errors: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "BAD_GATEWAY";
+                code: "VALIDATION_FAILED" | "UNAUTHORIZED" | "TWO_FACTOR_REQUIRED" | "FORBIDDEN" | "IP_NOT_ALLOWED" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "BAD_GATEWAY";
                 message: string;
                 details?: {
                     [key: string]: unknown;
@@ -1495,6 +1495,8 @@ export interface operations {
                     password: string;
                     /** @description The company to sign in to, by id or name; default the user's first that is not suspended */
                     company?: string;
+                    /** @description For an account with two-factor sign-in on: the 6-digit code of its authenticator app, or an unused recovery code */
+                    code?: string;
                 } | {
                     /** @description An admin key (scope `*`): starts a cookie session */
                     key: string;
