@@ -1,9 +1,9 @@
 // Real receivers for the alert tests: an HTTP server that checks each webhook's signature with
-// node:crypto exactly as a customer would, and a local SMTP server (smtp-server) that keeps every mail.
+// node:crypto exactly as a customer would, and a local SMTP server (child-servers' smtp-sink) that keeps every mail.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { type ReceivedMail, startSmtpSink as startMailSink } from "@keyward/child-servers/smtp-sink";
 
 export interface ReceivedWebhook {
   path: string;
@@ -70,10 +70,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   };
 }
 
-export interface ReceivedMail {
-  to: string[];
-  raw: string;
-}
+export type { ReceivedMail };
 
 export interface SmtpSink {
   url: string;
@@ -83,25 +80,6 @@ export interface SmtpSink {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => (raw += chunk));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  const sink = await startMailSink((mail) => mails.push(mail));
+  return { ...sink, mails };
 }
