@@ -3,53 +3,41 @@
 // per incident although both replicas detect it, and each alert is delivered once (signature
 // verified, mail received), never by both delivery workers.
 
-import { setupFirstCompany } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
-import { type ApiProcess, startApiProcess } from "../test/api-process";
+import type { ApiProcess } from "../test/api-process";
+import { useTwoReplicas } from "../test/replicas";
 
 const SECRET = "whsec_replicas_0123456789";
 const COOLDOWN_SECONDS = 3;
 
-let database: TestDatabase;
-let db: Db;
-let adminKey: string;
-let a: ApiProcess;
-let b: ApiProcess;
 let receiver: WebhookReceiver;
 let smtp: SmtpSink;
-
+// Started before the replicas (their environment names the receivers); Vitest runs afterAll hooks in
+// reverse, so these are closed once the replicas have stopped.
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  adminKey = (await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" }))
-    .adminKey.secret;
   receiver = await startWebhookReceiver(SECRET);
   smtp = await startSmtpSink();
-  const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    SMTP_URL: smtp.url,
-    // The receiver is on loopback, which webhooks may reach only when the operator allows it.
-    KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
-    TRUST_PROXY: "127.0.0.1",
-    ALERT_FLUSH_INTERVAL_MS: "150",
-    ALERT_RULES_POLL_MS: "200",
-    ALERT_EXPIRY_INTERVAL_MS: "150",
-    ALERT_DELIVERY_POLL_MS: "100",
-    ALERT_RETRY_BASE_MS: "200",
-  };
-  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-  [a, b] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
 });
-
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
   await receiver?.close();
   await smtp?.close();
-  await db?.$disconnect();
-  await database?.drop();
+});
+const r = useTwoReplicas(() => ({
+  SMTP_URL: smtp.url,
+  // The receiver is on loopback, which webhooks may reach only when the operator allows it.
+  KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
+  TRUST_PROXY: "127.0.0.1",
+  ALERT_FLUSH_INTERVAL_MS: "150",
+  ALERT_RULES_POLL_MS: "200",
+  ALERT_EXPIRY_INTERVAL_MS: "150",
+  ALERT_DELIVERY_POLL_MS: "100",
+  ALERT_RETRY_BASE_MS: "200",
+}));
+let a: ApiProcess;
+let b: ApiProcess;
+beforeAll(() => {
+  [a, b] = r.replicas;
 });
 
 const headers = (key: string, ip?: string) => ({
@@ -65,7 +53,7 @@ const WAIT = { timeout: 15_000, interval: 50 };
 async function post<T>(replica: ApiProcess, path: string, body: unknown): Promise<T> {
   const res = await fetch(`${replica.url}${path}`, {
     method: "POST",
-    headers: headers(adminKey),
+    headers: headers(r.adminKey),
     body: JSON.stringify(body),
   });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -91,7 +79,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
   return rule.id;
 }
 
-const alertCount = (ruleId: string) => db.alert.count({ where: { ruleId } });
+const alertCount = (ruleId: string) => r.db.alert.count({ where: { ruleId } });
 const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path);
 const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path.slice(1)}@acme.test`));
 
