@@ -4,9 +4,9 @@
 import { revokeSessions } from "@keyward/core";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { addMember, loginUser, testIp } from "../test/credentials";
+import { addMember, FIRST_OWNER, loginUser, testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
-import { REPLICAS_OWNER, useTwoReplicas } from "../test/replicas";
+import { useTwoReplicas } from "../test/replicas";
 
 describe("user tokens and their sessions, one replica", () => {
   let h: Harness;
@@ -52,14 +52,14 @@ describe("user tokens and their sessions, two replicas", () => {
     const login = await fetch(`${a.url}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(REPLICAS_OWNER),
+      body: JSON.stringify(FIRST_OWNER),
     });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
     const me = () => fetch(`${b.url}/v1/me`, { headers: bearer(token) });
     for (let i = 0; i < 2; i++) expect((await me()).status).toBe(200);
 
-    const user = await r.db.user.findUniqueOrThrow({ where: { email: REPLICAS_OWNER.email } });
+    const user = await r.db.user.findUniqueOrThrow({ where: { email: FIRST_OWNER.email } });
     await revokeSessions(r.db, user.id);
     // Far sooner than the 60 s the cache would otherwise keep the session.
     const status = await vi.waitFor(

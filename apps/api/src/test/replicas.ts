@@ -1,14 +1,10 @@
 // Two real API processes on one fresh database (and on Redis when REDIS_URL is set): what the
 // multi-replica tests start from, a change made through one replica to be seen by the other.
-import { setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll } from "vitest";
 import { type ApiProcess, startApiProcess } from "./api-process";
-import { TEST_PASSWORD_HASHING } from "./credentials";
-
-/** The first company's owner, who can sign in on either replica. */
-export const REPLICAS_OWNER = { email: "o@acme.test", password: "correct horse battery" };
+import { setupAcme } from "./credentials";
 
 export interface TwoReplicas {
   database: TestDatabase;
@@ -19,7 +15,7 @@ export interface TwoReplicas {
 }
 
 /**
- * The database with the first company ("Acme", owned by REPLICAS_OWNER) and two replicas on it, for
+ * The database with the first company (setupAcme) and two replicas on it, for
  * the file or describe block this is called in (its own beforeAll/afterAll). `env` is added to both
  * replicas' environment; it is read in that beforeAll, after the ones registered before this call
  * (e.g. a receiver the replicas must know the URL of). Read the fields inside tests.
@@ -29,12 +25,7 @@ export function useTwoReplicas(env: () => Record<string, string> = () => ({})): 
   beforeAll(async () => {
     fixture.database = await createTestDatabase();
     fixture.db = createDb(fixture.database.url);
-    const setup = await setupFirstCompany(
-      fixture.db,
-      { company: "Acme", ...REPLICAS_OWNER },
-      { hashing: TEST_PASSWORD_HASHING },
-    );
-    fixture.adminKey = setup.adminKey.secret;
+    fixture.adminKey = (await setupAcme(fixture.db)).adminKey.secret;
     const vars: Record<string, string> = { DATABASE_URL: fixture.database.url, ...env() };
     if (process.env.REDIS_URL) vars.REDIS_URL = process.env.REDIS_URL;
     fixture.replicas = (await Promise.all([startApiProcess(vars), startApiProcess(vars)])) as [ApiProcess, ApiProcess];

@@ -5,7 +5,8 @@
 import { createCompany, createOperatorKey, createStarterKeys, deleteCompany, OPERATOR_SCOPES } from "@keyward/core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { ApiProcess } from "../../test/api-process";
-import { REPLICAS_OWNER, useTwoReplicas } from "../../test/replicas";
+import { FIRST_OWNER } from "../../test/credentials";
+import { useTwoReplicas } from "../../test/replicas";
 
 const r = useTwoReplicas();
 let operatorKey: string;
@@ -17,7 +18,7 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}`, "content-type":
 
 /** A company with an admin key, that key in `replica`'s cache. */
 async function tenantSeenBy(replica: ApiProcess, name: string): Promise<{ companyId: string; adminKey: string }> {
-  const { companyId } = await createCompany(r.db, { name, ownerEmail: REPLICAS_OWNER.email }, { type: "system" });
+  const { companyId } = await createCompany(r.db, { name, ownerEmail: FIRST_OWNER.email }, { type: "system" });
   const { adminKey } = await createStarterKeys(r.db, companyId, { type: "system" }, "test");
   for (let i = 0; i < 2; i++) {
     expect((await fetch(`${replica.url}/v1/keys`, { headers: auth(adminKey.secret) })).status).toBe(200);
