@@ -3,7 +3,14 @@
 // reaches the webhook with a signature the receiver verifies with node:crypto, and the mailbox; a
 // failing receiver gets retries with exponential backoff, each attempt a row; no secret anywhere.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
+import {
+  pathAddress,
+  receiverChannels,
+  type SmtpSink,
+  startSmtpSink,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from "../test/alert-receivers";
 import { bearer, type Harness, startHarness } from "../test/harness";
 
 const SECRET = "whsec_alerts_test_0123456789";
@@ -44,10 +51,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
     payload: {
       name: `rule ${path}`,
       cooldownSeconds: COOLDOWN_SECONDS,
-      channels: [
-        { type: "webhook", url: `${receiver.url}${path}`, secret: SECRET },
-        { type: "email", to: [`${path.slice(1)}@acme.test`] },
-      ],
+      channels: receiverChannels(receiver, SECRET, path),
       ...fields,
     },
   });
@@ -57,7 +61,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
 
 const alertsOf = (ruleId: string) => h.db.alert.findMany({ where: { ruleId }, orderBy: { firedAt: "asc" } });
 const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path && r.status < 300);
-const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path.slice(1)}@acme.test`));
+const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(pathAddress(path)));
 // Pauses are for what must NOT happen (no second alert, no fifth attempt) and for cooldowns to pass:
 // nothing to poll for. What must happen is waited for with vi.waitFor.
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

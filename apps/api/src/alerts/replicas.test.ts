@@ -4,7 +4,14 @@
 // verified, mail received), never by both delivery workers.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
+import {
+  pathAddress,
+  receiverChannels,
+  type SmtpSink,
+  startSmtpSink,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from "../test/alert-receivers";
 import type { ApiProcess } from "../test/api-process";
 import { useTwoReplicas } from "../test/replicas";
 
@@ -69,10 +76,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
   const rule = await post<{ id: string }>(a, "/v1/alert-rules", {
     name: `rule ${path}`,
     cooldownSeconds: COOLDOWN_SECONDS,
-    channels: [
-      { type: "webhook", url: `${receiver.url}${path}`, secret: SECRET },
-      { type: "email", to: [`${path.slice(1)}@acme.test`] },
-    ],
+    channels: receiverChannels(receiver, SECRET, path),
     ...fields,
   });
   await pause(500);
@@ -81,7 +85,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
 
 const alertCount = (ruleId: string) => r.db.alert.count({ where: { ruleId } });
 const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path);
-const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path.slice(1)}@acme.test`));
+const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(pathAddress(path)));
 
 /** Exactly `n` alerts, each delivered once per channel, signature verified, and still `n` a while later. */
 async function expectAlerts(ruleId: string, path: string, n: number): Promise<void> {

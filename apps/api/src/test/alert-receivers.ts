@@ -72,6 +72,17 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
 
 export type { ReceivedMail };
 
+/** The address the channels of `receiverChannels(…, path)` mail: `/abc` → `abc@acme.test`. */
+export const pathAddress = (path: string) => `${path.slice(1)}@acme.test`;
+
+/** A rule's channels to both receivers, told apart by `path`: a webhook to it, signed with `secret`, and a mail. */
+export function receiverChannels(receiver: WebhookReceiver, secret: string, path: string) {
+  return [
+    { type: "webhook", url: `${receiver.url}${path}`, secret },
+    { type: "email", to: [pathAddress(path)] },
+  ];
+}
+
 export interface SmtpSink {
   url: string;
   mails: ReceivedMail[];
