@@ -1,11 +1,13 @@
 import { TextField } from "@/components/field";
+import { buttonPrimary } from "@/components/styles";
 import type { FieldErrors } from "@/server/form-errors";
 
 /** The three fields that make a company and its owner: the company's name, then the owner's email and password. */
 export type CompanyOwnerValues<C extends string> = Record<C | "email" | "password", string>;
 
 /**
- * The company-and-owner fields of the first-run setup and of sign-up, one look for both. The company
+ * The company-and-owner fields of the first-run setup and of sign-up, and their submit button: one
+ * look for both. The company
  * field's name is the caller's (`company` in setup, `companyName` in sign-up): each form posts its
  * own action's input. Each error carries the test id `error-<field>`.
  */
@@ -15,12 +17,15 @@ export function CompanyOwnerFields<C extends string>({
   errors,
   onChange,
   passwordHint,
+  pending,
 }: {
   companyField: C;
   values: CompanyOwnerValues<C>;
   errors: FieldErrors;
   onChange: (name: C | "email" | "password", value: string) => void;
   passwordHint: string;
+  /** The form's action is running: the button says so and waits. */
+  pending: boolean;
 }) {
   const field = (name: C | "email" | "password") => ({
     id: name,
@@ -41,6 +46,9 @@ export function CompanyOwnerFields<C extends string>({
         type="password"
         autoComplete="new-password"
       />
+      <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
+        {pending ? "Creating…" : "Create company"}
+      </button>
     </>
   );
 }

@@ -52,10 +52,8 @@ export function SetupForm() {
         errors={errors}
         onChange={set}
         passwordHint="At least 12 characters. You will be the company's owner."
+        pending={pending}
       />
-      <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
-        {pending ? "Creating…" : "Create company"}
-      </button>
     </form>
   );
 }

@@ -3,7 +3,6 @@
 import { useState } from "react";
 import { CompanyOwnerFields } from "@/components/company-owner-fields";
 import { FormError } from "@/components/field";
-import { buttonPrimary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { type SignUpFields, signUpAction } from "./actions";
 
@@ -23,10 +22,8 @@ export function SignUpForm() {
         errors={errors}
         onChange={set}
         passwordHint="At least 12 characters."
+        pending={pending}
       />
-      <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
-        {pending ? "Creating…" : "Create company"}
-      </button>
     </form>
   );
 }
