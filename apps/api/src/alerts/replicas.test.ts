@@ -3,37 +3,18 @@
 // per incident although both replicas detect it, and each alert is delivered once (signature
 // verified, mail received), never by both delivery workers.
 
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  pathAddress,
-  receiverChannels,
-  type SmtpSink,
-  startSmtpSink,
-  startWebhookReceiver,
-  type WebhookReceiver,
-} from "../test/alert-receivers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { useAlertReceivers } from "../test/alert-receivers";
 import type { ApiProcess } from "../test/api-process";
 import { useTwoReplicas } from "../test/replicas";
 
 const SECRET = "whsec_replicas_0123456789";
 const COOLDOWN_SECONDS = 3;
 
-let receiver: WebhookReceiver;
-let smtp: SmtpSink;
-// Started before the replicas (their environment names the receivers); Vitest runs afterAll hooks in
-// reverse, so these are closed once the replicas have stopped.
-beforeAll(async () => {
-  receiver = await startWebhookReceiver(SECRET);
-  smtp = await startSmtpSink();
-});
-afterAll(async () => {
-  await receiver?.close();
-  await smtp?.close();
-});
+// Before the replicas, so that they stop first.
+const receivers = useAlertReceivers(SECRET);
 const r = useTwoReplicas(() => ({
-  SMTP_URL: smtp.url,
-  // The receiver is on loopback, which webhooks may reach only when the operator allows it.
-  KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
+  ...receivers.env(),
   TRUST_PROXY: "127.0.0.1",
   ALERT_FLUSH_INTERVAL_MS: "150",
   ALERT_RULES_POLL_MS: "200",
@@ -76,7 +57,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
   const rule = await post<{ id: string }>(a, "/v1/alert-rules", {
     name: `rule ${path}`,
     cooldownSeconds: COOLDOWN_SECONDS,
-    channels: receiverChannels(receiver, SECRET, path),
+    channels: receivers.channels(path),
     ...fields,
   });
   await pause(500);
@@ -84,8 +65,8 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
 }
 
 const alertCount = (ruleId: string) => r.db.alert.count({ where: { ruleId } });
-const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path);
-const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(pathAddress(path)));
+const hooksTo = (path: string) => receivers.webhooks.received.filter((r) => r.path === path);
+const mailsTo = receivers.mailsTo;
 
 /** Exactly `n` alerts, each delivered once per channel, signature verified, and still `n` a while later. */
 async function expectAlerts(ruleId: string, path: string, n: number): Promise<void> {

@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ReceivedMail, startSmtpSink as startMailSink } from "@keyward/child-servers/smtp-sink";
+import { afterAll, beforeAll } from "vitest";
 
 export interface ReceivedWebhook {
   path: string;
@@ -72,17 +73,6 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
 
 export type { ReceivedMail };
 
-/** The address the channels of `receiverChannels(…, path)` mail: `/abc` → `abc@acme.test`. */
-export const pathAddress = (path: string) => `${path.slice(1)}@acme.test`;
-
-/** A rule's channels to both receivers, told apart by `path`: a webhook to it, signed with `secret`, and a mail. */
-export function receiverChannels(receiver: WebhookReceiver, secret: string, path: string) {
-  return [
-    { type: "webhook", url: `${receiver.url}${path}`, secret },
-    { type: "email", to: [pathAddress(path)] },
-  ];
-}
-
 export interface SmtpSink {
   url: string;
   mails: ReceivedMail[];
@@ -93,4 +83,51 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const sink = await startMailSink((mail) => mails.push(mail));
   return { ...sink, mails };
+}
+
+export interface AlertReceivers {
+  webhooks: WebhookReceiver;
+  smtp: SmtpSink;
+  /** What the API needs to reach both: the SMTP URL, and the webhook receiver's loopback host allowed. */
+  env(): Record<string, string>;
+  /** A rule's channels to both, told apart by `path`: a webhook to it, signed, and a mail to mailbox(path). */
+  channels(path: string): unknown[];
+  /** The mails the channels of `path` sent. */
+  mailsTo(path: string): ReceivedMail[];
+}
+
+/**
+ * Both receivers, signing webhooks with `secret`, for the file this is called in (its own
+ * beforeAll/afterAll: call it before the API's hooks, so the API stops first). Read inside tests.
+ */
+export function useAlertReceivers(secret: string): AlertReceivers {
+  let webhooks: WebhookReceiver;
+  let smtp: SmtpSink;
+  beforeAll(async () => {
+    webhooks = await startWebhookReceiver(secret);
+    smtp = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await webhooks?.close();
+    await smtp?.close();
+  });
+  const mailbox = (path: string) => `${path.slice(1)}@acme.test`;
+  return {
+    get webhooks() {
+      return webhooks;
+    },
+    get smtp() {
+      return smtp;
+    },
+    env: () => ({
+      SMTP_URL: smtp.url,
+      // The receiver is on loopback, which webhooks may reach only when the operator allows it.
+      KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(webhooks.url).host,
+    }),
+    channels: (path) => [
+      { type: "webhook", url: `${webhooks.url}${path}`, secret },
+      { type: "email", to: [mailbox(path)] },
+    ],
+    mailsTo: (path) => smtp.mails.filter((m) => m.to.includes(mailbox(path))),
+  };
 }
