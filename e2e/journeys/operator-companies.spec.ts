@@ -1,9 +1,9 @@
 // Journey: the operator creates a company on the Companies page (its keys shown once), suspends it
 // (its owner's session and sign-in are refused, saying why), resumes it, and opens it: acting there
 // as its owner, audited as the operator. Anyone else finds no Companies page.
-import { setOperator } from "@keyward/core";
 import { expect, test } from "../support/fixtures";
-import { createMember, logIn, submitLogin } from "../support/members";
+import { logIn, submitLogin } from "../support/members";
+import { createOperator, expectOperatorOnly } from "../support/operators";
 import { expectAccessible } from "../support/page-checks";
 
 const OPERATOR = "olga@operator.test";
@@ -20,21 +20,12 @@ test("operator: create a company (keys once), suspend, resume, open it and act a
   screenshotStep,
   browserErrors,
 }) => {
-  // The operator belongs to a company of their own (the first one) and is made an operator, as `keyward operators grant` does.
-  await createMember(db, OPERATOR, OPERATOR_PASSWORD, "admin");
-  expect(await setOperator(db, OPERATOR, true)).toBe(true);
-  const member = "milo@acme.test";
-  await createMember(db, member, "milo's long password", "owner");
-
-  await test.step("anyone not an operator gets the 404 page and no Companies link", async () => {
-    const context = await browser.newContext();
-    const other = await context.newPage();
-    await logIn(other, member, "milo's long password");
-    await expect(other.getByRole("link", { name: "Companies" })).toHaveCount(0);
-    const response = await other.goto("/companies");
-    expect(response?.status()).toBe(404);
-    await context.close();
-  });
+  await createOperator(db, OPERATOR, OPERATOR_PASSWORD);
+  await expectOperatorOnly(
+    { browser, db },
+    { email: "milo@acme.test", password: "milo's long password" },
+    { link: "Companies", path: "/companies" },
+  );
 
   await logIn(page, OPERATOR, OPERATOR_PASSWORD);
   const row = page.getByTestId("company-row").filter({ hasText: COMPANY });

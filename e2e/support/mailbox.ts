@@ -1,34 +1,18 @@
-// A real SMTP server for the journeys (smtp-server, as apps/api/src/test/alert-receivers.ts): started
+// A real SMTP server for the journeys (child-servers' smtp-sink, as the API's alert tests): started
 // by global-setup.ts for the dashboard's SMTP_URL, it writes each mail to a file in E2E_MAIL_DIR, so
 // journeys (in other processes) read what the dashboard sent. Only journeys that look read it.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { startSmtpSink } from "@keyward/child-servers/smtp-sink";
 import { expect } from "@playwright/test";
-import { SMTPServer } from "smtp-server";
 
 export async function startMailbox(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
   mkdirSync(dir, { recursive: true });
   let count = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => (raw += chunk));
-      stream.on("end", () => {
-        count += 1;
-        const to = session.envelope.rcptTo.map((r) => r.address);
-        writeFileSync(join(dir, `${Date.now()}-${count}.json`), JSON.stringify({ to, raw }));
-        callback();
-      });
-    },
+  return startSmtpSink((mail) => {
+    count += 1;
+    writeFileSync(join(dir, `${Date.now()}-${count}.json`), JSON.stringify(mail));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** The text of every mail sent to `to` so far, oldest first (quoted-printable decoded). */

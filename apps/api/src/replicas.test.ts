@@ -1,41 +1,19 @@
 // Two API processes on one database: a revocation through one is refused by the other within a
 // second. Without REDIS_URL the database's key-change log carries it; with REDIS_URL, pub/sub.
 
-import { setupFirstCompany } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ApiProcess, startApiProcess } from "./test/api-process";
+import { describe, expect, it, vi } from "vitest";
+import { useTwoReplicas } from "./test/replicas";
 
-let database: TestDatabase;
-let db: Db;
-let adminKey: string;
-let replicas: ApiProcess[];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  adminKey = (await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" }))
-    .adminKey.secret;
-  const env: Record<string, string> = { DATABASE_URL: database.url };
-  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-  replicas = await Promise.all([startApiProcess(env), startApiProcess(env)]);
-});
-
-afterAll(async () => {
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
-  await db?.$disconnect();
-  await database?.drop();
-});
+const r = useTwoReplicas();
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
 
 describe("two API replicas", () => {
   it("a key revoked on replica A is refused by replica B within 1 second", async () => {
-    const [a, b] = replicas as [ApiProcess, ApiProcess];
+    const [a, b] = r.replicas;
     const created = await fetch(`${a.url}/v1/keys`, {
       method: "POST",
-      headers: auth(adminKey),
+      headers: auth(r.adminKey),
       body: JSON.stringify({ name: "to revoke", scopes: ["keys:read"], environment: "live" }),
     }).then((r) => r.json() as Promise<{ id: string; key: string }>);
 
@@ -45,7 +23,7 @@ describe("two API replicas", () => {
 
     const revoked = await fetch(`${a.url}/v1/keys/${created.id}/revoke`, {
       method: "POST",
-      headers: auth(adminKey),
+      headers: auth(r.adminKey),
       body: "{}",
     });
     expect(revoked.status).toBe(200);

@@ -13,6 +13,7 @@ import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
+import { runCli } from "./testing/run-cli";
 
 // Every CLI run is a Node process with tsx: seconds each on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -28,32 +29,11 @@ let companyId: string;
 let adminKey: string;
 let readOnlyKey: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** One CLI run with its own config dir (so no real ~/.keyward is touched). */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-    env: {
-      ...process.env,
-      NODE_ENV: "test",
-      LOG_LEVEL: "warn",
-      KEYWARD_API_KEY: undefined,
-      KEYWARD_API_URL: undefined,
-      DATABASE_URL: database.url,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: { KEYWARD_API_KEY: undefined, KEYWARD_API_URL: undefined, DATABASE_URL: database.url, ...env },
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -390,12 +370,10 @@ describe("the keyward executable", () => {
   const env = () => ({ ...process.env, NODE_ENV: "test", KEYWARD_API_KEY: adminKey, KEYWARD_API_URL: api.url });
 
   it("`pnpm keyward keys list --json` from the repository root prints exactly the JSON on stdout", async () => {
-    const child = spawn("pnpm", ["keyward", "keys", "list", "--json"], { cwd: REPO_ROOT, env: env() });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const code = await new Promise((resolve) => child.once("exit", resolve));
+    const { code, stdout, stderr } = await runCli("pnpm", ["keyward", "keys", "list", "--json"], {
+      cwd: REPO_ROOT,
+      env: { KEYWARD_API_KEY: adminKey, KEYWARD_API_URL: api.url },
+    });
     expect(code, stderr).toBe(0);
     const listed = JSON.parse(stdout) as { data: { id: string }[] };
     expect(listed.data.length).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import { authenticateUser, findKeyRecordByHash, getCompany, setupFirstCompany } 
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type CliRun, runCli } from "./testing/run-cli";
 
 // Every CLI run is a Node process with tsx: seconds each on a loaded machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -23,26 +24,9 @@ const PASSWORD = "correct horse battery";
 let database: TestDatabase;
 let db: Db;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** One run of the executable, in an empty directory of its own (so a stray file would show). */
-function cli(args: string[], cwd = mkdtempSync(join(tmpdir(), "kw-companies-"))): Promise<Run> {
-  const child = spawn(BIN, args, {
-    cwd,
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", DATABASE_URL: database.url },
-    // No terminal on stdin: a command that would ask must refuse instead.
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[], cwd = mkdtempSync(join(tmpdir(), "kw-companies-"))) =>
+  runCli(BIN, args, { cwd, env: { DATABASE_URL: database.url } });
 
 const line = (stdout: string, name: string) => new RegExp(`^${name}=(\\S+)$`, "m").exec(stdout)?.[1] ?? "";
 const idIn = (stdout: string) => /\(([0-9a-f-]{36})\)/.exec(stdout)?.[1] ?? "";
@@ -250,7 +234,9 @@ describe("companies list, suspend, resume, delete", () => {
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stdin.end(`${typed}\n`);
-      return new Promise<Run>((resolve) => child.once("exit", (code) => resolve({ code, stdout: output, stderr: "" })));
+      return new Promise<CliRun>((resolve) =>
+        child.once("exit", (code) => resolve({ code, stdout: output, stderr: "" })),
+      );
     };
     const wrong = await onTerminal("Soylent Green");
     expect(wrong.stdout).toContain('Type "Soylent" to confirm');

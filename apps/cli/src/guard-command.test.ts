@@ -15,10 +15,8 @@ import {
   regenerateGuardSecret,
   renewGuardToken,
   resolveGuardEncryptionKey,
-  setupFirstCompany,
 } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { useCompanyDatabase } from "@keyward/db/vitest";
 import { startUpstream, type Upstream } from "@keyward/guard/testing";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -182,45 +180,30 @@ describe("refuses to start (exit 2) with a message that says what to do", () => 
 });
 
 describe("with a database: dashboard settings and managed keys", () => {
-  let database: TestDatabase;
-  let db: Db;
-  let companyId: string;
+  const t = useCompanyDatabase();
   const key = resolveGuardEncryptionKey({ encryptionKey: undefined, nodeEnv: "test", dataDir: "/nonexistent" });
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDb(database.url);
-    companyId = (
-      await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" })
-    ).companyId;
-  });
-
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
-
   it("no secret anywhere else: the dashboard's secret and TTL; its renewed token passes", async () => {
-    const secret = await regenerateGuardSecret(db, companyId, key, { type: "system" });
-    await changeGuardTokenTtl(db, companyId, 7200, { type: "system" });
-    const g = await guard(["--upstream", upstream.url, "--port", "0"], { DATABASE_URL: database.url });
+    const secret = await regenerateGuardSecret(t.db, t.companyId, key, { type: "system" });
+    await changeGuardTokenTtl(t.db, t.companyId, 7200, { type: "system" });
+    const g = await guard(["--upstream", upstream.url, "--port", "0"], { DATABASE_URL: t.database.url });
     expect(g.headers.key).toBe(secret);
     expect(ttlOf(g.headers.token)).toBe(7200);
-    const renewed = await renewGuardToken(db, companyId, key, { type: "system" });
+    const renewed = await renewGuardToken(t.db, t.companyId, key, { type: "system" });
     expect((await fetch(`${g.url}/`, { headers: { "keyward-auth-token": renewed.token } })).status).toBe(200);
     // A flag still wins over the dashboard.
     const flagged = await guard(["--upstream", upstream.url, "--port", "0", "--auth-secret", SECRET], {
-      DATABASE_URL: database.url,
+      DATABASE_URL: t.database.url,
     });
     expect(flagged.headers.key).toBe(SECRET);
     expect(ttlOf(flagged.headers.token)).toBe(7200);
   });
 
   it("a regenerated dashboard secret replaces the old one in a running guard", async () => {
-    const first = await regenerateGuardSecret(db, companyId, key, { type: "system" });
-    const g = await guard(["--upstream", upstream.url, "--port", "0"], { DATABASE_URL: database.url });
+    const first = await regenerateGuardSecret(t.db, t.companyId, key, { type: "system" });
+    const g = await guard(["--upstream", upstream.url, "--port", "0"], { DATABASE_URL: t.database.url });
     expect((await fetch(`${g.url}/`, { headers: { "keyward-auth-key": first } })).status).toBe(200);
-    const second = await regenerateGuardSecret(db, companyId, key, { type: "system" });
+    const second = await regenerateGuardSecret(t.db, t.companyId, key, { type: "system" });
     const deadline = Date.now() + 15_000;
     let status = 200;
     while (status === 200 && Date.now() < deadline) {
@@ -233,40 +216,40 @@ describe("with a database: dashboard settings and managed keys", () => {
 
   it("--route and --company: a managed key passes its rule and is refused elsewhere", async () => {
     const { secret } = await createKey(
-      db,
-      companyId,
+      t.db,
+      t.companyId,
       { name: "vehicles reader", scopes: ["vehicles:read"], environment: "live" },
       { type: "system" },
     );
     const g = await guard(
       ["--upstream", upstream.url, "--port", "0", "--company", "Acme", "--route", "GET /vehicles/* -> vehicles:read"],
-      { DATABASE_URL: database.url },
+      { DATABASE_URL: t.database.url },
     );
     expect(g.output()).toContain("GET /vehicles/* -> vehicles:read");
     expect((await fetch(`${g.url}/vehicles/1`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
     expect((await fetch(`${g.url}/vehicles/1`, { method: "POST", headers: { "x-api-key": secret } })).status).toBe(403);
     const unknown = await runGuardToExit(["--upstream", upstream.url, "--company", "Nope"], {
-      DATABASE_URL: database.url,
+      DATABASE_URL: t.database.url,
     });
     expect(unknown.code).toBe(2);
     expect(unknown.output).toMatch(/no company "Nope"/);
   });
 
   it("--all-companies: the keys of two companies pass, each told as its own; the secret names none", async () => {
-    const other = await db.company.create({ data: { name: "Globex" } });
+    const other = await t.db.company.create({ data: { name: "Globex" } });
     const keyOf = async (owner: string) =>
       (
         await createKey(
-          db,
+          t.db,
           owner,
           { name: "vehicles reader", scopes: ["vehicles:read"], environment: "live" },
           { type: "system" },
         )
       ).secret;
-    const [ours, theirs] = [await keyOf(companyId), await keyOf(other.id)];
+    const [ours, theirs] = [await keyOf(t.companyId), await keyOf(other.id)];
     const g = await guard(
       ["--upstream", upstream.url, "--port", "0", "--all-companies", "--route", "GET /vehicles/* -> vehicles:read"],
-      { DATABASE_URL: database.url, KEYWARD_GUARD_AUTH_SECRET: SECRET },
+      { DATABASE_URL: t.database.url, KEYWARD_GUARD_AUTH_SECRET: SECRET },
     );
     expect(g.output()).toContain("Managed API keys of every company");
     const companyTold = async (headers: Record<string, string>) => {
@@ -274,7 +257,7 @@ describe("with a database: dashboard settings and managed keys", () => {
       expect(res.status).toBe(200);
       return ((await res.json()) as { headers: Record<string, string | undefined> }).headers["keyward-company-id"];
     };
-    expect(await companyTold({ authorization: `Bearer ${ours}` })).toBe(companyId);
+    expect(await companyTold({ authorization: `Bearer ${ours}` })).toBe(t.companyId);
     expect(await companyTold({ "x-api-key": theirs })).toBe(other.id);
     expect(await companyTold({ "keyward-auth-key": SECRET })).toBeUndefined();
     // The banner's token names no company either, and passes.
@@ -282,15 +265,15 @@ describe("with a database: dashboard settings and managed keys", () => {
   });
 
   it("--all-companies refuses (exit 2) the dashboard's secret, which is one company's, and --company", async () => {
-    await regenerateGuardSecret(db, companyId, key, { type: "system" });
+    await regenerateGuardSecret(t.db, t.companyId, key, { type: "system" });
     const noSecret = await runGuardToExit(["--upstream", upstream.url, "--all-companies"], {
-      DATABASE_URL: database.url,
+      DATABASE_URL: t.database.url,
     });
     expect(noSecret.code).toBe(2);
     expect(noSecret.output).toMatch(/--all-companies needs a guard secret of its own/);
     const both = await runGuardToExit(
       ["--upstream", upstream.url, "--auth-secret", SECRET, "--all-companies", "--company", "Acme"],
-      { DATABASE_URL: database.url },
+      { DATABASE_URL: t.database.url },
     );
     expect(both.code).toBe(2);
     expect(both.output).toMatch(/--all-companies and --company exclude each other/);

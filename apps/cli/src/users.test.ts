@@ -1,7 +1,6 @@
 // `keyward users reset-password` and `disable-2fa` as an operator runs them: the real executable
 // against a fresh database. The new password logs in the way the dashboard checks it, and the
 // user's sessions end; a user whose two-factor sign-in is turned off signs in with the password alone.
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runCli } from "./testing/run-cli";
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -31,18 +31,8 @@ const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 let database: TestDatabase;
 let db: Db;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(BIN, args, {
-    cwd: mkdtempSync(join(tmpdir(), "kw-users-")),
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", DATABASE_URL: database.url },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[]) =>
+  runCli(BIN, args, { cwd: mkdtempSync(join(tmpdir(), "kw-users-")), env: { DATABASE_URL: database.url } });
 
 const session = async () => {
   const user = await db.user.findUniqueOrThrow({ where: { email: EMAIL } });

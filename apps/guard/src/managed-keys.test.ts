@@ -1,9 +1,8 @@
 // Managed keys through the guard, on a real database: the same pipeline as the API (verifier,
 // rate limiter, usage buffer, key-change feed, refusal auditing), with route rules deciding scopes.
 
-import { createKey, revokeKey, setupFirstCompany } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { createKey, revokeKey } from "@keyward/core";
+import { useCompanyDatabase } from "@keyward/db/vitest";
 import { type EnforcementPipeline, startEnforcementPipeline } from "@keyward/enforcement";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
@@ -14,9 +13,7 @@ import { buildGuard } from "./server";
 import { GUARD_TEST_SECRET } from "./testing/managed-guard";
 import { json, startUpstream, type Upstream } from "./testing/upstream";
 
-let database: TestDatabase;
-let db: Db;
-let companyId: string;
+const t = useCompanyDatabase();
 let upstream: Upstream;
 let pipeline: EnforcementPipeline;
 let guard: FastifyInstance;
@@ -26,8 +23,8 @@ const SECRET = GUARD_TEST_SECRET;
 
 async function key(scopes: string[], extra: { rateLimit?: { limit: number; windowSeconds: number } } = {}) {
   const { key, secret } = await createKey(
-    db,
-    companyId,
+    t.db,
+    t.companyId,
     { name: `guard ${scopes.join(" ")}`, scopes, environment: "live", ...extra },
     { type: "system" },
   );
@@ -35,22 +32,17 @@ async function key(scopes: string[], extra: { rateLimit?: { limit: number; windo
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  companyId = (
-    await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" })
-  ).companyId;
   upstream = await startUpstream();
   const env = loadGuardEnv({ NODE_ENV: "test", LOG_LEVEL: "warn", REDIS_URL: process.env.REDIS_URL });
   const log = pino({ level: "warn" });
   const { Redis } = await import("ioredis");
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : null;
-  pipeline = await startEnforcementPipeline({ db, env, redis, log, companyId });
+  pipeline = await startEnforcementPipeline({ db: t.db, env, redis, log, companyId: t.companyId });
   guard = await buildGuard({
     upstream: new URL(upstream.url),
     authEnabled: true,
     secret: { current: () => SECRET },
-    company: companyId,
+    company: t.companyId,
     routes: [
       "GET /vehicles/* -> vehicles:read",
       "POST,PUT /vehicles/* -> vehicles:write",
@@ -71,8 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await guard?.close();
   await upstream?.close();
-  await db?.$disconnect();
-  await database?.drop();
 });
 
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
@@ -144,7 +134,7 @@ describe("managed keys with route rules", () => {
   it("401: a revoked key is refused once the key-change feed delivers it, and unknown keys too", async () => {
     const { id, secret } = await key(["vehicles:read"]);
     expect((await fetch(`${url}/vehicles/1`, { headers: bearer(secret) })).status).toBe(200);
-    await revokeKey(db, companyId, id, "test", { type: "system" });
+    await revokeKey(t.db, t.companyId, id, "test", { type: "system" });
     await expect
       .poll(async () => (await fetch(`${url}/vehicles/1`, { headers: bearer(secret) })).status, {
         timeout: 15_000,
@@ -156,9 +146,9 @@ describe("managed keys with route rules", () => {
   });
 
   it("401: a key of another company does not exist for this guard", async () => {
-    const other = await db.company.create({ data: { name: "Other" } });
+    const other = await t.db.company.create({ data: { name: "Other" } });
     const { secret } = await createKey(
-      db,
+      t.db,
       other.id,
       { name: "other", scopes: ["*"], environment: "live" },
       { type: "system" },
@@ -183,8 +173,8 @@ describe("managed keys with route rules", () => {
 
   it("403 IP_NOT_ALLOWED: a key whose allowlist leaves out the caller", async () => {
     const { secret } = await createKey(
-      db,
-      companyId,
+      t.db,
+      t.companyId,
       { name: "office only", scopes: ["vehicles:read"], environment: "live", ipAllowlist: ["10.0.0.0/8"] },
       { type: "system" },
     );
@@ -199,13 +189,15 @@ describe("managed keys with route rules", () => {
       expect((await fetch(`${url}/vehicles/1`, { headers: bearer(secret) })).status).toBe(200);
     expect((await fetch(`${url}/vehicles/1`, { method: "PUT", headers: bearer(secret) })).status).toBe(403);
     await pipeline.usage.flush();
-    const buckets = await db.usageBucket.findMany({ where: { keyId: id } });
+    const buckets = await t.db.usageBucket.findMany({ where: { keyId: id } });
     const count = (outcome: string) => buckets.filter((b) => b.outcome === outcome).reduce((n, b) => n + b.count, 0);
     expect(count("allowed")).toBe(3);
     expect(count("insufficient_scope")).toBe(1);
-    const row = await db.apiKey.findUniqueOrThrow({ where: { id } });
+    const row = await t.db.apiKey.findUniqueOrThrow({ where: { id } });
     expect(row.lastUsedAt).not.toBeNull();
-    const refusals = await db.auditEvent.findMany({ where: { companyId, keyId: id, action: "request.refused" } });
+    const refusals = await t.db.auditEvent.findMany({
+      where: { companyId: t.companyId, keyId: id, action: "request.refused" },
+    });
     expect(refusals.map((e) => [e.reason, (e.metadata as { count: number }).count])).toEqual([
       ["INSUFFICIENT_SCOPE", 1],
     ]);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { compileAllowlist, isValidAllowlistEntry } from "../src/ip";
 import { generateKey, isWellFormedKey, parseKey } from "../src/keys";
 import { isValidScope, scopeGrants } from "../src/scopes";
-import { type KeyRecord, KeyVerifier } from "../src/verify";
+import { testKeyRecord } from "../src/testing";
+import { KeyVerifier } from "../src/verify";
 import { withChecksum } from "./helpers";
 
 const realKey = generateKey({ prefix: "kw", environment: "live" });
@@ -23,20 +24,7 @@ const hostile = fc.oneof(
   fc.string({ unit: "binary", minLength: 1, maxLength: 3 }).map((s) => realKey.key + s),
 );
 
-const record: KeyRecord = {
-  id: "key_1",
-  companyId: "co_1",
-  companySuspended: false,
-  name: "prod",
-  hash: realKey.hash,
-  environment: "live",
-  scopes: ["*"],
-  expiresAt: null,
-  revokedAt: null,
-  graceEndsAt: null,
-  ipAllowlist: [],
-  rateLimit: null,
-};
+const record = testKeyRecord({ name: "prod", hash: realKey.hash, scopes: ["*"] });
 
 /** The key format as a regex and zlib's CRC-32: the slow, obvious reading of docs/api.md#keys that the hand-written check must agree with. */
 function oracle(raw: string): boolean {

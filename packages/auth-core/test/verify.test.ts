@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { generateKey, hashKey } from "../src/keys";
+import { testKeyRecord } from "../src/testing";
 import {
   type KeyRecord,
   type KeyStore,
@@ -31,21 +32,7 @@ let nextId = 0;
 function setup(overrides: Partial<KeyRecord> = {}, options: Partial<KeyVerifierOptions> = {}) {
   const store = new MemoryStore();
   const { key: secret, hash } = generateKey({ prefix: "kw", environment: "live" });
-  const record: KeyRecord = {
-    id: `key_${nextId++}`,
-    companyId: "co_1",
-    companySuspended: false,
-    name: "ci",
-    hash,
-    environment: "live",
-    scopes: ["keys:read"],
-    expiresAt: null,
-    revokedAt: null,
-    graceEndsAt: null,
-    ipAllowlist: [],
-    rateLimit: null,
-    ...overrides,
-  };
+  const record = testKeyRecord({ id: `key_${nextId++}`, name: "ci", hash, scopes: ["keys:read"], ...overrides });
   store.byHash.set(hash, record);
   const clock = { now: T0 };
   const usage: Array<[string, VerifyCode, string | undefined]> = [];
@@ -320,20 +307,7 @@ describe("KeyVerifier cache", () => {
     const verifier = new KeyVerifier({ store: batchStore, now: () => clock.now, maxEntries: 100, cacheTtlMs: 60_000 });
     const keys = Array.from({ length: 5 }, (_, i) => {
       const { key, hash } = generateKey({ prefix: "kw", environment: "live" });
-      const record: KeyRecord = {
-        id: `batch_${i}`,
-        companyId: "co_1",
-        companySuspended: false,
-        name: `k${i}`,
-        hash,
-        environment: "live",
-        scopes: [],
-        expiresAt: null,
-        revokedAt: null,
-        graceEndsAt: null,
-        ipAllowlist: [],
-        rateLimit: null,
-      };
+      const record = testKeyRecord({ id: `batch_${i}`, name: `k${i}`, hash });
       store.byHash.set(hash, record);
       return { secret: key, hash, record };
     });

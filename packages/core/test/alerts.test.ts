@@ -2,9 +2,8 @@
 // one incident fires one alert however many callers race for it, counters add up across writers,
 // a (key, ip) pair is new exactly once, and a delivery attempt is taken by one worker only.
 
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useCompanyDatabase } from "@keyward/db/vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   addAlertCounts,
   aesSecretBox,
@@ -17,7 +16,6 @@ import {
   recordDeliveryOutcome,
   recordKeyIps,
   type SecretBox,
-  setupFirstCompany,
   sumAlertCounts,
   updateAlertRule,
 } from "../src";
@@ -33,23 +31,12 @@ const box: SecretBox = {
 const SECRET = "whsec-0123456789abcdef";
 const system = { type: "system" } as const;
 
-let database: TestDatabase;
-let db: Db;
-let companyId: string;
+const t = useCompanyDatabase();
 let keyId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  companyId = (
-    await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" })
-  ).companyId;
-  keyId = (await createKey(db, companyId, { name: "svc", scopes: ["keys:read"], environment: "live" }, system)).key.id;
-});
-
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
+  keyId = (await createKey(t.db, t.companyId, { name: "svc", scopes: ["keys:read"], environment: "live" }, system)).key
+    .id;
 });
 
 const rule = (overrides: Record<string, unknown> = {}) =>
@@ -68,40 +55,40 @@ const rule = (overrides: Record<string, unknown> = {}) =>
 
 describe("alert rules", () => {
   it("stores the webhook secret sealed and shows only that one is set", async () => {
-    const created = await createAlertRule(db, companyId, rule(), system, box);
+    const created = await createAlertRule(t.db, t.companyId, rule(), system, box);
     expect(created.channels[0]).toEqual({
       type: "webhook",
       url: "https://hooks.example.com/hook",
       secret: null,
       secretSet: true,
     });
-    const row = await db.alertRule.findUniqueOrThrow({ where: { id: created.id } });
+    const row = await t.db.alertRule.findUniqueOrThrow({ where: { id: created.id } });
     expect(JSON.stringify(row.channels)).not.toContain(SECRET);
-    expect(JSON.stringify(row.channels)).toContain(`sealed:alert-webhook-secret:${companyId}:`);
-    const events = await db.auditEvent.findMany({ where: { companyId, targetId: created.id } });
+    expect(JSON.stringify(row.channels)).toContain(`sealed:alert-webhook-secret:${t.companyId}:`);
+    const events = await t.db.auditEvent.findMany({ where: { companyId: t.companyId, targetId: created.id } });
     expect(events.map((e) => e.action)).toEqual(["alert_rule.created"]);
     expect(JSON.stringify(events)).not.toContain(SECRET);
   });
 
   it("keeps the secret of a webhook sent back without one, and refuses a new URL without one", async () => {
-    const created = await createAlertRule(db, companyId, rule(), system, box);
-    const before = await db.alertRule.findUniqueOrThrow({ where: { id: created.id } });
+    const created = await createAlertRule(t.db, t.companyId, rule(), system, box);
+    const before = await t.db.alertRule.findUniqueOrThrow({ where: { id: created.id } });
     await updateAlertRule(
-      db,
-      companyId,
+      t.db,
+      t.companyId,
       created.id,
       { name: "Renamed", channels: [{ type: "webhook", url: "https://hooks.example.com/hook", secret: null }] },
       system,
       box,
     );
-    const after = await db.alertRule.findUniqueOrThrow({ where: { id: created.id } });
+    const after = await t.db.alertRule.findUniqueOrThrow({ where: { id: created.id } });
     expect((after.channels as { secretEnc: string }[])[0]?.secretEnc).toBe(
       (before.channels as { secretEnc: string }[])[0]?.secretEnc,
     );
     await expect(
       updateAlertRule(
-        db,
-        companyId,
+        t.db,
+        t.companyId,
         created.id,
         { channels: [{ type: "webhook", url: "https://hooks.example.com/other" }] },
         system,
@@ -111,8 +98,10 @@ describe("alert rules", () => {
   });
 
   it("refuses a kind change that leaves the rule without the fields its kind needs", async () => {
-    const created = await createAlertRule(db, companyId, rule(), system, box);
-    await expect(updateAlertRule(db, companyId, created.id, { kind: "expiring" }, system, box)).rejects.toMatchObject({
+    const created = await createAlertRule(t.db, t.companyId, rule(), system, box);
+    await expect(
+      updateAlertRule(t.db, t.companyId, created.id, { kind: "expiring" }, system, box),
+    ).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
       details: { issues: [{ path: ["days"] }] },
     });
@@ -121,31 +110,31 @@ describe("alert rules", () => {
 
 describe("firing", () => {
   it("fires once when twenty callers race for the same incident, then again after the cooldown", async () => {
-    const created = await createAlertRule(db, companyId, rule({ cooldownSeconds: 600 }), system, box);
+    const created = await createAlertRule(t.db, t.companyId, rule({ cooldownSeconds: 600 }), system, box);
     const now = new Date();
     const attempt = () =>
-      fireAlert(db, { ruleId: created.id, subject: "company", keyId, count: 3, windowStart: now, windowEnd: now });
+      fireAlert(t.db, { ruleId: created.id, subject: "company", keyId, count: 3, windowStart: now, windowEnd: now });
     const results = await Promise.all(Array.from({ length: 20 }, attempt));
     expect(results.filter((r) => r !== null)).toHaveLength(1);
-    expect(await db.alert.count({ where: { ruleId: created.id } })).toBe(1);
+    expect(await t.db.alert.count({ where: { ruleId: created.id } })).toBe(1);
     expect(await attempt()).toBeNull();
 
     // The cooldown passes (moved back in time rather than waited for, so a slow machine cannot blur it).
-    await db.alertIncident.update({
+    await t.db.alertIncident.update({
       where: { ruleId_subject: { ruleId: created.id, subject: "company" } },
       data: { lastFiredAt: new Date(Date.now() - 601_000) },
     });
     const again = await Promise.all(Array.from({ length: 5 }, attempt));
     expect(again.filter((r) => r !== null)).toHaveLength(1);
-    expect(await db.alert.count({ where: { ruleId: created.id } })).toBe(2);
+    expect(await t.db.alert.count({ where: { ruleId: created.id } })).toBe(2);
 
-    const audit = await db.auditEvent.count({ where: { companyId, action: "alert.fired", keyId } });
+    const audit = await t.db.auditEvent.count({ where: { companyId: t.companyId, action: "alert.fired", keyId } });
     expect(audit).toBeGreaterThanOrEqual(2);
   });
 
   it("stores the payload and one pending delivery per channel, never the secret", async () => {
-    const created = await createAlertRule(db, companyId, rule(), system, box);
-    const fired = await fireAlert(db, {
+    const created = await createAlertRule(t.db, t.companyId, rule(), system, box);
+    const fired = await fireAlert(t.db, {
       ruleId: created.id,
       subject: keyId,
       keyId,
@@ -161,7 +150,7 @@ describe("firing", () => {
       count: 4,
       window: { seconds: 60 },
     });
-    const { data } = await listAlerts(db, companyId, { ruleId: created.id, limit: 10 });
+    const { data } = await listAlerts(t.db, t.companyId, { ruleId: created.id, limit: 10 });
     expect(data[0]?.deliveries.map((d) => [d.channelType, d.status, d.attempt])).toEqual([
       ["webhook", "pending", 1],
       ["email", "pending", 1],
@@ -172,18 +161,18 @@ describe("firing", () => {
 
 describe("shared counters", () => {
   it("sums every writer's counts in the window, and only those after the last alert", async () => {
-    const created = await createAlertRule(db, companyId, rule({ cooldownSeconds: 0 }), system, box);
+    const created = await createAlertRule(t.db, t.companyId, rule({ cooldownSeconds: 0 }), system, box);
     const now = Math.floor(Date.now() / 1000);
-    await addAlertCounts(db, [
+    await addAlertCounts(t.db, [
       { ruleId: created.id, subject: "company", bucket: now - 100, count: 50 },
       { ruleId: created.id, subject: "company", bucket: now - 1, count: 2 },
     ]);
-    await addAlertCounts(db, [{ ruleId: created.id, subject: "company", bucket: now - 1, count: 3 }]);
+    await addAlertCounts(t.db, [{ ruleId: created.id, subject: "company", bucket: now - 1, count: 3 }]);
     const query = [{ ruleId: created.id, subject: "company", fromBucket: now - 10 }];
-    expect(await sumAlertCounts(db, query)).toEqual([
+    expect(await sumAlertCounts(t.db, query)).toEqual([
       { ruleId: created.id, subject: "company", count: 5, firstBucket: now - 1 },
     ]);
-    await fireAlert(db, {
+    await fireAlert(t.db, {
       ruleId: created.id,
       subject: "company",
       keyId: null,
@@ -191,18 +180,18 @@ describe("shared counters", () => {
       windowStart: new Date(),
       windowEnd: new Date(),
     });
-    expect(await sumAlertCounts(db, query)).toEqual([]);
+    expect(await sumAlertCounts(t.db, query)).toEqual([]);
   });
 });
 
 describe("IPs seen per key", () => {
   it("reports a pair as new exactly once, with how many IPs the key had before", async () => {
     const pairs = [{ keyId, ip: "10.0.0.1" }];
-    expect(await recordKeyIps(db, pairs)).toEqual([{ keyId, ip: "10.0.0.1", knownIps: 0 }]);
-    expect(await recordKeyIps(db, pairs)).toEqual([]);
+    expect(await recordKeyIps(t.db, pairs)).toEqual([{ keyId, ip: "10.0.0.1", knownIps: 0 }]);
+    expect(await recordKeyIps(t.db, pairs)).toEqual([]);
     const [a, b] = await Promise.all([
-      recordKeyIps(db, [{ keyId, ip: "10.0.0.2" }]),
-      recordKeyIps(db, [{ keyId, ip: "10.0.0.2" }]),
+      recordKeyIps(t.db, [{ keyId, ip: "10.0.0.2" }]),
+      recordKeyIps(t.db, [{ keyId, ip: "10.0.0.2" }]),
     ]);
     expect([...(a ?? []), ...(b ?? [])]).toEqual([{ keyId, ip: "10.0.0.2", knownIps: 1 }]);
   });
@@ -211,13 +200,13 @@ describe("IPs seen per key", () => {
 /** A rule with one webhook channel to `url`, fired once: its alert has one pending delivery. */
 async function fireToWebhook(url: string) {
   const created = await createAlertRule(
-    db,
-    companyId,
+    t.db,
+    t.companyId,
     rule({ channels: [{ type: "webhook", url, secret: SECRET }] }),
     system,
     box,
   );
-  const fired = await fireAlert(db, {
+  const fired = await fireAlert(t.db, {
     ruleId: created.id,
     subject: "company",
     keyId: null,
@@ -233,8 +222,8 @@ describe("deliveries", () => {
   it("gives a due attempt to one worker, and records a retry as a new attempt", async () => {
     const fired = await fireToWebhook("https://hooks.example.com/only");
     const [first, second] = await Promise.all([
-      claimDueDeliveries(db, 100, 60_000),
-      claimDueDeliveries(db, 100, 60_000),
+      claimDueDeliveries(t.db, 100, 60_000),
+      claimDueDeliveries(t.db, 100, 60_000),
     ]);
     const mine = [...(first ?? []), ...(second ?? [])].filter((d) => d.alertId === fired.id);
     expect(mine).toHaveLength(1);
@@ -242,13 +231,13 @@ describe("deliveries", () => {
     if (!delivery) throw new Error("no delivery");
     expect(delivery.channel).toMatchObject({ type: "webhook", url: "https://hooks.example.com/only" });
 
-    await recordDeliveryOutcome(db, delivery, {
+    await recordDeliveryOutcome(t.db, delivery, {
       ok: false,
       responseStatus: 503,
       error: "HTTP 503",
       retryAt: new Date(),
     });
-    const rows = await db.alertDelivery.findMany({ where: { alertId: fired.id }, orderBy: { attempt: "asc" } });
+    const rows = await t.db.alertDelivery.findMany({ where: { alertId: fired.id }, orderBy: { attempt: "asc" } });
     expect(rows.map((r) => [r.attempt, r.status, r.responseStatus])).toEqual([
       [1, "failed", 503],
       [2, "pending", null],
@@ -260,10 +249,10 @@ describe("interrupted deliveries", () => {
   it("an attempt left sending by a dead process is taken again once it is stale, not before", async () => {
     const fired = await fireToWebhook("https://hooks.example.com/stale");
     const mine = async (staleMs: number | null) =>
-      (await claimDueDeliveries(db, 100, staleMs)).filter((d) => d.alertId === fired.id);
+      (await claimDueDeliveries(t.db, 100, staleMs)).filter((d) => d.alertId === fired.id);
     expect(await mine(null)).toHaveLength(1); // now `sending`, as if its process died
     expect(await mine(60_000)).toHaveLength(0);
-    await db.alertDelivery.updateMany({
+    await t.db.alertDelivery.updateMany({
       where: { alertId: fired.id },
       data: { attemptedAt: new Date(Date.now() - 120_000) },
     });

@@ -1,6 +1,6 @@
 // The detector's promise to the enforcement path: a company without enabled rules costs one Map
 // lookup, and neither that request nor the next flush reaches the database.
-import type { CompanyKeyRecord } from "@keyward/auth-core";
+import { testKeyRecord } from "@keyward/auth-core/testing";
 import type { Db } from "@keyward/db";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
@@ -18,20 +18,8 @@ const untouchable = new Proxy({} as Db, {
   },
 });
 
-const key = (companyId: string): CompanyKeyRecord => ({
-  id: "0190b7c4-0000-7000-8000-000000000001",
-  companyId,
-  companySuspended: false,
-  name: "svc",
-  hash: "0".repeat(64),
-  environment: "live",
-  scopes: [],
-  expiresAt: null,
-  revokedAt: null,
-  graceEndsAt: null,
-  ipAllowlist: [],
-  rateLimit: null,
-});
+const key = (companyId: string) =>
+  testKeyRecord({ id: "0190b7c4-0000-7000-8000-000000000001", companyId, name: "svc" });
 
 describe("AlertDetector", () => {
   it("a company without enabled rules: no state, no query, not even at the flush", async () => {

@@ -3,23 +3,19 @@
 // reaches the webhook with a signature the receiver verifies with node:crypto, and the mailbox; a
 // failing receiver gets retries with exponential backoff, each attempt a row; no secret anywhere.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
+import { useAlertReceivers } from "../test/alert-receivers";
 import { bearer, type Harness, startHarness } from "../test/harness";
 
 const SECRET = "whsec_alerts_test_0123456789";
 const COOLDOWN_SECONDS = 2;
 
+// Before the harness, so that it stops first.
+const receivers = useAlertReceivers(SECRET);
 let h: Harness;
-let receiver: WebhookReceiver;
-let smtp: SmtpSink;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver(SECRET);
-  smtp = await startSmtpSink();
   h = await startHarness({
-    SMTP_URL: smtp.url,
-    // The receiver is on loopback, which webhooks may reach only when the operator allows it.
-    KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
+    ...receivers.env(),
     ALERT_FLUSH_INTERVAL_MS: "100",
     ALERT_RULES_POLL_MS: "200",
     ALERT_EXPIRY_INTERVAL_MS: "200",
@@ -32,8 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   h?.app.server.closeAllConnections();
   await h?.close();
-  await receiver?.close();
-  await smtp?.close();
 });
 
 async function createRule(path: string, fields: Record<string, unknown>): Promise<string> {
@@ -44,10 +38,7 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
     payload: {
       name: `rule ${path}`,
       cooldownSeconds: COOLDOWN_SECONDS,
-      channels: [
-        { type: "webhook", url: `${receiver.url}${path}`, secret: SECRET },
-        { type: "email", to: [`${path.slice(1)}@acme.test`] },
-      ],
+      channels: receivers.channels(path),
       ...fields,
     },
   });
@@ -56,8 +47,8 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
 }
 
 const alertsOf = (ruleId: string) => h.db.alert.findMany({ where: { ruleId }, orderBy: { firedAt: "asc" } });
-const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path && r.status < 300);
-const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path.slice(1)}@acme.test`));
+const hooksTo = (path: string) => receivers.webhooks.received.filter((r) => r.path === path && r.status < 300);
+const mailsTo = receivers.mailsTo;
 // Pauses are for what must NOT happen (no second alert, no fifth attempt) and for cooldowns to pass:
 // nothing to poll for. What must happen is waited for with vi.waitFor.
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -202,7 +193,7 @@ describe("each kind fires once per incident, and again after the cooldown", () =
 
 describe("delivery", () => {
   it("retries a failing webhook with exponential backoff, each attempt a row, then succeeds", async () => {
-    receiver.failNext("/flaky", 2, 503);
+    receivers.webhooks.failNext("/flaky", 2, 503);
     const ruleId = await createRule("/flaky", { kind: "new_ip", cooldownSeconds: 600 });
     const res = await h.app.inject({
       method: "POST",
@@ -233,7 +224,7 @@ describe("delivery", () => {
     const [a1, a2, a3] = rows.map((r) => r.attemptedAt.getTime()) as [number, number, number];
     expect(a2 - a1).toBeGreaterThanOrEqual(190);
     expect(a3 - a2).toBeGreaterThanOrEqual(390);
-    expect(receiver.received.filter((r) => r.path === "/flaky").every((r) => r.verified)).toBe(true);
+    expect(receivers.webhooks.received.filter((r) => r.path === "/flaky").every((r) => r.verified)).toBe(true);
 
     const list = await h.app.inject({
       method: "GET",
@@ -247,7 +238,7 @@ describe("delivery", () => {
   });
 
   it("gives up after ALERT_MAX_ATTEMPTS and shows the alert as failed", async () => {
-    receiver.failNext("/down", 100, 500);
+    receivers.webhooks.failNext("/down", 100, 500);
     const ruleId = await createRule("/down", { kind: "new_ip" });
     const res = await h.app.inject({
       method: "POST",
@@ -276,8 +267,8 @@ describe("delivery", () => {
     expect(alerts.length).toBeGreaterThan(5);
     const everything = JSON.stringify([alerts, deliveries, audit]) + h.logs();
     expect(everything).not.toContain(SECRET);
-    expect(receiver.received.map((r) => r.body).join("")).not.toContain(SECRET);
-    expect(smtp.mails.map((m) => m.raw).join("")).not.toContain(SECRET);
+    expect(receivers.webhooks.received.map((r) => r.body).join("")).not.toContain(SECRET);
+    expect(receivers.smtp.mails.map((m) => m.raw).join("")).not.toContain(SECRET);
   });
 });
 

@@ -3,53 +3,29 @@
 // per incident although both replicas detect it, and each alert is delivered once (signature
 // verified, mail received), never by both delivery workers.
 
-import { setupFirstCompany } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type SmtpSink, startSmtpSink, startWebhookReceiver, type WebhookReceiver } from "../test/alert-receivers";
-import { type ApiProcess, startApiProcess } from "../test/api-process";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { useAlertReceivers } from "../test/alert-receivers";
+import type { ApiProcess } from "../test/api-process";
+import { useTwoReplicas } from "../test/replicas";
 
 const SECRET = "whsec_replicas_0123456789";
 const COOLDOWN_SECONDS = 3;
 
-let database: TestDatabase;
-let db: Db;
-let adminKey: string;
+// Before the replicas, so that they stop first.
+const receivers = useAlertReceivers(SECRET);
+const r = useTwoReplicas(() => ({
+  ...receivers.env(),
+  TRUST_PROXY: "127.0.0.1",
+  ALERT_FLUSH_INTERVAL_MS: "150",
+  ALERT_RULES_POLL_MS: "200",
+  ALERT_EXPIRY_INTERVAL_MS: "150",
+  ALERT_DELIVERY_POLL_MS: "100",
+  ALERT_RETRY_BASE_MS: "200",
+}));
 let a: ApiProcess;
 let b: ApiProcess;
-let receiver: WebhookReceiver;
-let smtp: SmtpSink;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  adminKey = (await setupFirstCompany(db, { company: "Acme", email: "o@acme.test", password: "correct horse battery" }))
-    .adminKey.secret;
-  receiver = await startWebhookReceiver(SECRET);
-  smtp = await startSmtpSink();
-  const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    SMTP_URL: smtp.url,
-    // The receiver is on loopback, which webhooks may reach only when the operator allows it.
-    KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(receiver.url).host,
-    TRUST_PROXY: "127.0.0.1",
-    ALERT_FLUSH_INTERVAL_MS: "150",
-    ALERT_RULES_POLL_MS: "200",
-    ALERT_EXPIRY_INTERVAL_MS: "150",
-    ALERT_DELIVERY_POLL_MS: "100",
-    ALERT_RETRY_BASE_MS: "200",
-  };
-  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-  [a, b] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
-});
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await receiver?.close();
-  await smtp?.close();
-  await db?.$disconnect();
-  await database?.drop();
+beforeAll(() => {
+  [a, b] = r.replicas;
 });
 
 const headers = (key: string, ip?: string) => ({
@@ -65,7 +41,7 @@ const WAIT = { timeout: 15_000, interval: 50 };
 async function post<T>(replica: ApiProcess, path: string, body: unknown): Promise<T> {
   const res = await fetch(`${replica.url}${path}`, {
     method: "POST",
-    headers: headers(adminKey),
+    headers: headers(r.adminKey),
     body: JSON.stringify(body),
   });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -81,19 +57,16 @@ async function createRule(path: string, fields: Record<string, unknown>): Promis
   const rule = await post<{ id: string }>(a, "/v1/alert-rules", {
     name: `rule ${path}`,
     cooldownSeconds: COOLDOWN_SECONDS,
-    channels: [
-      { type: "webhook", url: `${receiver.url}${path}`, secret: SECRET },
-      { type: "email", to: [`${path.slice(1)}@acme.test`] },
-    ],
+    channels: receivers.channels(path),
     ...fields,
   });
   await pause(500);
   return rule.id;
 }
 
-const alertCount = (ruleId: string) => db.alert.count({ where: { ruleId } });
-const hooksTo = (path: string) => receiver.received.filter((r) => r.path === path);
-const mailsTo = (path: string) => smtp.mails.filter((m) => m.to.includes(`${path.slice(1)}@acme.test`));
+const alertCount = (ruleId: string) => r.db.alert.count({ where: { ruleId } });
+const hooksTo = (path: string) => receivers.webhooks.received.filter((r) => r.path === path);
+const mailsTo = receivers.mailsTo;
 
 /** Exactly `n` alerts, each delivered once per channel, signature verified, and still `n` a while later. */
 async function expectAlerts(ruleId: string, path: string, n: number): Promise<void> {

@@ -16,13 +16,11 @@ import {
   type Environment,
   isCompanyKey,
   type KeyRecord,
-  type KeyVerifier,
   KeywardError,
   missingScopes,
   scopeGrants,
   type VerifyResult,
 } from "@keyward/auth-core";
-import type { FailedAuthThrottle, KeyStates } from "@keyward/enforcement";
 import {
   answerVerdict,
   forbidden,
@@ -33,12 +31,11 @@ import {
   unavailable,
 } from "@keyward/enforcement";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ApiContext } from "../context";
 import { scopesOfRole } from "./claims";
-import type { CompanyNames } from "./company-names";
 import { csrfRefusal } from "./csrf";
-import type { Access, Memberships } from "./memberships";
-import type { Sessions } from "./sessions";
-import { TokenCheckUnavailable, type TokenService, type VerifiedToken } from "./tokens";
+import type { Access } from "./memberships";
+import { TokenCheckUnavailable, type VerifiedToken } from "./tokens";
 
 export interface KeyPrincipal {
   type: "key";
@@ -146,18 +143,14 @@ function changesSomething(required: readonly string[]): boolean {
   return required.some((s) => s === "*" || s.endsWith(":write") || s.endsWith(":*"));
 }
 
-export interface AuthenticateDeps {
-  verifier: KeyVerifier;
-  throttle: FailedAuthThrottle;
-  tokens: TokenService;
-  keyStates: KeyStates;
-  /** Warmed with the company of every credential that passes, for answers from cache while the database is down. */
-  companies: CompanyNames;
-  memberships: Memberships;
-  sessions: Sessions;
+/** The app's services the hook uses (ApiContext documents each), and the origins of the CSRF check. */
+export type AuthenticateDeps = Pick<
+  ApiContext,
+  "verifier" | "throttle" | "tokens" | "keyStates" | "companies" | "memberships" | "sessions"
+> & {
   /** KEYWARD_TRUSTED_ORIGINS, for the CSRF check of cookie sessions. */
   trustedOrigins: ReadonlySet<string>;
-}
+};
 
 export function createAuthenticateHook(deps: AuthenticateDeps) {
   const { verifier, throttle, tokens, keyStates, companies, memberships, sessions, trustedOrigins } = deps;

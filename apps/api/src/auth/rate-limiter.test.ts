@@ -1,4 +1,4 @@
-import type { KeyRecord } from "@keyward/auth-core";
+import { testKeyRecord } from "@keyward/auth-core/testing";
 import { KeyRateLimiter, LocalWindows } from "@keyward/enforcement";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,20 +86,8 @@ describe("per-key rate limits", () => {
 });
 
 describe("in-memory windows (no Redis, or Redis down)", () => {
-  const key = (id: string, limit: number, windowSeconds: number): KeyRecord => ({
-    id,
-    companyId: "c",
-    companySuspended: false,
-    name: id,
-    hash: "0".repeat(64),
-    environment: "live",
-    scopes: [],
-    expiresAt: null,
-    revokedAt: null,
-    graceEndsAt: null,
-    ipAllowlist: [],
-    rateLimit: { limit, windowSeconds },
-  });
+  const key = (id: string, limit: number, windowSeconds: number) =>
+    testKeyRecord({ id, companyId: "c", name: id, rateLimit: { limit, windowSeconds } });
 
   it("counts per key in a window that opens at the key's first request, answering synchronously", () => {
     let now = 1_000_000;

@@ -1,14 +1,12 @@
 // A user token names its server-side session: signing out (core revokeSessions, as the dashboard's
 // "Sign out everywhere", a password change or reset does) ends it at once on this replica, and on
 // another replica that had it cached, through the key-change log (and Redis, when REDIS_URL is set).
-import { revokeSessions, setupFirstCompany } from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
+import { revokeSessions } from "@keyward/core";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ApiProcess, startApiProcess } from "../test/api-process";
-import { addMember, loginUser, TEST_PASSWORD_HASHING, testIp } from "../test/credentials";
+import { addMember, FIRST_OWNER, loginUser, testIp } from "../test/credentials";
 import { bearer, type Harness, startHarness } from "../test/harness";
+import { useTwoReplicas } from "../test/replicas";
 
 describe("user tokens and their sessions, one replica", () => {
   let h: Harness;
@@ -47,41 +45,22 @@ describe("user tokens and their sessions, one replica", () => {
 });
 
 describe("user tokens and their sessions, two replicas", () => {
-  let database: TestDatabase;
-  let db: Db;
-  let replicas: [ApiProcess, ApiProcess];
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDb(database.url);
-    await setupFirstCompany(
-      db,
-      { company: "Acme", email: "o@acme.test", password: "correct horse battery" },
-      { hashing: TEST_PASSWORD_HASHING },
-    );
-    const env: Record<string, string> = { DATABASE_URL: database.url, MEMBERSHIP_CACHE_MS: "60000" };
-    if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-    replicas = (await Promise.all([startApiProcess(env), startApiProcess(env)])) as [ApiProcess, ApiProcess];
-  });
-  afterAll(async () => {
-    await Promise.all((replicas ?? []).map((r) => r.stop()));
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const r = useTwoReplicas(() => ({ MEMBERSHIP_CACHE_MS: "60000" }));
 
   it("a token from replica A, cached by B for a minute, is refused by B once its session is revoked", async () => {
-    const [a, b] = replicas;
+    const [a, b] = r.replicas;
     const login = await fetch(`${a.url}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "o@acme.test", password: "correct horse battery" }),
+      body: JSON.stringify(FIRST_OWNER),
     });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
     const me = () => fetch(`${b.url}/v1/me`, { headers: bearer(token) });
     for (let i = 0; i < 2; i++) expect((await me()).status).toBe(200);
 
-    const user = await db.user.findUniqueOrThrow({ where: { email: "o@acme.test" } });
-    await revokeSessions(db, user.id);
+    const user = await r.db.user.findUniqueOrThrow({ where: { email: FIRST_OWNER.email } });
+    await revokeSessions(r.db, user.id);
     // Far sooner than the 60 s the cache would otherwise keep the session.
     const status = await vi.waitFor(
       async () => {

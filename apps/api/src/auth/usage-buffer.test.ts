@@ -1,3 +1,4 @@
+import { testKeyRecord } from "@keyward/auth-core/testing";
 import { createDb } from "@keyward/db";
 import { UsageBuffer } from "@keyward/enforcement";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,20 +56,11 @@ describe("usage counting", () => {
   it("a failed flush keeps its counts for the next one", async () => {
     const dead = createDb("postgresql://postgres@127.0.0.1:9/none");
     const buffer = new UsageBuffer({ db: dead, log: h.app.log });
-    const key = {
+    const key = testKeyRecord({
       id: "00000000-0000-7000-8000-000000000001",
       companyId: h.companyId,
-      companySuspended: false,
-      name: "k",
       hash: "f".repeat(64),
-      environment: "live" as const,
-      scopes: [],
-      expiresAt: null,
-      revokedAt: null,
-      graceEndsAt: null,
-      ipAllowlist: [],
-      rateLimit: null,
-    };
+    });
     for (let i = 0; i < 5; i++) buffer.record(key, "VALID", "127.0.0.1");
     await buffer.flush();
     buffer.record(key, "VALID", "127.0.0.1");
@@ -81,20 +73,7 @@ describe("usage counting", () => {
     const record = (await h.db.apiKey.findUniqueOrThrow({ where: { id: k.id } })) as { id: string; hash: string };
     let now = Date.UTC(2026, 10, 23, 10, 0, 59);
     const buffer = new UsageBuffer({ db: h.db, log: h.app.log, now: () => now });
-    const key = {
-      id: record.id,
-      companyId: h.companyId,
-      companySuspended: false,
-      name: "k",
-      hash: record.hash,
-      environment: "live" as const,
-      scopes: [],
-      expiresAt: null,
-      revokedAt: null,
-      graceEndsAt: null,
-      ipAllowlist: [],
-      rateLimit: null,
-    };
+    const key = testKeyRecord({ id: record.id, companyId: h.companyId, hash: record.hash });
     buffer.record(key, "VALID", "10.0.0.1");
     buffer.record(key, "REVOKED", "10.0.0.1");
     now += 2_000; // 10:01:01

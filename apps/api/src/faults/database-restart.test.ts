@@ -3,11 +3,12 @@
 // keep working, others get 503 SERVICE_UNAVAILABLE, never a 500; once the database is back
 // everything works again without restarting the API, and the usage counted meanwhile is written.
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey, setupFirstCompany } from "@keyward/core";
+import { createKey } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { migrate } from "@keyward/db/migrate";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiProcess, startApiProcess } from "../test/api-process";
+import { setupAcme } from "../test/credentials";
 import { FAULTS_ENABLED, FAULTS_SKIPPED, type PostgresCluster, startPostgresCluster } from "./servers";
 
 const UNAVAILABLE = { errors: [{ code: "SERVICE_UNAVAILABLE", message: expect.any(String) }] };
@@ -26,11 +27,7 @@ describe.skipIf(!FAULTS_ENABLED)(
       cluster = await startPostgresCluster();
       await migrate(cluster.url);
       db = createDb(cluster.url);
-      const setup = await setupFirstCompany(db, {
-        company: "Acme",
-        email: "o@acme.test",
-        password: "correct horse battery",
-      });
+      const setup = await setupAcme(db);
       cachedKey = { id: setup.readOnlyKey.key.id, secret: setup.readOnlyKey.secret };
       adminKey = setup.adminKey.secret;
       uncachedKeys = [];

@@ -2,11 +2,12 @@
 // limits go on per replica (a limited key is still limited), requests succeed, and once Redis is
 // back the API counts limits there and listens for key changes there again, without a restart.
 import { SCOPE_PRESETS } from "@keyward/auth-core";
-import { createKey, setupFirstCompany } from "@keyward/core";
+import { createKey } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiProcess, startApiProcess } from "../test/api-process";
+import { setupAcme } from "../test/credentials";
 import { FAULTS_ENABLED, FAULTS_SKIPPED, type RedisServer, startRedisServer } from "./servers";
 
 const KEY_CHANGES_CHANNEL = "keyward:key-changes";
@@ -52,11 +53,7 @@ describe.skipIf(!FAULTS_ENABLED)(
     beforeAll(async () => {
       database = await createTestDatabase();
       db = createDb(database.url);
-      const setup = await setupFirstCompany(db, {
-        company: "Acme",
-        email: "o@acme.test",
-        password: "correct horse battery",
-      });
+      const setup = await setupAcme(db);
       companyId = setup.companyId;
       redis = await startRedisServer();
       api = await startApiProcess({ DATABASE_URL: database.url, REDIS_URL: redis.url });

@@ -1,11 +1,11 @@
 // SIGTERM in the middle of traffic: every request the API answered is counted in the database,
 // allowed and refused alike. Runs on both databases (with Redis in CI's second round).
 
-import { setupFirstCompany } from "@keyward/core";
 import { createDb, type Db } from "@keyward/db";
 import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startApiProcess } from "../test/api-process";
+import { setupAcme } from "../test/credentials";
 
 let database: TestDatabase;
 let db: Db;
@@ -16,11 +16,7 @@ const LIMIT = 40;
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb(database.url);
-  const setup = await setupFirstCompany(db, {
-    company: "Acme",
-    email: "o@acme.test",
-    password: "correct horse battery",
-  });
+  const setup = await setupAcme(db);
   key = { id: setup.readOnlyKey.key.id, secret: setup.readOnlyKey.secret };
   limited = { id: setup.adminKey.key.id, secret: setup.adminKey.secret };
   // An hour's window: the test never reaches its end, so past the limit every request is a 429.

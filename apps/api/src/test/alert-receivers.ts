@@ -1,9 +1,10 @@
 // Real receivers for the alert tests: an HTTP server that checks each webhook's signature with
-// node:crypto exactly as a customer would, and a local SMTP server (smtp-server) that keeps every mail.
+// node:crypto exactly as a customer would, and a local SMTP server (child-servers' smtp-sink) that keeps every mail.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { type ReceivedMail, startSmtpSink as startMailSink } from "@keyward/child-servers/smtp-sink";
+import { afterAll, beforeAll } from "vitest";
 
 export interface ReceivedWebhook {
   path: string;
@@ -70,10 +71,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   };
 }
 
-export interface ReceivedMail {
-  to: string[];
-  raw: string;
-}
+export type { ReceivedMail };
 
 export interface SmtpSink {
   url: string;
@@ -83,25 +81,53 @@ export interface SmtpSink {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => (raw += chunk));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
+  const sink = await startMailSink((mail) => mails.push(mail));
+  return { ...sink, mails };
+}
+
+export interface AlertReceivers {
+  webhooks: WebhookReceiver;
+  smtp: SmtpSink;
+  /** What the API needs to reach both: the SMTP URL, and the webhook receiver's loopback host allowed. */
+  env(): Record<string, string>;
+  /** A rule's channels to both, told apart by `path`: a webhook to it, signed, and a mail to mailbox(path). */
+  channels(path: string): unknown[];
+  /** The mails the channels of `path` sent. */
+  mailsTo(path: string): ReceivedMail[];
+}
+
+/**
+ * Both receivers, signing webhooks with `secret`, for the file this is called in (its own
+ * beforeAll/afterAll: call it before the API's hooks, so the API stops first). Read inside tests.
+ */
+export function useAlertReceivers(secret: string): AlertReceivers {
+  let webhooks: WebhookReceiver;
+  let smtp: SmtpSink;
+  beforeAll(async () => {
+    webhooks = await startWebhookReceiver(secret);
+    smtp = await startSmtpSink();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
+  afterAll(async () => {
+    await webhooks?.close();
+    await smtp?.close();
+  });
+  const mailbox = (path: string) => `${path.slice(1)}@acme.test`;
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    mails,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    get webhooks() {
+      return webhooks;
+    },
+    get smtp() {
+      return smtp;
+    },
+    env: () => ({
+      SMTP_URL: smtp.url,
+      // The receiver is on loopback, which webhooks may reach only when the operator allows it.
+      KEYWARD_WEBHOOK_ALLOW_HOSTS: new URL(webhooks.url).host,
+    }),
+    channels: (path) => [
+      { type: "webhook", url: `${webhooks.url}${path}`, secret },
+      { type: "email", to: [mailbox(path)] },
+    ],
+    mailsTo: (path) => smtp.mails.filter((m) => m.to.includes(mailbox(path))),
   };
 }

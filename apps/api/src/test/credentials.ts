@@ -1,12 +1,20 @@
 // Test helpers for credentials: dashboard users of any role, and a client IP of one's own.
 import { randomBytes, randomUUID } from "node:crypto";
 import { hashPassword, type PasswordHashing } from "@keyward/auth-core";
-import type { Role } from "@keyward/core";
+import { type Role, setupFirstCompany } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FastifyInstance } from "fastify";
 
 /** Cheap scrypt parameters for test users, passed explicitly (the app hashes with OWASP's unless told). */
 export const TEST_PASSWORD_HASHING: PasswordHashing = { N: 1024, r: 8, p: 1 };
+
+/** The owner of the first company in the tests that start from an empty database. */
+export const FIRST_OWNER = { email: "o@acme.test", password: "correct horse battery" };
+
+/** The first company, "Acme", owned by FIRST_OWNER, with its two starter keys (as `keyward setup`). */
+export function setupAcme(db: Db) {
+  return setupFirstCompany(db, { company: "Acme", ...FIRST_OWNER }, { hashing: TEST_PASSWORD_HASHING });
+}
 
 /**
  * A random private IP per test file: the failed-credential throttle counts per IP (in Redis when

@@ -6,16 +6,9 @@ import { memberAction, refuse } from "@/server/member-action";
 import { currentMember, currentUserIsOperator, sessionRefusal } from "@/server/session";
 
 // The session, the database and the request are Next's and the dashboard's: stand-ins here.
-vi.mock("@/server/session", () => ({
-  currentMember: vi.fn(),
-  currentUserIsOperator: vi.fn(),
-  sessionRefusal: vi.fn(),
-  SUSPENDED_MESSAGE: "This company is suspended.",
-}));
+vi.mock("@/server/session");
 vi.mock("@/server/db", () => ({ getDb: async () => ({ stand: "db" }) }));
-vi.mock("@/server/request-context", () => ({
-  requestContext: async () => ({ ip: "203.0.113.7", userAgent: "vitest" }),
-}));
+vi.mock("@/server/request-context");
 
 const signedIn = vi.mocked(currentMember);
 const operator = vi.mocked(currentUserIsOperator);

@@ -2,51 +2,24 @@
 // CLI (core deleteCompany, which only writes the key-change log), is refused by the other replica
 // even though its cache holds the company's key. Without REDIS_URL the key-change log carries it;
 // with REDIS_URL, pub/sub too.
-import {
-  createCompany,
-  createOperatorKey,
-  createStarterKeys,
-  deleteCompany,
-  OPERATOR_SCOPES,
-  setupFirstCompany,
-} from "@keyward/core";
-import { createDb, type Db } from "@keyward/db";
-import { createTestDatabase, type TestDatabase } from "@keyward/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type ApiProcess, startApiProcess } from "../../test/api-process";
-import { TEST_PASSWORD_HASHING } from "../../test/credentials";
+import { createCompany, createOperatorKey, createStarterKeys, deleteCompany, OPERATOR_SCOPES } from "@keyward/core";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { ApiProcess } from "../../test/api-process";
+import { FIRST_OWNER } from "../../test/credentials";
+import { useTwoReplicas } from "../../test/replicas";
 
-let database: TestDatabase;
-let db: Db;
+const r = useTwoReplicas();
 let operatorKey: string;
-let replicas: [ApiProcess, ApiProcess];
-
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  await setupFirstCompany(
-    db,
-    { company: "Acme", email: "o@acme.test", password: "correct horse battery" },
-    { hashing: TEST_PASSWORD_HASHING },
-  );
-  operatorKey = (await createOperatorKey(db, { name: "ops", scopes: [...OPERATOR_SCOPES] }, null)).secret;
-  const env: Record<string, string> = { DATABASE_URL: database.url };
-  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
-  replicas = (await Promise.all([startApiProcess(env), startApiProcess(env)])) as [ApiProcess, ApiProcess];
-});
-
-afterAll(async () => {
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
-  await db?.$disconnect();
-  await database?.drop();
+  operatorKey = (await createOperatorKey(r.db, { name: "ops", scopes: [...OPERATOR_SCOPES] }, null)).secret;
 });
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
 
 /** A company with an admin key, that key in `replica`'s cache. */
 async function tenantSeenBy(replica: ApiProcess, name: string): Promise<{ companyId: string; adminKey: string }> {
-  const { companyId } = await createCompany(db, { name, ownerEmail: "o@acme.test" }, { type: "system" });
-  const { adminKey } = await createStarterKeys(db, companyId, { type: "system" }, "test");
+  const { companyId } = await createCompany(r.db, { name, ownerEmail: FIRST_OWNER.email }, { type: "system" });
+  const { adminKey } = await createStarterKeys(r.db, companyId, { type: "system" }, "test");
   for (let i = 0; i < 2; i++) {
     expect((await fetch(`${replica.url}/v1/keys`, { headers: auth(adminKey.secret) })).status).toBe(200);
   }
@@ -67,7 +40,7 @@ function nextStatus(replica: ApiProcess, key: string, from: number): Promise<num
 
 describe("two API replicas and a company's status", () => {
   it("suspended through replica A: B refuses its key, which B had cached; resumed through A: B accepts it again", async () => {
-    const [a, b] = replicas;
+    const [a, b] = r.replicas;
     const tenant = await tenantSeenBy(b, "Hooli");
     const patch = (status: string) =>
       fetch(`${a.url}/v1/companies/${tenant.companyId}`, {
@@ -82,10 +55,10 @@ describe("two API replicas and a company's status", () => {
   });
 
   it("deleted by the CLI (core deleteCompany): both replicas refuse its key, which both had cached", async () => {
-    const [a, b] = replicas;
+    const [a, b] = r.replicas;
     const tenant = await tenantSeenBy(b, "Endframe");
     expect((await fetch(`${a.url}/v1/keys`, { headers: auth(tenant.adminKey) })).status).toBe(200);
-    await deleteCompany(db, tenant.companyId);
+    await deleteCompany(r.db, tenant.companyId);
     expect(await nextStatus(a, tenant.adminKey, 200)).toBe(401);
     expect(await nextStatus(b, tenant.adminKey, 200)).toBe(401);
   });

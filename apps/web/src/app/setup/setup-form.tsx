@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { TextField } from "@/components/field";
+import { CompanyOwnerFields } from "@/components/company-owner-fields";
 import { StarterKeysReveal } from "@/components/starter-keys-reveal";
 import { buttonPrimary } from "@/components/styles";
 import { useAction } from "@/components/use-action";
@@ -31,8 +31,7 @@ export function SetupForm() {
   }
 
   const errors = result && !result.ok ? result.fieldErrors : {};
-  const set = (name: keyof typeof fields) => (e: { target: { value: string } }) =>
-    setFields((f) => ({ ...f, [name]: e.target.value }));
+  const set = (name: keyof typeof fields, value: string) => setFields((f) => ({ ...f, [name]: value }));
 
   return (
     <form onSubmit={submit(fields)} className="space-y-5" noValidate>
@@ -47,39 +46,14 @@ export function SetupForm() {
           </Link>
         </div>
       ) : null}
-      <TextField
-        id="company"
-        label="Company name"
-        error={errors.company}
-        name="company"
-        value={fields.company}
-        onChange={set("company")}
-        autoComplete="organization"
+      <CompanyOwnerFields
+        companyField="company"
+        values={fields}
+        errors={errors}
+        onChange={set}
+        passwordHint="At least 12 characters. You will be the company's owner."
+        pending={pending}
       />
-      <TextField
-        id="email"
-        label="Your email"
-        error={errors.email}
-        name="email"
-        type="email"
-        value={fields.email}
-        onChange={set("email")}
-        autoComplete="username"
-      />
-      <TextField
-        id="password"
-        label="Password"
-        hint="At least 12 characters. You will be the company's owner."
-        error={errors.password}
-        name="password"
-        type="password"
-        value={fields.password}
-        onChange={set("password")}
-        autoComplete="new-password"
-      />
-      <button type="submit" disabled={pending} className={`${buttonPrimary} w-full`}>
-        {pending ? "Creating…" : "Create company"}
-      </button>
     </form>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Field, FormError } from "@/components/field";
+import { NewPasswordFields } from "@/components/new-password-fields";
 import { buttonPrimary, input } from "@/components/styles";
 import { useAction } from "@/components/use-action";
 import { changePasswordAction } from "./actions";
@@ -40,30 +41,11 @@ export function ChangePasswordForm() {
           />
         )}
       </Field>
-      <Field id="new-password" label="New password" hint="At least 12 characters." error={errors.newPassword}>
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            value={values.newPassword}
-            onChange={set("newPassword")}
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
-      <Field id="confirm-password" label="New password, again" error={errors.confirmPassword}>
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            value={values.confirmPassword}
-            onChange={set("confirmPassword")}
-            className={`${input} mt-1.5`}
-          />
-        )}
-      </Field>
+      <NewPasswordFields
+        values={values}
+        errors={errors}
+        onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+      />
       <button type="submit" disabled={pending} className={buttonPrimary}>
         {pending ? "Changing…" : "Change password"}
       </button>

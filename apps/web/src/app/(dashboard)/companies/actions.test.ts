@@ -7,16 +7,9 @@ import { deleteCompanyAction } from "./actions";
 // The session and the request are Next's: stand-ins here; the database is a real one.
 // biome-ignore lint/correctness/useHookAtTopLevel: a Vitest fixture (its own beforeAll/afterAll), not a React hook.
 const t = useTestDatabase();
-vi.mock("@/server/session", () => ({
-  currentMember: vi.fn(),
-  currentUserIsOperator: vi.fn(),
-  sessionRefusal: vi.fn(),
-  SUSPENDED_MESSAGE: "This company is suspended.",
-}));
+vi.mock("@/server/session");
 vi.mock("@/server/db", () => ({ getDb: async () => t.db }));
-vi.mock("@/server/request-context", () => ({
-  requestContext: async () => ({ ip: "203.0.113.7", userAgent: "vitest" }),
-}));
+vi.mock("@/server/request-context");
 
 let own: string;
 let doomed: { id: string; keyId: string };

@@ -211,3 +211,24 @@ function RevokeForm({ keyId, keyName, onCancel }: { keyId: string; keyName: stri
     </form>
   );
 }
+
+/** One key's rotate and revoke dialogs, `open` naming the one shown (none for any other value). */
+export function KeyChangeDialogs({
+  open,
+  onClose,
+  ...key
+}: {
+  keyId: string;
+  keyName: string;
+  curl: ReactNode;
+  after: "key" | "list";
+  open: string | null;
+  onClose: () => void;
+}) {
+  return (
+    <>
+      <RotateKeyDialog {...key} open={open === "rotate"} onClose={onClose} />
+      <RevokeKeyDialog keyId={key.keyId} keyName={key.keyName} open={open === "revoke"} onClose={onClose} />
+    </>
+  );
+}

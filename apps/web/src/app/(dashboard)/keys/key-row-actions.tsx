@@ -1,7 +1,7 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import { RevokeKeyDialog, RotateKeyDialog } from "./key-dialogs";
+import { KeyChangeDialogs } from "./key-dialogs";
 
 const small =
   "inline-flex items-center justify-center rounded-md bg-white px-2.5 py-1 text-xs font-semibold shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50";
@@ -32,15 +32,14 @@ export function KeyRowActions({ keyId, keyName, curl }: { keyId: string; keyName
       >
         Revoke<span className="sr-only"> {keyName}</span>
       </button>
-      <RotateKeyDialog
+      <KeyChangeDialogs
         keyId={keyId}
         keyName={keyName}
-        open={dialog === "rotate"}
-        onClose={() => setDialog(null)}
         curl={curl}
         after="list"
+        open={dialog}
+        onClose={() => setDialog(null)}
       />
-      <RevokeKeyDialog keyId={keyId} keyName={keyName} open={dialog === "revoke"} onClose={() => setDialog(null)} />
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { type ReactNode, useState } from "react";
 import { Dialog } from "@/components/dialog";
 import { buttonSecondary } from "@/components/styles";
-import { RevokeKeyDialog, RotateKeyDialog } from "../key-dialogs";
+import { KeyChangeDialogs } from "../key-dialogs";
 import type { EditKeyValues } from "../key-form";
 import { EditKeyForm } from "./edit-key-form";
 
@@ -65,17 +65,14 @@ export function KeyActions({
         </Dialog>
       ) : null}
       {changeable ? (
-        <>
-          <RotateKeyDialog
-            keyId={keyId}
-            keyName={keyName}
-            open={dialog === "rotate"}
-            onClose={() => setDialog(null)}
-            curl={curl}
-            after="key"
-          />
-          <RevokeKeyDialog keyId={keyId} keyName={keyName} open={dialog === "revoke"} onClose={() => setDialog(null)} />
-        </>
+        <KeyChangeDialogs
+          keyId={keyId}
+          keyName={keyName}
+          curl={curl}
+          after="key"
+          open={dialog}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
     </div>
   );
