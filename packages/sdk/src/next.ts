@@ -40,14 +40,18 @@ export async function verifyRequest(
   return { identity: result.identity, headers: result.headers };
 }
 
-/** A route handler that runs `handler` only for a valid key holding the scopes, with its identity. */
+/**
+ * A route handler that runs `handler` only for a valid key holding the scopes, with its identity.
+ * `keyward` may be a function returning the client, called at each request: `next build` imports
+ * route modules to read their config, where the service's secrets may not be set.
+ */
 export function withKeyward<Context>(
-  keyward: Keyward,
+  keyward: Keyward | (() => Keyward),
   options: KeywardRouteOptions,
   handler: (request: Request, identity: KeywardIdentity, context: Context) => Response | Promise<Response>,
 ): (request: Request, context: Context) => Promise<Response> {
   return async (request, context) => {
-    const verified = await verifyRequest(keyward, request, options);
+    const verified = await verifyRequest(typeof keyward === "function" ? keyward() : keyward, request, options);
     if (verified.response) return verified.response;
     let response = await handler(request, verified.identity, context);
     for (const [name, value] of Object.entries(verified.headers)) {
