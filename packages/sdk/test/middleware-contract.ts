@@ -58,11 +58,12 @@ export function middlewareContract(framework: string, serve: Serve): void {
       await api?.close();
     });
 
-    it("200 with a key that has the scope: the identity is on the request", async () => {
-      for (const headers of [{ authorization: `Bearer ${reader.key}` }, { "x-api-key": reader.key }] as Record<
-        string,
-        string
-      >[]) {
+    it("200 with a key that has the scope (Bearer, any case, or X-API-Key): the identity is on the request", async () => {
+      for (const headers of [
+        { authorization: `Bearer ${reader.key}` },
+        { authorization: `bearer  ${reader.key} ` },
+        { "x-api-key": reader.key },
+      ] as Record<string, string>[]) {
         const res = await served.get("/vehicles", headers);
         expect(res.status).toBe(200);
         expect(res.body).toEqual({
