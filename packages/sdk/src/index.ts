@@ -1,3 +1,13 @@
+export {
+  checkRequest,
+  headersFor,
+  identityOf,
+  type KeyCheck,
+  type KeyCheckResult,
+  keyFromRequest,
+  type Refusal,
+  refusalFor,
+} from "./http.js";
 export { isWellFormedKey } from "./key-format.js";
 export { Keyward, type KeywardOptions } from "./keyward.js";
 export {

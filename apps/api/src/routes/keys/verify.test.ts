@@ -40,6 +40,7 @@ describe("POST /v1/keys/verify", () => {
       valid: true,
       code: "VALID",
       keyId: target.id,
+      companyId: h.companyId,
       scopes: ["vehicles:read", "vehicles:write"],
       environment: "test",
       expiresAt: null,

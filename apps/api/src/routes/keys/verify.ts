@@ -30,7 +30,7 @@ export const verifyKeyResponseSchema = z.object({
   companyId: z
     .string()
     .optional()
-    .describe("The key's company: answered to an operator key, which verifies keys of every company"),
+    .describe("The key's company (so a service can scope its data by it); with `company` for an operator key"),
   company: z
     .object({ id: z.string(), name: z.string() })
     .optional()
@@ -93,6 +93,7 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
         valid: result.valid,
         code: result.code,
         keyId: record.id,
+        companyId: keyCompany,
         scopes: record.scopes,
         environment: record.environment,
         expiresAt,
@@ -101,7 +102,6 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
         const name = await companies.name(keyCompany);
         // Deleted since its key was cached: the key is gone with it.
         if (name === null) return NOT_FOUND;
-        response.companyId = keyCompany;
         response.company = { id: keyCompany, name };
       }
       if (result.ratelimit) {
