@@ -1316,7 +1316,7 @@ export interface operations {
                         /** @enum {string} */
                         code: "VALID" | "NOT_FOUND" | "EXPIRED" | "REVOKED" | "COMPANY_SUSPENDED" | "INSUFFICIENT_SCOPE" | "IP_NOT_ALLOWED" | "RATE_LIMITED";
                         keyId?: string;
-                        /** @description The key's company: answered to an operator key, which verifies keys of every company */
+                        /** @description The key's company (so a service can scope its data by it); with `company` for an operator key */
                         companyId?: string;
                         /** @description The key's company: answered to an operator key */
                         company?: {
