@@ -36,6 +36,7 @@ const record: KeyRecord = {
   graceEndsAt: null,
   ipAllowlist: [],
   rateLimit: null,
+  metadata: null,
 };
 
 /** The key format as a regex and zlib's CRC-32: the slow, obvious reading of docs/api.md#keys that the hand-written check must agree with. */

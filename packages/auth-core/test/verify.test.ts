@@ -44,6 +44,7 @@ function setup(overrides: Partial<KeyRecord> = {}, options: Partial<KeyVerifierO
     graceEndsAt: null,
     ipAllowlist: [],
     rateLimit: null,
+    metadata: null,
     ...overrides,
   };
   store.byHash.set(hash, record);
@@ -333,6 +334,7 @@ describe("KeyVerifier cache", () => {
         graceEndsAt: null,
         ipAllowlist: [],
         rateLimit: null,
+        metadata: null,
       };
       store.byHash.set(hash, record);
       return { secret: key, hash, record };

@@ -31,6 +31,7 @@ const key = (companyId: string): CompanyKeyRecord => ({
   graceEndsAt: null,
   ipAllowlist: [],
   rateLimit: null,
+  metadata: null,
 });
 
 describe("AlertDetector", () => {

@@ -99,6 +99,7 @@ describe("in-memory windows (no Redis, or Redis down)", () => {
     graceEndsAt: null,
     ipAllowlist: [],
     rateLimit: { limit, windowSeconds },
+    metadata: null,
   });
 
   it("counts per key in a window that opens at the key's first request, answering synchronously", () => {
@@ -117,6 +118,18 @@ describe("in-memory windows (no Redis, or Redis down)", () => {
     expect(limiter.consume(a)).toEqual({ allowed: false, limit: 2, remaining: 0, resetSeconds: 1 });
     now += 500; // the window has ended: a new one opens with this request
     expect(limiter.consume(a)).toEqual({ allowed: true, limit: 2, remaining: 1, resetSeconds: 10 });
+  });
+
+  it("a cost takes that many points, in memory and in Redis alike", async () => {
+    const limiter = new KeyRateLimiter({ redis: null, log: h.app.log, now: () => 0 });
+    expect(limiter.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(limiter.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: false, remaining: 0 });
+    if (!process.env.REDIS_URL) return;
+    const redis = new Redis(process.env.REDIS_URL);
+    const shared = new KeyRateLimiter({ redis, log: h.app.log, prefix: `test:rl:${crypto.randomUUID()}` });
+    expect(await shared.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await shared.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: false, remaining: 0 });
+    redis.disconnect();
   });
 
   it("forgets ended windows, so memory follows the keys in use", () => {

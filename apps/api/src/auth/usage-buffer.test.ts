@@ -68,6 +68,7 @@ describe("usage counting", () => {
       graceEndsAt: null,
       ipAllowlist: [],
       rateLimit: null,
+      metadata: null,
     };
     for (let i = 0; i < 5; i++) buffer.record(key, "VALID", "127.0.0.1");
     await buffer.flush();
@@ -94,6 +95,7 @@ describe("usage counting", () => {
       graceEndsAt: null,
       ipAllowlist: [],
       rateLimit: null,
+      metadata: null,
     };
     buffer.record(key, "VALID", "10.0.0.1");
     buffer.record(key, "REVOKED", "10.0.0.1");

@@ -9,13 +9,14 @@ import { type Db, poolOf } from "@keyward/db";
 
 const COMPANY_KEYS = `SELECT k.id, k.company_id, k.name, k.hash, k.environment::text AS environment, k.scopes,
   k.expires_at, k.revoked_at, k.grace_ends_at, k.ip_allowlist, k.rate_limit, k.rate_limit_window_seconds,
-  c.suspended_at IS NOT NULL AS company_suspended
+  k.metadata, c.suspended_at IS NOT NULL AS company_suspended
   FROM api_keys k JOIN companies c ON c.id = k.company_id`;
 
 // An operator key has no company, environment, expiry, allowlist or rate limit of its own.
 const OPERATOR_KEYS = `SELECT o.id, NULL::uuid AS company_id, o.name, o.hash, 'live' AS environment, o.scopes,
   NULL::timestamptz AS expires_at, o.revoked_at, NULL::timestamptz AS grace_ends_at, '{}'::text[] AS ip_allowlist,
-  NULL::int AS rate_limit, NULL::int AS rate_limit_window_seconds, false AS company_suspended
+  NULL::int AS rate_limit, NULL::int AS rate_limit_window_seconds, NULL::jsonb AS metadata,
+  false AS company_suspended
   FROM operator_keys o`;
 
 interface KeyRecordRow {
@@ -31,6 +32,7 @@ interface KeyRecordRow {
   ip_allowlist: string[];
   rate_limit: number | null;
   rate_limit_window_seconds: number | null;
+  metadata: Record<string, unknown> | null;
   company_suspended: boolean;
 }
 
@@ -51,6 +53,7 @@ function fromKeyRecordRow(row: KeyRecordRow): KeyRecord {
       row.rate_limit !== null && row.rate_limit_window_seconds !== null
         ? { limit: row.rate_limit, windowSeconds: row.rate_limit_window_seconds }
         : null,
+    metadata: row.metadata,
   };
 }
 
