@@ -44,6 +44,7 @@ import { updateCompanyRoute } from "./routes/companies/update";
 import { AuditFeed } from "./routes/events/audit-feed";
 import { eventsStreamRoute } from "./routes/events/stream";
 import { healthRoutes } from "./routes/health";
+import { keyChangesRoute } from "./routes/keys/changes";
 import { createKeyRoute } from "./routes/keys/create";
 import { getKeyRoute } from "./routes/keys/get";
 import { importKeysRoute } from "./routes/keys/import";
@@ -163,6 +164,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(revokeKeyRoute, context);
   await app.register(importKeysRoute, context);
   await app.register(verifyKeyRoute, context);
+  await app.register(keyChangesRoute, context);
   await app.register(usageRoute, context);
   await app.register(listAuditEventsRoute, context);
   await app.register(exportAuditEventsRoute, context);
