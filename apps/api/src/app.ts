@@ -49,6 +49,7 @@ import { createKeyRoute } from "./routes/keys/create";
 import { getKeyRoute } from "./routes/keys/get";
 import { importKeysRoute } from "./routes/keys/import";
 import { listKeysRoute } from "./routes/keys/list";
+import { reportUsageRoute } from "./routes/keys/report-usage";
 import { revokeKeyRoute } from "./routes/keys/revoke";
 import { rotateKeyRoute } from "./routes/keys/rotate";
 import { updateKeyRoute } from "./routes/keys/update";
@@ -165,6 +166,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(importKeysRoute, context);
   await app.register(verifyKeyRoute, context);
   await app.register(keyChangesRoute, context);
+  await app.register(reportUsageRoute, context);
   await app.register(usageRoute, context);
   await app.register(listAuditEventsRoute, context);
   await app.register(exportAuditEventsRoute, context);

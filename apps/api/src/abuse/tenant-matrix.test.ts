@@ -111,6 +111,13 @@ const MATRIX: Record<string, Entry> = {
       probe: streamAnotherCompanysKeyChanges,
     },
   },
+  "POST /v1/keys/usage": {
+    operatorKeys: "an operator key reports usage of every company's keys (keys/report-usage.test.ts)",
+    special: {
+      proves: "usage reported for another company's key is skipped, answered like a never-issued id",
+      probe: reportAnotherCompanysUsage,
+    },
+  },
   "GET /v1/usage": { ids: [query("keyId", "key")] },
   "GET /v1/audit-events": {
     ids: [query("keyId", "key"), query("cursor", "auditEvent"), query("actor", "user"), query("actor", "key")],
@@ -523,6 +530,23 @@ async function markAnotherCompanysAlertsSeen(attacker: Tenant, victim: Tenant): 
  * open: neither its audit events nor its alerts, whether the stream was opened with a key in the
  * header or with `?token=` (an EventSource's way) of a key's JWT or a user's token.
  */
+async function reportAnotherCompanysUsage(attacker: Tenant, victim: Tenant): Promise<void> {
+  const report = (keyId: string) =>
+    h.app.inject({
+      method: "POST",
+      url: "/v1/keys/usage",
+      headers: attacker.credentials.admin.headers,
+      remoteAddress: ip,
+      payload: { usage: [{ keyId, code: "VALID", count: 1000 }] },
+    });
+  const never = await report("00000000-0000-4000-8000-000000000000");
+  const recorded = h.app.keyward.usage.recorded;
+  const foreign = await report(victim.ids.key[0] as string);
+  expect([foreign.statusCode, foreign.body]).toEqual([never.statusCode, never.body]);
+  // Only the attacker's own request was counted, nothing of the victim's key.
+  expect(h.app.keyward.usage.recorded).toBe(recorded + 1);
+}
+
 async function streamAnotherCompanysKeyChanges(attacker: Tenant, victim: Tenant): Promise<void> {
   const { admin, keyToken } = attacker.credentials;
   const ways = [

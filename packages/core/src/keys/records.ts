@@ -79,3 +79,22 @@ export async function findKeyRecordById(db: Db, id: string): Promise<KeyRecord |
   const { rows } = await poolOf(db).query<KeyRecordRow>(`${COMPANY_KEYS} WHERE k.id = $1::uuid`, [id]);
   return rows[0] ? fromKeyRecordRow(rows[0]) : null;
 }
+
+/**
+ * The company keys among these ids that exist, in one indexed query; only `companyId`'s when given
+ * (the usage an SDK reports names keys by id, and a company reports only its own).
+ */
+export async function findKeyRecordsById(
+  db: Db,
+  ids: readonly string[],
+  companyId: string | undefined,
+): Promise<KeyRecord[]> {
+  const { rows } =
+    companyId === undefined
+      ? await poolOf(db).query<KeyRecordRow>(`${COMPANY_KEYS} WHERE k.id = ANY($1::uuid[])`, [ids])
+      : await poolOf(db).query<KeyRecordRow>(
+          `${COMPANY_KEYS} WHERE k.id = ANY($1::uuid[]) AND k.company_id = $2::uuid`,
+          [ids, companyId],
+        );
+  return rows.map(fromKeyRecordRow);
+}
