@@ -38,6 +38,7 @@ function record(i: number, keyHash: string): KeyRecord {
     graceEndsAt: null,
     ipAllowlist: ["10.0.0.0/8", "2001:db8::/32"],
     rateLimit: { limit: 1_000_000_000, windowSeconds: 60 },
+    metadata: null,
   };
 }
 

@@ -23,6 +23,7 @@ export function testKeyRecord(fields: Partial<KeyRecord> = {}): KeyRecord {
     graceEndsAt: null,
     ipAllowlist: [],
     rateLimit: null,
+    metadata: null,
     ...fields,
   };
 }

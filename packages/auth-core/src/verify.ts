@@ -36,6 +36,8 @@ export interface KeyRecord {
   graceEndsAt: Date | null;
   ipAllowlist: string[];
   rateLimit: { limit: number; windowSeconds: number } | null;
+  /** The company's own data about the key (null for none): handed to the services that verify it. */
+  metadata: Record<string, unknown> | null;
 }
 
 /** A key that belongs to a company (every key but an operator's). */
@@ -59,7 +61,8 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  consume(key: KeyRecord): Promise<RateLimitDecision> | RateLimitDecision;
+  /** Takes `cost` points (1 for a request) from the key's current window. */
+  consume(key: KeyRecord, cost?: number): Promise<RateLimitDecision> | RateLimitDecision;
 }
 
 export type VerifyCode =
@@ -86,6 +89,8 @@ export interface VerifyOptions {
    * NOT_FOUND before any check, so nothing of it is judged, counted or rate limited.
    */
   companyId?: string;
+  /** Rate-limit points this request takes (1 unless the caller says one request weighs more); usage counts one request. */
+  cost?: number;
 }
 
 export type VerifyResult =
@@ -232,7 +237,7 @@ export class KeyVerifier {
     let ratelimit: RateLimitDecision | undefined;
     if (this.#rateLimiter !== undefined && key.rateLimit !== null) {
       // An in-memory limiter answers synchronously: awaiting only a real promise saves a microtask turn.
-      const decision = this.#rateLimiter.consume(key);
+      const decision = this.#rateLimiter.consume(key, opts.cost ?? 1);
       ratelimit = decision instanceof Promise ? await decision : decision;
       if (!ratelimit.allowed) return this.#refuse(known, "RATE_LIMITED", opts.ip, { ratelimit });
     }

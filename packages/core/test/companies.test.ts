@@ -133,6 +133,10 @@ describe("suspending, resuming and deleting", () => {
     expect(suspended.changed).toBe(true);
     expect(suspended.keyIds).toHaveLength(1);
     expect(await t.db.keyChange.count()).toBe(changesBefore + 1);
+    // Named with its company, so the company's key-change stream (and only it) replays the change.
+    expect(await t.db.keyChange.findMany({ where: { keyId: { in: suspended.keyIds } } })).toMatchObject([
+      { companyId: made.companyId },
+    ]);
     expect((await findKeyRecordByHash(t.db, hashKey(secret)))?.companySuspended).toBe(true);
     expect(await findMembership(t.db, made.ownerId, made.companyId)).toBeNull();
     expect(await authenticateUser(t.db, ownerEmail, PASSWORD, { hashing })).toEqual({ ok: false, reason: "suspended" });

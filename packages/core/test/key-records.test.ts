@@ -37,6 +37,7 @@ function expectedRecord(row: ApiKey, companySuspended = false) {
       row.rateLimit !== null && row.rateLimitWindowSeconds !== null
         ? { limit: row.rateLimit, windowSeconds: row.rateLimitWindowSeconds }
         : null,
+    metadata: row.metadata,
   };
 }
 
@@ -54,6 +55,7 @@ describe("key records read with SQL", () => {
           expiresAt: new Date(Date.now() + 86_400_000),
           ipAllowlist: ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"],
           rateLimit: { limit: 120, windowSeconds: 60 },
+          metadata: { plan: "pro", seats: 3, tags: ["a"] },
         },
         system,
       ),
@@ -115,6 +117,7 @@ describe("key records read with SQL", () => {
       graceEndsAt: null,
       ipAllowlist: [],
       rateLimit: null,
+      metadata: null,
     };
     expect(await findKeyRecordByHash(t.db, hash)).toEqual(expected);
     expect(await findKeyRecordsByHash(t.db, [hash])).toEqual([expected]);

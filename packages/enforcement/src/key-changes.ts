@@ -6,8 +6,10 @@
 // without publishing them, and a revoke there must reach every replica within a second as well.
 // The log also carries the ids of revoked user sessions (core sessions.ts): listeners (the API's
 // session cache) hear every id, so a sign-out everywhere reaches every replica the same way.
+// Rows read from the log are also handed, with their company and time, to `onLogged` listeners (the
+// SDKs' key-change streams): pub/sub carries a bare id, so only the log says whose key changed.
 import type { KeyVerifier } from "@keyward/auth-core";
-import { keyChangesSince } from "@keyward/core";
+import { keyChangesSince, type LoggedKeyChange } from "@keyward/core";
 import type { Db } from "@keyward/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
@@ -16,8 +18,9 @@ import { PeriodicTask } from "./periodic-task";
 
 const CHANNEL = "keyward:key-changes";
 // Transactions commit out of timestamp order; re-reading a window behind the newest change catches late ones.
-const OVERLAP_MS = 10_000;
-const RETENTION_MS = 3_600_000;
+export const KEY_CHANGE_OVERLAP_MS = 10_000;
+/** How long the log keeps a change: a key-change stream cannot resume from further back. */
+export const KEY_CHANGE_RETENTION_MS = 3_600_000;
 
 export interface KeyChangeFeedOptions {
   db: Db;
@@ -30,17 +33,24 @@ export interface KeyChangeFeedOptions {
 export class KeyChangeFeed {
   readonly #opts: KeyChangeFeedOptions;
   readonly #seen = new Map<bigint, number>();
-  #since = Date.now() - OVERLAP_MS;
+  #since = Date.now() - KEY_CHANGE_OVERLAP_MS;
   #subscriber: Redis | undefined;
   #polls = 0;
+  #following = false;
   readonly #listeners: ((id: string) => void)[] = [];
+  readonly #logListeners = new Set<(change: LoggedKeyChange) => void>();
   readonly #outage: OutageLog;
   readonly #task: PeriodicTask;
 
   constructor(opts: KeyChangeFeedOptions) {
     this.#opts = opts;
     this.#outage = new OutageLog(opts.log, "key-change feed");
-    this.#task = new PeriodicTask(() => this.#pollOnce(), { onError: (err) => this.#outage.failed(err) });
+    this.#task = new PeriodicTask(() => this.#pollOnce(), {
+      onError: (err) => {
+        this.#following = false;
+        this.#outage.failed(err);
+      },
+    });
   }
 
   async start(): Promise<void> {
@@ -59,6 +69,20 @@ export class KeyChangeFeed {
   /** Also calls `listener` with every id the log or Redis carries (a key's or a session's). */
   onChange(listener: (id: string) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** Whether the last read of the log succeeded: only then do `onLogged` listeners hear every change. */
+  get following(): boolean {
+    return this.#following;
+  }
+
+  /**
+   * Calls `listener` with every row this replica reads from the log (once each, in log order; a
+   * change announced here reaches it at the next poll); returns the call that stops it.
+   */
+  onLogged(listener: (change: LoggedKeyChange) => void): () => void {
+    this.#logListeners.add(listener);
+    return () => this.#logListeners.delete(listener);
   }
 
   #changed(id: string): void {
@@ -83,17 +107,21 @@ export class KeyChangeFeed {
   }
 
   async #pollOnce(): Promise<void> {
-    const changes = await keyChangesSince(this.#opts.db, new Date(this.#since - OVERLAP_MS));
+    const changes = await keyChangesSince(this.#opts.db, new Date(this.#since - KEY_CHANGE_OVERLAP_MS));
     for (const change of changes) {
       if (this.#seen.has(change.id)) continue;
       this.#seen.set(change.id, change.createdAt.getTime());
       this.#changed(change.keyId);
+      for (const listener of this.#logListeners) listener(change);
       if (change.createdAt.getTime() > this.#since) this.#since = change.createdAt.getTime();
     }
-    for (const [id, at] of this.#seen) if (at < this.#since - 2 * OVERLAP_MS) this.#seen.delete(id);
+    for (const [id, at] of this.#seen) if (at < this.#since - 2 * KEY_CHANGE_OVERLAP_MS) this.#seen.delete(id);
     if (++this.#polls % 1200 === 0) {
-      await this.#opts.db.keyChange.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - RETENTION_MS) } } });
+      await this.#opts.db.keyChange.deleteMany({
+        where: { createdAt: { lt: new Date(Date.now() - KEY_CHANGE_RETENTION_MS) } },
+      });
     }
+    this.#following = true;
     this.#outage.succeeded();
   }
 

@@ -26,7 +26,7 @@ export class LocalWindows {
   readonly #bySeconds = new Map<number, Map<string, Window>>();
   #sweepAt = 0;
 
-  consume(id: string, windowSeconds: number, now: number): Window {
+  consume(id: string, windowSeconds: number, now: number, cost = 1): Window {
     let windows = this.#bySeconds.get(windowSeconds);
     if (windows === undefined) {
       windows = new Map();
@@ -35,10 +35,10 @@ export class LocalWindows {
     if (now >= this.#sweepAt) this.#sweep(now);
     const window = windows.get(id);
     if (window !== undefined && window.endsAt > now) {
-      window.count++;
+      window.count += cost;
       return window;
     }
-    const opened = { endsAt: now + windowSeconds * 1000, count: 1 };
+    const opened = { endsAt: now + windowSeconds * 1000, count: cost };
     windows.set(id, opened);
     return opened;
   }
@@ -76,29 +76,29 @@ export class KeyRateLimiter implements RateLimiter {
     this.#now = opts.now ?? Date.now;
   }
 
-  consume(key: KeyRecord): RateLimitDecision | Promise<RateLimitDecision> {
+  consume(key: KeyRecord, cost = 1): RateLimitDecision | Promise<RateLimitDecision> {
     const rule = key.rateLimit;
     if (!rule) return { allowed: true, limit: 0, remaining: 0, resetSeconds: 0 };
-    if (this.#redis === null) return this.#consumeLocally(key);
-    return this.#consumeShared(key, this.#redis);
+    if (this.#redis === null) return this.#consumeLocally(key, cost);
+    return this.#consumeShared(key, cost, this.#redis);
   }
 
-  #consumeLocally(key: KeyRecord): RateLimitDecision {
+  #consumeLocally(key: KeyRecord, cost: number): RateLimitDecision {
     const rule = key.rateLimit as NonNullable<KeyRecord["rateLimit"]>;
     const now = this.#now();
-    const window = this.#local.consume(key.id, rule.windowSeconds, now);
+    const window = this.#local.consume(key.id, rule.windowSeconds, now, cost);
     return decision(rule.limit, window.count, window.endsAt - now);
   }
 
-  async #consumeShared(key: KeyRecord, redis: Redis): Promise<RateLimitDecision> {
+  async #consumeShared(key: KeyRecord, cost: number, redis: Redis): Promise<RateLimitDecision> {
     const rule = key.rateLimit as NonNullable<KeyRecord["rateLimit"]>;
     let res: RateLimiterRes;
     try {
-      res = await this.#sharedLimiter(rule.windowSeconds, redis).consume(key.id, 1);
+      res = await this.#sharedLimiter(rule.windowSeconds, redis).consume(key.id, cost);
     } catch {
       // Never a refusal (the points are unbounded): Redis is not ready or the command failed.
       this.#noteBackend(true);
-      return this.#consumeLocally(key);
+      return this.#consumeLocally(key, cost);
     }
     this.#noteBackend(false);
     return decision(rule.limit, res.consumedPoints, res.msBeforeNext);

@@ -59,11 +59,12 @@ export class UsageBuffer implements UsageRecorder {
     });
   }
 
-  record(key: KeyRecord, code: VerifyCode, ip: string | undefined): void {
+  /** Counts `count` requests of the key with this outcome now (more than one: requests an SDK answered itself). */
+  record(key: KeyRecord, code: VerifyCode, ip: string | undefined, count = 1): void {
     // Usage, refusals and alerts are a company's; an operator key's calls are in the access log only.
     if (!isCompanyKey(key)) return;
     const now = this.#now();
-    this.alerts?.observe(key, code, ip, now);
+    this.alerts?.observe(key, code, ip, now, count);
     let slot = this.#slots.get(key.id);
     if (slot === undefined) {
       slot = newSlot(key, now);
@@ -72,23 +73,23 @@ export class UsageBuffer implements UsageRecorder {
       this.#close(slot);
       resetSlot(slot, now);
     }
-    this.recorded++;
+    this.recorded += count;
 
     if (code === "VALID") {
-      slot.allowed++;
+      slot.allowed += count;
       slot.lastAt = now;
       slot.lastIp = ip ?? null;
       return;
     }
     const outcome = code.toLowerCase();
     slot.refused ??= new Map();
-    slot.refused.set(outcome, (slot.refused.get(outcome) ?? 0) + 1);
+    slot.refused.set(outcome, (slot.refused.get(outcome) ?? 0) + count);
 
     const minute = slot.minute;
     const refusalId = `${key.id}|${code}|${ip ?? ""}|${minute}`;
     const refusal = this.#refusals.get(refusalId);
     if (refusal) {
-      refusal.count++;
+      refusal.count += count;
       refusal.lastAt = new Date(now);
     } else {
       this.#refusals.set(refusalId, {
@@ -97,7 +98,7 @@ export class UsageBuffer implements UsageRecorder {
         fingerprint: fingerprintOf(key.hash),
         code,
         ip: ip ?? null,
-        count: 1,
+        count,
         firstAt: new Date(now),
         lastAt: new Date(now),
       });

@@ -104,6 +104,20 @@ const MATRIX: Record<string, Entry> = {
       probe: verifyAnotherCompanysKey,
     },
   },
+  "GET /v1/keys/changes": {
+    operatorKeys: "an operator key hears every company's key changes, each with its company (keys/changes.test.ts)",
+    special: {
+      proves: "a company's key-change stream never names another company's key",
+      probe: streamAnotherCompanysKeyChanges,
+    },
+  },
+  "POST /v1/keys/usage": {
+    operatorKeys: "an operator key reports usage of every company's keys (keys/report-usage.test.ts)",
+    special: {
+      proves: "usage reported for another company's key is skipped, answered like a never-issued id",
+      probe: reportAnotherCompanysUsage,
+    },
+  },
   "GET /v1/usage": { ids: [query("keyId", "key")] },
   "GET /v1/audit-events": {
     ids: [query("keyId", "key"), query("cursor", "auditEvent"), query("actor", "user"), query("actor", "key")],
@@ -516,6 +530,73 @@ async function markAnotherCompanysAlertsSeen(attacker: Tenant, victim: Tenant): 
  * open: neither its audit events nor its alerts, whether the stream was opened with a key in the
  * header or with `?token=` (an EventSource's way) of a key's JWT or a user's token.
  */
+async function reportAnotherCompanysUsage(attacker: Tenant, victim: Tenant): Promise<void> {
+  const report = (keyId: string) =>
+    h.app.inject({
+      method: "POST",
+      url: "/v1/keys/usage",
+      headers: attacker.credentials.admin.headers,
+      remoteAddress: ip,
+      payload: { usage: [{ keyId, code: "VALID", count: 1000 }] },
+    });
+  const never = await report("00000000-0000-4000-8000-000000000000");
+  const recorded = h.app.keyward.usage.recorded;
+  const foreign = await report(victim.ids.key[0] as string);
+  expect([foreign.statusCode, foreign.body]).toEqual([never.statusCode, never.body]);
+  // Only the attacker's own request was counted, nothing of the victim's key.
+  expect(h.app.keyward.usage.recorded).toBe(recorded + 1);
+}
+
+async function streamAnotherCompanysKeyChanges(attacker: Tenant, victim: Tenant): Promise<void> {
+  const { admin, keyToken } = attacker.credentials;
+  const ways = [
+    { name: "the admin key", headers: admin.headers },
+    { name: "the admin key's JWT", headers: { authorization: `Bearer ${keyToken.secret}` } },
+  ];
+  const streams = await Promise.all(
+    ways.map(async (way) => {
+      const res = await h.app.inject({
+        method: "GET",
+        url: "/v1/keys/changes",
+        headers: way.headers,
+        remoteAddress: ip,
+        payloadAsStream: true,
+      });
+      const seen = { text: "" };
+      (res.stream() as Readable).on("data", (chunk: Buffer) => (seen.text += chunk.toString()));
+      return { way, res, seen };
+    }),
+  );
+  try {
+    for (const { way, res, seen } of streams) {
+      expect(res.statusCode, way.name).toBe(200);
+      await vi.waitFor(() => expect(seen.text).toContain("event: ready"), { timeout: 10_000 });
+    }
+    const createAndRename = async (tenant: Tenant, name: string) => {
+      const headers = tenant.credentials.admin.headers;
+      const payload = { name, scopes: ["keys:read"], environment: "live" };
+      const created = await h.app.inject({ method: "POST", url: "/v1/keys", headers, remoteAddress: ip, payload });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id as string;
+      const url = `/v1/keys/${id}`;
+      const renamed = await h.app.inject({ method: "PATCH", url, headers, remoteAddress: ip, payload: { name: "x" } });
+      expect(renamed.statusCode).toBe(200);
+      return id;
+    };
+    const victimKey = await createAndRename(victim, `${victim.marker} changed while ${attacker.label} watches`);
+    // The attacker's own change is logged after the victim's: once it is here, the victim's would be too.
+    const sentinel = await createAndRename(attacker, `${attacker.marker} sentinel`);
+    await h.app.keyward.keyChanges.poll();
+    for (const { way, seen } of streams) {
+      await vi.waitFor(() => expect(seen.text).toContain(sentinel), { timeout: 10_000, interval: 20 });
+      expect(seen.text, way.name).not.toContain(victimKey);
+      expect(seen.text, way.name).not.toContain(victim.companyId);
+    }
+  } finally {
+    for (const { res } of streams) (res.raw.res as unknown as { destroy(): void }).destroy();
+  }
+}
+
 async function streamAnotherCompanysEvents(attacker: Tenant, victim: Tenant): Promise<void> {
   const { admin, keyToken, owner } = attacker.credentials;
   const ways = [

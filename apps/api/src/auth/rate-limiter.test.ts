@@ -107,6 +107,18 @@ describe("in-memory windows (no Redis, or Redis down)", () => {
     expect(limiter.consume(a)).toEqual({ allowed: true, limit: 2, remaining: 1, resetSeconds: 10 });
   });
 
+  it("a cost takes that many points, in memory and in Redis alike", async () => {
+    const limiter = new KeyRateLimiter({ redis: null, log: h.app.log, now: () => 0 });
+    expect(limiter.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(limiter.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: false, remaining: 0 });
+    if (!process.env.REDIS_URL) return;
+    const redis = new Redis(process.env.REDIS_URL);
+    const shared = new KeyRateLimiter({ redis, log: h.app.log, prefix: `test:rl:${crypto.randomUUID()}` });
+    expect(await shared.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await shared.consume(key("cost", 5, 10), 3)).toMatchObject({ allowed: false, remaining: 0 });
+    redis.disconnect();
+  });
+
   it("forgets ended windows, so memory follows the keys in use", () => {
     const windows = new LocalWindows();
     for (let i = 0; i < 1000; i++) windows.consume(`k${i}`, 1, 0);

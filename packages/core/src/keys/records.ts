@@ -9,13 +9,14 @@ import { type Db, poolOf } from "@keyward/db";
 
 const COMPANY_KEYS = `SELECT k.id, k.company_id, k.name, k.hash, k.environment::text AS environment, k.scopes,
   k.expires_at, k.revoked_at, k.grace_ends_at, k.ip_allowlist, k.rate_limit, k.rate_limit_window_seconds,
-  c.suspended_at IS NOT NULL AS company_suspended
+  k.metadata, c.suspended_at IS NOT NULL AS company_suspended
   FROM api_keys k JOIN companies c ON c.id = k.company_id`;
 
 // An operator key has no company, environment, expiry, allowlist or rate limit of its own.
 const OPERATOR_KEYS = `SELECT o.id, NULL::uuid AS company_id, o.name, o.hash, 'live' AS environment, o.scopes,
   NULL::timestamptz AS expires_at, o.revoked_at, NULL::timestamptz AS grace_ends_at, '{}'::text[] AS ip_allowlist,
-  NULL::int AS rate_limit, NULL::int AS rate_limit_window_seconds, false AS company_suspended
+  NULL::int AS rate_limit, NULL::int AS rate_limit_window_seconds, NULL::jsonb AS metadata,
+  false AS company_suspended
   FROM operator_keys o`;
 
 interface KeyRecordRow {
@@ -31,6 +32,7 @@ interface KeyRecordRow {
   ip_allowlist: string[];
   rate_limit: number | null;
   rate_limit_window_seconds: number | null;
+  metadata: Record<string, unknown> | null;
   company_suspended: boolean;
 }
 
@@ -51,6 +53,7 @@ function fromKeyRecordRow(row: KeyRecordRow): KeyRecord {
       row.rate_limit !== null && row.rate_limit_window_seconds !== null
         ? { limit: row.rate_limit, windowSeconds: row.rate_limit_window_seconds }
         : null,
+    metadata: row.metadata,
   };
 }
 
@@ -75,4 +78,23 @@ export async function findKeyRecordsByHash(db: Db, hashes: readonly string[]): P
 export async function findKeyRecordById(db: Db, id: string): Promise<KeyRecord | null> {
   const { rows } = await poolOf(db).query<KeyRecordRow>(`${COMPANY_KEYS} WHERE k.id = $1::uuid`, [id]);
   return rows[0] ? fromKeyRecordRow(rows[0]) : null;
+}
+
+/**
+ * The company keys among these ids that exist, in one indexed query; only `companyId`'s when given
+ * (the usage an SDK reports names keys by id, and a company reports only its own).
+ */
+export async function findKeyRecordsById(
+  db: Db,
+  ids: readonly string[],
+  companyId: string | undefined,
+): Promise<KeyRecord[]> {
+  const { rows } =
+    companyId === undefined
+      ? await poolOf(db).query<KeyRecordRow>(`${COMPANY_KEYS} WHERE k.id = ANY($1::uuid[])`, [ids])
+      : await poolOf(db).query<KeyRecordRow>(
+          `${COMPANY_KEYS} WHERE k.id = ANY($1::uuid[]) AND k.company_id = $2::uuid`,
+          [ids, companyId],
+        );
+  return rows.map(fromKeyRecordRow);
 }

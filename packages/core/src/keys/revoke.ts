@@ -21,7 +21,7 @@ export async function revokeKey(
       where: { id },
       data: { revokedAt: new Date(), revokedReason: reason ?? null },
     });
-    await tx.keyChange.create({ data: { keyId: id } });
+    await tx.keyChange.create({ data: { keyId: id, companyId } });
     await appendAuditEvent(tx, {
       companyId,
       actor,

@@ -65,7 +65,7 @@ export async function rotateKey(
     } else {
       await tx.apiKey.update({ where: { id }, data: { graceEndsAt: oldEnd } });
     }
-    await tx.keyChange.create({ data: { keyId: id } });
+    await tx.keyChange.create({ data: { keyId: id, companyId } });
     const successor = {
       name: old.name,
       environment: old.environment,

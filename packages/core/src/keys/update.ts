@@ -29,7 +29,7 @@ export async function updateKey(
       data.rateLimitWindowSeconds = input.rateLimit?.windowSeconds ?? null;
     }
     const row = await tx.apiKey.update({ where: { id }, data });
-    await tx.keyChange.create({ data: { keyId: id } });
+    await tx.keyChange.create({ data: { keyId: id, companyId } });
     await appendAuditEvent(tx, {
       companyId,
       actor,

@@ -23,7 +23,8 @@ import type { AlertRuleCache, CachedRule } from "./rule-cache";
 
 /** What the usage buffer tells alerting about each request of a known key. */
 export interface AlertObserver {
-  observe(key: CompanyKeyRecord, code: VerifyCode, ip: string | undefined, now: number): void;
+  /** `count` requests of this outcome (more than one when an SDK reports the requests it answered itself). */
+  observe(key: CompanyKeyRecord, code: VerifyCode, ip: string | undefined, now: number, count?: number): void;
 }
 
 interface Slot {
@@ -80,7 +81,7 @@ export class AlertDetector implements AlertObserver {
     });
   }
 
-  observe(key: CompanyKeyRecord, code: VerifyCode, ip: string | undefined, now: number): void {
+  observe(key: CompanyKeyRecord, code: VerifyCode, ip: string | undefined, now: number, count = 1): void {
     const rules = this.#rules.forCompany(key.companyId);
     if (rules === undefined) return;
     for (const rule of rules) {
@@ -89,13 +90,13 @@ export class AlertDetector implements AlertObserver {
       } else if (rule.environment !== null && rule.environment !== key.environment) continue;
       switch (rule.kind) {
         case "request_spike":
-          this.#count(rule, key, now);
+          this.#count(rule, key, now, count);
           break;
         case "auth_failures":
-          if (code !== "VALID") this.#count(rule, key, now);
+          if (code !== "VALID") this.#count(rule, key, now, count);
           break;
         case "rate_limited":
-          if (code === "RATE_LIMITED") this.#count(rule, key, now);
+          if (code === "RATE_LIMITED") this.#count(rule, key, now, count);
           break;
         case "new_ip":
           if (ip !== undefined && ip !== "") this.#seeIp(key, ip);
@@ -106,17 +107,17 @@ export class AlertDetector implements AlertObserver {
     }
   }
 
-  #count(rule: CachedRule, key: CompanyKeyRecord, now: number): void {
+  #count(rule: CachedRule, key: CompanyKeyRecord, now: number, count: number): void {
     const seconds = Math.floor(now / 1000);
     const bucket = seconds - (seconds % rule.bucketSeconds);
     const slot = this.#slots.get(rule.id);
     if (slot !== undefined && slot.bucket === bucket && slot.rule === rule) {
-      slot.count++;
+      slot.count += count;
       slot.lastKeyId = key.id;
       return;
     }
     if (slot !== undefined) this.#closed.push(slot);
-    this.#slots.set(rule.id, { rule, bucket, count: 1, lastKeyId: key.id, failures: 0 });
+    this.#slots.set(rule.id, { rule, bucket, count, lastKeyId: key.id, failures: 0 });
   }
 
   #seeIp(key: CompanyKeyRecord, ip: string): void {

@@ -6,6 +6,7 @@ import { appendAuditEvents } from "@keyward/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loginUser, testIp, UNAUTHORIZED_BODY } from "../../test/credentials";
 import { bearer, type Harness, startHarness } from "../../test/harness";
+import { openSse } from "../../test/sse-client";
 import { REPLAY_MAX_EVENTS, STREAM_BUFFER_BYTES } from "./stream";
 
 const ENV = {
@@ -29,65 +30,11 @@ afterAll(async () => {
   await h.close();
 });
 
-interface Frame {
-  id?: string;
-  event?: string;
-  data?: string;
-  comment?: string;
-}
+type AuditEvent = { seq: number; action: string; [k: string]: unknown };
 
-interface Stream {
-  status: number;
-  headers: Headers;
-  frames: Frame[];
-  text: () => string;
-  ended: () => boolean;
-  close: () => void;
-  audit: () => { seq: number; action: string; [k: string]: unknown }[];
-}
-
-async function open(path: string, headers: Record<string, string> = {}, url = base): Promise<Stream> {
-  const controller = new AbortController();
-  const res = await fetch(`${url}${path}`, { headers, signal: controller.signal });
-  const frames: Frame[] = [];
-  let text = "";
-  let ended = false;
-  const reader = res.body?.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    let buffer = "";
-    try {
-      for (;;) {
-        const chunk = await reader?.read();
-        if (!chunk || chunk.done) break;
-        const piece = decoder.decode(chunk.value, { stream: true });
-        text += piece;
-        buffer += piece;
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const frame: Frame = {};
-          for (const line of buffer.slice(0, end).split("\n")) {
-            if (line.startsWith(":")) frame.comment = line.slice(1).trim();
-            const [field, ...rest] = line.split(": ");
-            if (field === "id" || field === "event" || field === "data") frame[field] = rest.join(": ");
-          }
-          frames.push(frame);
-          buffer = buffer.slice(end + 2);
-        }
-      }
-    } catch {
-      // aborted by the test
-    }
-    ended = true;
-  })();
-  return {
-    status: res.status,
-    headers: res.headers,
-    frames,
-    text: () => text,
-    ended: () => ended,
-    close: () => controller.abort(),
-    audit: () => frames.filter((f) => f.event === "audit").map((f) => JSON.parse(f.data ?? "{}")),
-  };
+async function open(path: string, headers: Record<string, string> = {}, url = base) {
+  const stream = await openSse(`${url}${path}`, headers);
+  return { ...stream, audit: () => stream.data<AuditEvent>("audit") };
 }
 
 /** How long a stream may take to show what a test waits for, checked every 20 ms. */

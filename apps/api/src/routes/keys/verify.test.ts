@@ -44,6 +44,7 @@ describe("POST /v1/keys/verify", () => {
       scopes: ["vehicles:read", "vehicles:write"],
       environment: "test",
       expiresAt: null,
+      metadata: null,
     });
     expect(await usageOf(target.id)).toEqual({ allowed: 1 });
     expect(h.logs()).not.toContain(target.secret);
@@ -134,6 +135,41 @@ describe("POST /v1/keys/verify", () => {
     );
   });
 
+  it("200 VALID carries the key's metadata, as changed through the API", async () => {
+    const target = await h.keyWithScopes(["vehicles:read"]);
+    const metadata = { plan: "fleet", depots: ["north", "south"], limits: { trucks: 12 } };
+    const patched = await h.app.inject({
+      method: "PATCH",
+      url: `/v1/keys/${target.id}`,
+      headers: bearer(h.adminKey),
+      payload: { metadata },
+    });
+    expect(patched.statusCode).toBe(200);
+    expect((await verify(h.adminKey, { key: target.secret })).json()).toMatchObject({ code: "VALID", metadata });
+  });
+
+  it("200 cost takes that many rate-limit points while usage counts one request", async () => {
+    const target = await h.keyWithScopes(["keys:read"]);
+    await h.db.apiKey.update({ where: { id: target.id }, data: { rateLimit: 10, rateLimitWindowSeconds: 3600 } });
+    const first = await verify(h.adminKey, { key: target.secret, cost: 4 });
+    expect(first.json()).toMatchObject({ code: "VALID", ratelimit: { limit: 10, remaining: 6 } });
+    const second = await verify(h.adminKey, { key: target.secret, cost: 6 });
+    expect(second.json()).toMatchObject({ code: "VALID", ratelimit: { limit: 10, remaining: 0 } });
+    const third = await verify(h.adminKey, { key: target.secret, cost: 1 });
+    expect(third.json()).toMatchObject({ valid: false, code: "RATE_LIMITED", ratelimit: { remaining: 0 } });
+    expect(await usageOf(target.id)).toEqual({ allowed: 2, rate_limited: 1 });
+  });
+
+  it("200 a request costing more than what is left is refused", async () => {
+    const target = await h.keyWithScopes(["keys:read"]);
+    await h.db.apiKey.update({ where: { id: target.id }, data: { rateLimit: 5, rateLimitWindowSeconds: 3600 } });
+    expect((await verify(h.adminKey, { key: target.secret, cost: 3 })).json().code).toBe("VALID");
+    expect((await verify(h.adminKey, { key: target.secret, cost: 3 })).json()).toMatchObject({
+      code: "RATE_LIMITED",
+      ratelimit: { limit: 5, remaining: 0 },
+    });
+  });
+
   it("200: verifying bad keys never counts toward the caller's IP failure throttle", async () => {
     const ip = "198.51.100.23";
     for (let i = 0; i < 10; i++) {
@@ -161,6 +197,9 @@ describe("POST /v1/keys/verify", () => {
     ["requiredScopes not a list", { key: "x", requiredScopes: "vehicles:read" }],
     ["an ip that is not an address", { key: "x", ip: "10.0.0.0/8" }],
     ["an unknown field", { key: "x", scopes: ["*"] }],
+    ["a cost of 0", { key: "x", cost: 0 }],
+    ["a cost above 1000", { key: "x", cost: 1001 }],
+    ["a fractional cost", { key: "x", cost: 1.5 }],
     ["malformed JSON", '{"key": '],
   ])("400 VALIDATION_FAILED for %s", async (_label, payload) => {
     const res = await verify(h.adminKey, payload);

@@ -12,6 +12,13 @@ export const verifyKeyInputSchema = z.strictObject({
     .union([z.ipv4(), z.ipv6()])
     .optional()
     .describe("Your client's IP, checked against the key's allowlist; without it an allowlisted key is refused"),
+  cost: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("Rate-limit points this request takes from the key (default 1); usage still counts one request"),
 });
 
 export const verifyKeyResponseSchema = z.object({
@@ -38,6 +45,11 @@ export const verifyKeyResponseSchema = z.object({
   scopes: z.array(z.string()).optional(),
   environment: environmentSchema.optional(),
   expiresAt: z.string().nullable().optional().describe("When the key stops working: its expiry or grace end"),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .describe("The key's metadata as your company set it (null for none): what your service knows the client by"),
   ratelimit: z.object({ limit: z.number(), remaining: z.number(), resetSeconds: z.number() }).optional(),
 });
 
@@ -69,11 +81,11 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
     async (request, reply) => {
       // An operator key's company is every company; anyone else's is their own.
       const companyId = request.operator ? undefined : companyOf(request);
-      const { key, requiredScopes, ip } = request.body;
+      const { key, requiredScopes, ip, cost } = request.body;
       let result: VerifyResult;
       try {
         // The company is judged first: another company's key is never checked, counted or rate limited.
-        result = await verifier.verify(key, { requiredScopes, ip, ...(companyId ? { companyId } : {}) });
+        result = await verifier.verify(key, { requiredScopes, ip, cost, ...(companyId ? { companyId } : {}) });
       } catch (error) {
         request.log.error({ err: error }, "key store unreachable");
         throw new KeywardError("SERVICE_UNAVAILABLE", "Key store unavailable, try again shortly");
@@ -97,6 +109,7 @@ export const verifyKeyRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { v
         scopes: record.scopes,
         environment: record.environment,
         expiresAt,
+        metadata: record.metadata,
       };
       if (companyId === undefined) {
         const name = await companies.name(keyCompany);
