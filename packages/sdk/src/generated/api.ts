@@ -186,6 +186,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Key changes, live (server-sent events), for services that cache verdicts
+         * @description Each change of a key is `event: key` with `data` `{"keyId","companyId"}` and `id` its time in epoch milliseconds (the cursor). After subscribing, the server sends `event: ready` with `data` `{"reset":false}` once it has replayed the changes made since the `Last-Event-ID` cursor (from 10 s before it), or `{"reset":true}` when there is no usable cursor (absent, malformed, older than the log's hour): the client then forgets every cached verdict. `ready` carries the newest cursor. A company key hears its own company's keys; an operator key every company's. Heartbeat comments every EVENTS_HEARTBEAT_MS; the stream ends when the caller's key is revoked or expires, or the client falls 64 KiB behind (it resumes with `Last-Event-ID`).
+         *
+         *     Requires scope `keys:verify`.
+         */
+        get: operations["getV1KeysChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report requests an SDK answered itself
+         * @description Requires scope `keys:verify`.
+         */
+        post: operations["postV1KeysUsage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/usage": {
         parameters: {
             query?: never;
@@ -1301,6 +1343,8 @@ export interface operations {
                     requiredScopes?: string[];
                     /** @description Your client's IP, checked against the key's allowlist; without it an allowlisted key is refused */
                     ip?: string;
+                    /** @description Rate-limit points this request takes from the key (default 1); usage still counts one request */
+                    cost?: number;
                 };
             };
         };
@@ -1328,12 +1372,85 @@ export interface operations {
                         environment?: "live" | "test";
                         /** @description When the key stops working: its expiry or grace end */
                         expiresAt?: string | null;
+                        /** @description The key's metadata as your company set it (null for none): what your service knows the client by */
+                        metadata?: {
+                            [key: string]: unknown;
+                        } | null;
                         ratelimit?: {
                             limit: number;
                             remaining: number;
                             resetSeconds: number;
                         };
                     };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getV1KeysChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    postV1KeysUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Requests answered since the last report, grouped by key, verdict and IP */
+                    usage: {
+                        /**
+                         * Format: uuid
+                         * @description The key the requests presented
+                         */
+                        keyId: string;
+                        /**
+                         * @description The verdict they got
+                         * @enum {string}
+                         */
+                        code: "VALID" | "EXPIRED" | "REVOKED" | "COMPANY_SUSPENDED" | "INSUFFICIENT_SCOPE" | "IP_NOT_ALLOWED";
+                        /** @description How many requests got it */
+                        count: number;
+                        /** @description The clients' IP (last use, new-IP alerts, refusal summaries) */
+                        ip?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Counted (entries for keys the caller cannot see are skipped) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["ValidationFailed"];
