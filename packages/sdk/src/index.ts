@@ -9,7 +9,7 @@ export {
   refusalFor,
 } from "./http.js";
 export { isWellFormedKey } from "./key-format.js";
-export { Keyward, type KeywardOptions } from "./keyward.js";
+export { Keyward, type KeywardOptions, KeywardResponseError } from "./keyward.js";
 export {
   createManagementClient,
   type KeywardPaths,

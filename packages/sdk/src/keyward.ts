@@ -8,6 +8,7 @@
 // change log is polled every 100 ms), so a revoked key is refused within a second. While the
 // stream is down, verdicts come from Keyward; if Keyward itself is unreachable, cached verdicts
 // keep answering for `offlineGraceMs` after the stream was lost, and an unknown key is UNAVAILABLE.
+// Keyward refusing the root key itself (401/403) is no outage: the cache is emptied, nothing is served.
 import { ChangeStream } from "./change-stream.js";
 import { isWellFormedKey } from "./key-format.js";
 import { createManagementClient, type ManagementClient } from "./management.js";
@@ -38,6 +39,17 @@ export interface KeywardOptions {
   onError?: (error: unknown) => void;
   /** The clock (tests). */
   now?: () => number;
+}
+
+/** Keyward answered, but not with a verdict: its status says why. */
+export class KeywardResponseError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "KeywardResponseError";
+  }
 }
 
 const NOT_FOUND: Verdict = Object.freeze({ valid: false, code: "NOT_FOUND" });
@@ -147,6 +159,16 @@ export class Keyward {
       })) as Verdict;
     } catch (error) {
       this.#onError(error);
+      const status = error instanceof KeywardResponseError ? error.status : 0;
+      // Keyward refused the root key (revoked, expired, without keys:verify): not an outage, so no
+      // grace either; what was cached under that key is dropped, not served.
+      if (status === 401 || status === 403) {
+        this.#epoch++;
+        cache?.clear();
+        return UNAVAILABLE;
+      }
+      // A request Keyward cannot take (an `ip` that is no IP…) is this call's problem, not an outage.
+      if (status === 400) return UNAVAILABLE;
       return this.#duringOutage(input.key, inputs, input.ip);
     }
     // Cached only if no change arrived while it was asked: the answer may predate that change.
@@ -200,7 +222,10 @@ export class Keyward {
     });
     if (!response.ok) {
       const text = await response.text().catch(() => "");
-      throw new Error(`Keyward answered ${path} with HTTP ${response.status}: ${text.slice(0, 300)}`);
+      throw new KeywardResponseError(
+        response.status,
+        `Keyward answered ${path} with HTTP ${response.status}: ${text.slice(0, 300)}`,
+      );
     }
     return response.status === 204 ? null : response.json();
   }

@@ -19,6 +19,8 @@ export interface FakeKeyward {
   verdicts: Map<string, Verdict>;
   /** When set, verify of this key waits for `until` before answering. */
   hold: { key: string; until: Promise<void> } | null;
+  /** Whether verify accepts the root key (else 401, as for a revoked one). */
+  acceptRoot: boolean;
   /** Whether usage reports are accepted (else 500). */
   acceptReports: boolean;
   /** Whether new stream connections are accepted (else 503). */
@@ -44,6 +46,7 @@ export async function startFakeKeyward(): Promise<FakeKeyward> {
     verdicts: new Map(),
     hold: null,
     acceptReports: true,
+    acceptRoot: true,
     resumable: true,
     acceptStreams: true,
     change(keyId) {
@@ -84,6 +87,10 @@ export async function startFakeKeyward(): Promise<FakeKeyward> {
     if (req.url === "/v1/keys/verify" && req.method === "POST") {
       const input = await body(req);
       fake.verifies.push(input);
+      if (!fake.acceptRoot) {
+        res.writeHead(401, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "Invalid or missing API key" }] }));
+      }
       const held = fake.hold;
       if (held !== null && held.key === input.key) await held.until;
       res.writeHead(200, { "content-type": "application/json" });

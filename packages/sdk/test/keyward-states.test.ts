@@ -211,6 +211,25 @@ describe("when Keyward is unreachable", () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it("a root key Keyward refuses is no outage: no grace, and the cache is emptied", async () => {
+    start({ offlineGraceMs: 60_000 });
+    const key = await knownKey("k1");
+    await sdk.verifyKey({ key });
+    await untilLive();
+    await sdk.verifyKey({ key }); // cached
+    fake.acceptRoot = false;
+    fake.acceptStreams = false;
+    fake.cutStreams();
+    await vi.waitFor(() => expect(sdk.live).toBe(false));
+    expect(await sdk.verifyKey({ key })).toEqual({ valid: false, code: "UNAVAILABLE" });
+    expect(errors.at(-1)).toMatchObject({ name: "KeywardResponseError", status: 401 });
+    // Back in service: the key is asked again, not answered from what the refused key had cached.
+    fake.acceptRoot = true;
+    const calls = fake.verifies.length;
+    expect(await sdk.verifyKey({ key })).toMatchObject({ valid: true });
+    expect(fake.verifies).toHaveLength(calls + 1);
+  });
+
   it("without a stream ever live, an unreachable Keyward is UNAVAILABLE", async () => {
     const url = fake.url;
     await fake.close();
