@@ -6,7 +6,7 @@ import { stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
 import { waitForMail } from "../support/mailbox";
 import { createMember, logIn } from "../support/members";
-import { expectAccessible } from "../support/page-checks";
+import { atPhoneWidth, expectAccessible } from "../support/page-checks";
 
 const EMAIL = "kel.varnsen@account-journey.test";
 const FIRST = "art vandelay imports";
@@ -138,6 +138,7 @@ test("change password, sign out everywhere, reset a forgotten password by email"
     await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
     await expectAccessible(page, "reset password");
     await screenshotStep(page, "reset-password");
+    await atPhoneWidth(page, "reset password", () => screenshotStep(page, "reset-password-390"));
     await page.getByLabel("New password", { exact: true }).fill(THIRD);
     await page.getByLabel("New password, again").fill("not the same one at all");
     await page.getByRole("button", { name: "Set password and sign out everywhere" }).click();

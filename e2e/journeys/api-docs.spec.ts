@@ -2,6 +2,7 @@
 // logo, tab icon), and the browser reports no error at all, CSP included.
 import { stackUrl } from "../support/env";
 import { expect, test } from "../support/fixtures";
+import { atPhoneWidth } from "../support/page-checks";
 
 test("the API reference at /docs is Keyward's and loads without a console error", async ({ page, screenshotStep }) => {
   const consoleErrors: string[] = [];
@@ -24,6 +25,7 @@ test("the API reference at /docs is Keyward's and loads without a console error"
     // The operations are listed, so the document was fetched and rendered.
     await expect(page.locator(".opblock").first()).toBeVisible();
     await screenshotStep(page, "docs");
+    await atPhoneWidth(page, "the API reference", () => screenshotStep(page, "docs-390"));
   });
 
   await test.step("no console error, CSP violations included", async () => {

@@ -2,7 +2,7 @@
 // as a viewer; the owner makes them an admin. A viewer or admin sees the members but manages none.
 import { expect, test } from "../support/fixtures";
 import { createMember, logIn } from "../support/members";
-import { expectAccessible } from "../support/page-checks";
+import { atPhoneWidth, expectAccessible } from "../support/page-checks";
 
 const OWNER = "olivia@acme.test";
 const OWNER_PASSWORD = "the owner of everything";
@@ -58,6 +58,7 @@ test("invite → accept → role change, and only owners manage members", async 
     await expect(newPage.getByLabel("Email")).toHaveValue(NEWCOMER);
     await expectAccessible(newPage, "accept invite");
     await screenshotStep(newPage, "accept-invite");
+    await atPhoneWidth(newPage, "accept invite", () => screenshotStep(newPage, "accept-invite-390"));
     await newPage.getByLabel("Choose a password").fill("short");
     await newPage.getByRole("button", { name: "Join and sign in" }).click();
     await expect(newPage.getByTestId("error-password")).toContainText("12 characters");

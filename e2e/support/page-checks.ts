@@ -36,6 +36,18 @@ export async function expectNoSidewaysScroll(page: Page, label: string): Promise
   expect(offenders, `sideways scrolling on ${label}`).toEqual([]);
 }
 
+/**
+ * The page as a 390 px phone shows it: nothing scrolls sideways, then `shoot` (a screenshot step)
+ * runs, and the page goes back to its width.
+ */
+export async function atPhoneWidth(page: Page, label: string, shoot: () => Promise<void>): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoSidewaysScroll(page, `${label} at 390 px`);
+  await shoot();
+  if (before) await page.setViewportSize(before);
+}
+
 /** Collects script errors and Content-Security-Policy violations; assert the array is empty at the end. */
 export function watchBrowserErrors(page: Page): string[] {
   const errors: string[] = [];
