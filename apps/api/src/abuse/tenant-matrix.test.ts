@@ -553,20 +553,7 @@ async function streamAnotherCompanysKeyChanges(attacker: Tenant, victim: Tenant)
     { name: "the admin key", headers: admin.headers },
     { name: "the admin key's JWT", headers: { authorization: `Bearer ${keyToken.secret}` } },
   ];
-  const streams = await Promise.all(
-    ways.map(async (way) => {
-      const res = await h.app.inject({
-        method: "GET",
-        url: "/v1/keys/changes",
-        headers: way.headers,
-        remoteAddress: ip,
-        payloadAsStream: true,
-      });
-      const seen = { text: "" };
-      (res.stream() as Readable).on("data", (chunk: Buffer) => (seen.text += chunk.toString()));
-      return { way, res, seen };
-    }),
-  );
+  const streams = await openStreams(ways.map((way) => ({ ...way, url: "/v1/keys/changes" })));
   try {
     for (const { way, res, seen } of streams) {
       expect(res.statusCode, way.name).toBe(200);
@@ -597,14 +584,9 @@ async function streamAnotherCompanysKeyChanges(attacker: Tenant, victim: Tenant)
   }
 }
 
-async function streamAnotherCompanysEvents(attacker: Tenant, victim: Tenant): Promise<void> {
-  const { admin, keyToken, owner } = attacker.credentials;
-  const ways = [
-    { name: "the admin key in the header", url: "/v1/events/stream", headers: admin.headers },
-    { name: "?token= the admin key's JWT", url: `/v1/events/stream?token=${keyToken.secret}`, headers: {} },
-    { name: "?token= the owner's user token", url: `/v1/events/stream?token=${owner.secret}`, headers: {} },
-  ];
-  const streams = await Promise.all(
+/** Opens each way's event stream and collects what it is sent; destroy each `res` when done. */
+function openStreams<W extends { name: string; url: string; headers: Record<string, string> }>(ways: W[]) {
+  return Promise.all(
     ways.map(async (way) => {
       const res = await h.app.inject({
         method: "GET",
@@ -618,6 +600,16 @@ async function streamAnotherCompanysEvents(attacker: Tenant, victim: Tenant): Pr
       return { way, res, seen };
     }),
   );
+}
+
+async function streamAnotherCompanysEvents(attacker: Tenant, victim: Tenant): Promise<void> {
+  const { admin, keyToken, owner } = attacker.credentials;
+  const ways = [
+    { name: "the admin key in the header", url: "/v1/events/stream", headers: admin.headers },
+    { name: "?token= the admin key's JWT", url: `/v1/events/stream?token=${keyToken.secret}`, headers: {} },
+    { name: "?token= the owner's user token", url: `/v1/events/stream?token=${owner.secret}`, headers: {} },
+  ];
+  const streams = await openStreams(ways);
   try {
     for (const { way, res, seen } of streams) {
       expect(res.statusCode, way.name).toBe(200);
