@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { type ComponentProps, useState } from "react";
 import { CopyButton } from "@/components/copy-button";
 import { downloadText } from "@/components/download";
 import { FormError, TextField } from "@/components/field";
@@ -21,6 +21,11 @@ const secretText =
   "block rounded-md bg-slate-900 px-3 py-2.5 font-mono text-sm break-all text-emerald-300 shadow-inner ring-1 ring-slate-700 ring-inset";
 
 /** A refusal that no field shows, above the form. */
+/** A field for an authenticator or recovery code: what every form here asks for the same way. */
+function CodeField(props: Omit<ComponentProps<typeof TextField>, "autoComplete" | "maxLength" | "inputClassName">) {
+  return <TextField autoComplete="one-time-code" maxLength={32} inputClassName="font-mono tracking-wider" {...props} />;
+}
+
 function formError(result: { ok: boolean } | null, testId: string) {
   if (!result || result.ok) return null;
   const refusal = result as Refusal;
@@ -126,16 +131,13 @@ function SetupForm({
       </div>
       <form onSubmit={confirm.submit({ code })} className="max-w-md space-y-4" noValidate>
         {formError(confirm.result, "two-factor-error")}
-        <TextField
+        <CodeField
           id="two-factor-confirm-code"
           label="Code from the app"
-          autoComplete="one-time-code"
           inputMode="numeric"
-          maxLength={32}
           value={code}
           onChange={(e) => setCode(e.target.value)}
           error={errors.code}
-          inputClassName="font-mono tracking-wider"
         />
         <div className="flex flex-wrap gap-3">
           <button type="submit" className={buttonPrimary} disabled={confirm.pending}>
@@ -208,16 +210,13 @@ function RegenerateForm({ onCodes }: { onCodes: (codes: string[]) => void }) {
       </h3>
       <p className="text-sm text-slate-600">Ten new codes; the ones you have stop working.</p>
       {formError(regenerate.result, "regenerate-error")}
-      <TextField
+      <CodeField
         id="two-factor-regenerate-code"
         label="Code from your authenticator app"
-        autoComplete="one-time-code"
         inputMode="numeric"
-        maxLength={32}
         value={code}
         onChange={(e) => setCode(e.target.value)}
         error={errors.code}
-        inputClassName="font-mono tracking-wider"
       />
       <button type="submit" className={buttonSecondary} disabled={regenerate.pending}>
         {regenerate.pending ? "Generating…" : "Regenerate recovery codes"}
@@ -252,16 +251,13 @@ function TurnOffForm() {
         onChange={(e) => setValues((v) => ({ ...v, currentPassword: e.target.value }))}
         error={errors.currentPassword}
       />
-      <TextField
+      <CodeField
         id="two-factor-off-code"
         label="Authentication code"
         hint="From your authenticator app, or a recovery code."
-        autoComplete="one-time-code"
-        maxLength={32}
         value={values.code}
         onChange={(e) => setValues((v) => ({ ...v, code: e.target.value }))}
         error={errors.code}
-        inputClassName="font-mono tracking-wider"
       />
       <button type="submit" className={buttonDanger} disabled={turnOff.pending}>
         {turnOff.pending ? "Turning off…" : "Turn off two-factor authentication"}
