@@ -1,12 +1,15 @@
 // The only place the API reads process.env; everything else receives an Env.
 import { parseAllowedHosts } from "@keyward/auth-core";
 import { enforcementEnvShape, parseEnv } from "@keyward/enforcement";
+import { tlsEnvShape, tlsSettings } from "@keyward/tls";
 import { z } from "zod";
 import { KEYWARD_ISSUER } from "./auth/claims";
 import { parseTrustedOrigins } from "./auth/csrf";
 
 const envSchema = z.object({
   ...enforcementEnvShape,
+  /** HTTPS (docs/operations.md#https): KEYWARD_TLS=off|files|auto and its companions, read by @keyward/tls. */
+  ...tlsEnvShape,
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   API_HOST: z.string().default("127.0.0.1"),
   /**
@@ -78,6 +81,11 @@ const envSchema = z.object({
 
 // An external token is only safe to accept when it is checked to be meant for this API.
 const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  try {
+    tlsSettings(env);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", path: ["KEYWARD_TLS"], message: (error as Error).message });
+  }
   if (env.KEYWARD_JWKS_URL === undefined) return;
   for (const name of ["KEYWARD_JWT_ISSUER", "KEYWARD_JWT_AUDIENCE"] as const) {
     if (env[name] === undefined)

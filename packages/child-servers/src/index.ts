@@ -2,4 +2,4 @@
 // a free port for each, their output kept for error messages, a wait until they answer, a stop.
 export { freePort } from "./free-port";
 export { runToEnd, type Spawned, type SpawnOptions, spawnLogged } from "./spawned";
-export { waitForHttp } from "./wait-for-http";
+export { type StatusProbe, waitForHttp } from "./wait-for-http";

@@ -3,6 +3,7 @@
 // machine. Pebble's own HTTPS uses a certificate from a test CA (`directoryCaFile`); the certificates it
 // issues chain to a root it makes per run (`root()`). Its random behaviour is switched off: no random
 // sleeps, no rejected nonces, no reused authorizations, so a test sees the same thing every run.
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
@@ -22,6 +23,11 @@ export interface Pebble {
 }
 
 export async function startPebble(): Promise<Pebble> {
+  for (const command of ["pebble", "pebble-challtestsrv"]) {
+    if (spawnSync(command, ["-h"]).error) {
+      throw new Error(`${command} is not installed: the HTTPS tests need Debian's pebble (apt-get install pebble)`);
+    }
+  }
   const ca = createTestCa("Pebble listener CA");
   const listener = ca.issue(["127.0.0.1", "localhost"]);
   const dir = join(ca.certFile, "..");

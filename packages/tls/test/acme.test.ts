@@ -4,11 +4,11 @@
 // swapped in live once it is due.
 import type { AddressInfo } from "node:net";
 import { type Pebble, startPebble } from "@keyward/child-servers/pebble";
+import { eventually, get, presentedFingerprint } from "@keyward/child-servers/tls-client";
 import { aesSecretBox, DEVELOPMENT_ENCRYPTION_KEY } from "@keyward/core";
 import { useTestDatabase } from "@keyward/db/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeywardServer, databaseAcmeStore, HSTS_HEADER, startTls, type Tls, tlsSettings } from "../src";
-import { eventually, get, presentedFingerprint } from "./client";
 
 const fixture = useTestDatabase();
 let pebble: Pebble;

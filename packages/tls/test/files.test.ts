@@ -7,9 +7,9 @@ import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createTestCa, type TestCa } from "@keyward/child-servers/certificates";
+import { eventually, get, presentedFingerprint } from "@keyward/child-servers/tls-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeywardServer, HSTS_HEADER, startTls, type Tls, tlsSettings } from "../src";
-import { eventually, get, presentedFingerprint } from "./client";
 
 const NAME = "keys.keyward.test";
 let ca: TestCa;

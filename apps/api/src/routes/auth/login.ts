@@ -102,7 +102,10 @@ export const loginRoute: FastifyPluginAsyncZod<ApiContext> = async (
             metadata: { tokenId: session.tokenId, expiresAt: session.expiresAt.toISOString() },
           }),
         );
-        reply.setCookie(SESSION_COOKIE, session.token, { ...sessionCookieOptions(env), expires: session.expiresAt });
+        reply.setCookie(SESSION_COOKIE, session.token, {
+          ...sessionCookieOptions(env, request),
+          expires: session.expiresAt,
+        });
         return summarize(db, {
           type: "token",
           companyId: key.companyId,

@@ -58,4 +58,22 @@ describe("POST /v1/auth/logout", () => {
       await prod.close();
     }
   });
+
+  it("Secure follows HTTPS outside production: set when a trusted proxy says the request came over https", async () => {
+    const proxied = await startHarness({ TRUST_PROXY: ip });
+    try {
+      const login = (proto: string) =>
+        proxied.app.inject({
+          method: "POST",
+          url: "/v1/auth/login",
+          payload: { key: proxied.adminKey },
+          headers: { "x-forwarded-proto": proto },
+          remoteAddress: ip,
+        });
+      expect((await login("https")).cookies[0]).toMatchObject({ name: "kw_session", secure: true });
+      expect((await login("http")).cookies[0]?.secure).toBeUndefined();
+    } finally {
+      await proxied.close();
+    }
+  });
 });

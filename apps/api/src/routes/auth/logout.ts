@@ -18,8 +18,8 @@ export const logoutRoute: FastifyPluginAsyncZod<ApiContext> = async (app, { env 
         response: { 200: z.object({ authenticated: z.literal(false) }) },
       },
     },
-    async (_request, reply) => {
-      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(env));
+    async (request, reply) => {
+      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(env, request));
       return { authenticated: false as const };
     },
   );

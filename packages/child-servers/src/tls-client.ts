@@ -1,5 +1,5 @@
-// A TLS client for the tests: what certificate a server presents, and what it answers, trusting only
-// the CA the test names.
+// A client for TLS tests: what certificate a server presents, and what it answers, trusting only the
+// CA the test names (and presenting the name the test chooses, whatever address it connects to).
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:tls";
@@ -42,6 +42,11 @@ export function get(
     req.on("error", reject);
     req.end();
   });
+}
+
+/** A waitForHttp probe over TLS: the status of a GET, trusting `ca`, presenting `servername`. */
+export function httpsProbe(ca: string, servername: string): (url: string) => Promise<number> {
+  return async (url) => (await get(url, { ca, servername, headers: { host: servername } })).status;
 }
 
 /** Polls `probe` until it returns true, or fails after `timeoutMs` with `what`. */
