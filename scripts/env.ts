@@ -13,6 +13,12 @@ const startEnvSchema = z.object({
   AUTH_SECRET: z.string().optional(),
   KEYWARD_API_URL: z.string().optional(),
   KEYWARD_SKIP_BUILD: z.string().optional(),
+  // Read only to print the right addresses; the API and the dashboard check them (@keyward/tls).
+  KEYWARD_TLS: z.string().optional(),
+  KEYWARD_TLS_DOMAINS: z.string().optional(),
+  KEYWARD_TLS_CERT: z.string().optional(),
+  KEYWARD_TLS_KEY: z.string().optional(),
+  KEYWARD_ACME_CA_FILE: z.string().optional(),
 });
 
 export const startEnv = startEnvSchema.parse(process.env);

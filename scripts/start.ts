@@ -5,7 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { hasAnyCompany } from "@keyward/core";
 import { createDb, resolveDataDir, workspaceRoot } from "@keyward/db";
 import { findRunningEmbeddedDatabase, startEmbeddedDatabase } from "@keyward/db/embedded";
@@ -86,19 +86,41 @@ log(embedded ? `embedded database (PGlite) in ${env.dataDir}, serving ${embedded
 const applied = await migrate(databaseUrl);
 log(applied.length ? `migrations applied: ${applied.join(", ")}` : "database schema is up to date");
 
+// With KEYWARD_TLS on, both ports speak HTTPS: the addresses printed (and shown in the dashboard's
+// examples) say so, under the certificate's first name in auto mode.
+const tlsOn = startEnv.KEYWARD_TLS === "files" || startEnv.KEYWARD_TLS === "auto";
+const scheme = tlsOn ? "https" : "http";
+const publicHost =
+  startEnv.KEYWARD_TLS === "auto"
+    ? (startEnv.KEYWARD_TLS_DOMAINS ?? "").split(",")[0]?.trim() || "localhost"
+    : "localhost";
+
 const children: ChildProcess[] = [];
 const childEnv = {
   ...inheritedEnv,
   DATABASE_URL: databaseUrl,
   API_PORT: env.apiPort,
   AUTH_SECRET: authSecret(),
-  KEYWARD_API_URL: startEnv.KEYWARD_API_URL ?? `http://127.0.0.1:${env.apiPort}`,
+  KEYWARD_API_URL: startEnv.KEYWARD_API_URL ?? `${scheme}://${tlsOn ? publicHost : "127.0.0.1"}:${env.apiPort}`,
   WEB_PORT: env.webPort,
   WEB_HOST: env.webHost,
   // The dashboard's first-run setup writes .env.local here, as `keyward setup` does (apps/web/src/env.ts).
   KEYWARD_REPO_ROOT: root,
   NODE_ENV: "production",
+  // The API and the dashboard run in their own folders: files named relative to here are resolved first.
+  ...absolutePaths(["KEYWARD_TLS_CERT", "KEYWARD_TLS_KEY", "KEYWARD_ACME_CA_FILE"] as const),
 };
+
+function absolutePaths<K extends "KEYWARD_TLS_CERT" | "KEYWARD_TLS_KEY" | "KEYWARD_ACME_CA_FILE">(
+  names: readonly K[],
+): Partial<Record<K, string>> {
+  const paths: Partial<Record<K, string>> = {};
+  for (const name of names) {
+    const value = startEnv[name];
+    if (value) paths[name] = resolve(value);
+  }
+  return paths;
+}
 let stopping = false;
 
 /** Runs a Node program directly (no pnpm or shell in between), so signals reach it. */
@@ -139,10 +161,12 @@ run("web", "apps/web", ["--enable-source-maps", "dist/server.js"]);
 const db = createDb(databaseUrl, { maxConnections: 1 });
 const ready = await hasAnyCompany(db);
 await db.$disconnect();
-log(`API:       http://localhost:${env.apiPort}   (try: curl http://localhost:${env.apiPort}/v1/health)`);
-log(`Dashboard: http://localhost:${env.webPort}`);
+const api = `${scheme}://${publicHost}:${env.apiPort}`;
+const dashboard = `${scheme}://${publicHost}:${env.webPort}`;
+log(`API:       ${api}   (try: curl ${api}/v1/health)`);
+log(`Dashboard: ${dashboard}`);
 if (!ready) {
-  log(`First run: open http://localhost:${env.webPort}/setup, or in another terminal run`);
+  log(`First run: open ${dashboard}/setup, or in another terminal run`);
   log("  pnpm keyward setup --company \"Acme\" --email you@example.com --password 'a long passphrase'");
   log("  (without --password one is generated and printed once). Either way the keys go to .env.local.");
 }
