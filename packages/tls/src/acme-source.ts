@@ -16,6 +16,12 @@ type AutoSettings = Extract<TlsSettings, { mode: "auto" }>;
 const DAY_MS = 86_400_000;
 /** How long one order may take before another process may try (an order normally takes seconds). */
 const ORDER_CLAIM_MS = 10 * 60_000;
+/**
+ * After a failed order the next waits twice as long each time, up to 6 hours: an authority limits
+ * failed validations (Let's Encrypt: 5 per name per hour), and a name whose DNS is not pointed yet
+ * must not use them up.
+ */
+const MAX_BACKOFF_MS = 6 * 3_600_000;
 
 export interface AcmeSourceOptions {
   settings: AutoSettings;
@@ -89,13 +95,26 @@ export async function startAcmeSource(options: AcmeSourceOptions): Promise<Certi
     return issued;
   };
 
-  /** The stored certificate when fresh; else one ordered here if this process wins the claim; else null. */
+  let failures = 0;
+  let nextOrderAt = 0;
+  const backoffMs = () => Math.min(retryMs * 2 ** Math.max(failures - 1, 0), MAX_BACKOFF_MS);
+
+  /**
+   * The stored certificate when fresh; else one ordered here if this process wins the claim and is not
+   * backing off from a failure; else null.
+   */
   const freshCertificate = async (): Promise<CheckedCertificate | null> => {
     const existing = await stored();
     if (existing && !renewalDue(existing, now())) return existing;
-    if (!(await store.claimOrder(name, ORDER_CLAIM_MS))) return null;
+    if (Date.now() < nextOrderAt || !(await store.claimOrder(name, ORDER_CLAIM_MS))) return null;
     try {
-      return await order();
+      const issued = await order();
+      failures = 0;
+      return issued;
+    } catch (error) {
+      failures += 1;
+      nextOrderAt = Date.now() + backoffMs();
+      throw error;
     } finally {
       await store.releaseOrder(name);
     }
@@ -111,12 +130,18 @@ export async function startAcmeSource(options: AcmeSourceOptions): Promise<Certi
   while (current === null) {
     try {
       current = (await freshCertificate()) ?? (await usable());
-      if (current === null) log.info(`another Keyward process is ordering the certificate for ${name}; waiting`);
+      if (current === null && failures === 0) {
+        log.info(`another Keyward process is ordering the certificate for ${name}; waiting`);
+      }
     } catch (error) {
-      log.error(`TLS certificate for ${name} not obtained: ${(error as Error).message}`);
+      log.error(
+        `TLS certificate for ${name} not obtained (next attempt in ${Math.round(backoffMs() / 1000)} s): ${(error as Error).message}`,
+      );
       current = await usable().catch(() => null);
     }
-    if (current === null) await new Promise((resolve) => setTimeout(resolve, retryMs));
+    if (current === null) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(retryMs, nextOrderAt - Date.now())));
+    }
   }
 
   let checking = false;
