@@ -22,6 +22,8 @@ export interface TestCa {
 }
 
 let serial = 0;
+/** `openssl req` options for a new unencrypted P-256 key. */
+const NEW_EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
 
 export function createTestCa(commonName = "Keyward test CA"): TestCa {
   const dir = mkdtempSync(join(tmpdir(), "keyward-ca-"));
@@ -32,11 +34,7 @@ export function createTestCa(commonName = "Keyward test CA"): TestCa {
   openssl(
     "req",
     "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
+    ...NEW_EC_KEY,
     "-keyout",
     caKey,
     "-out",
@@ -58,20 +56,7 @@ export function createTestCa(commonName = "Keyward test CA"): TestCa {
       const base = join(dir, `leaf-${process.pid}-${serial}`);
       const sans = names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(",");
       writeFileSync(`${base}.ext`, `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\n`);
-      openssl(
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-keyout",
-        `${base}.key`,
-        "-out",
-        `${base}.csr`,
-        "-subj",
-        `/CN=${names[0]}`,
-      );
+      openssl("req", ...NEW_EC_KEY, "-keyout", `${base}.key`, "-out", `${base}.csr`, "-subj", `/CN=${names[0]}`);
       openssl(
         "x509",
         "-req",
