@@ -1,4 +1,3 @@
-import type { RequestListener, Server } from "node:http";
 import fastifyCookie from "@fastify/cookie";
 import type { PasswordHashing } from "@keyward/auth-core";
 import { PasswordLogins, passwordLoginLimits } from "@keyward/core";
@@ -6,15 +5,12 @@ import type { Db } from "@keyward/db";
 import {
   answerFrameworkError,
   answerMalformedHttp,
+  type MadeServer,
+  madeServerOptions,
   registerErrorHandlers,
   startEnforcementPipeline,
 } from "@keyward/enforcement";
-import Fastify, {
-  type FastifyInstance,
-  type FastifyServerFactory,
-  type FastifyServerOptions,
-  LogController,
-} from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import { Alerting } from "./alerts/alerting";
@@ -74,23 +70,7 @@ export interface BuildAppOptions {
   /** What password hashes should be made with (default OWASP's); only tests pass cheaper parameters. */
   passwordHashing?: PasswordHashing;
   /** The HTTP server (main.ts passes @keyward/tls's, HTTPS when KEYWARD_TLS is on); default Fastify's plain HTTP. */
-  server?: { create(handler: RequestListener): Server; https: boolean };
-}
-
-/**
- * Fastify's options for a server made elsewhere: Fastify applies its timeouts only to servers it makes
- * itself, so they are applied here; `https` only names the scheme in Fastify's "listening at" line.
- */
-function serverOptions(server: NonNullable<BuildAppOptions["server"]>): FastifyServerOptions {
-  const serverFactory: FastifyServerFactory = (handler, options) => {
-    const made = server.create(handler);
-    const { keepAliveTimeout, requestTimeout, connectionTimeout } = options as FastifyServerOptions;
-    if (keepAliveTimeout !== undefined) made.keepAliveTimeout = keepAliveTimeout;
-    if (requestTimeout !== undefined) made.requestTimeout = requestTimeout;
-    made.setTimeout(connectionTimeout ?? 0);
-    return made;
-  };
-  return { serverFactory, ...(server.https ? ({ https: true } as unknown as FastifyServerOptions) : {}) };
+  server?: MadeServer;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -103,7 +83,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler: answerMalformedHttp,
     frameworkErrors: answerFrameworkError,
-    ...(opts.server ? serverOptions(opts.server) : {}),
+    ...(opts.server ? madeServerOptions(opts.server) : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

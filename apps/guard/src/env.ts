@@ -1,9 +1,12 @@
 // The only place the guard reads process.env; everything else receives a GuardEnv.
 import { enforcementEnvShape, parseEnv } from "@keyward/enforcement";
+import { tlsEnvShape } from "@keyward/tls";
 import { z } from "zod";
 
 const guardEnvSchema = z.object({
   ...enforcementEnvShape,
+  /** HTTPS (docs/operations.md#https), read by @keyward/tls; checked when the guard starts. */
+  ...tlsEnvShape,
   // Each overrides .keyward.yaml and is overridden by its flag (config.ts).
   KEYWARD_GUARD_UPSTREAM: z.string().optional(),
   KEYWARD_GUARD_AUTH_SECRET: z.string().optional(),

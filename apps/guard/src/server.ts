@@ -19,6 +19,8 @@ import type { EnforcementPipeline, FailedAuthThrottle } from "@keyward/enforceme
 import {
   answerMalformedHttp,
   answerVerdict,
+  type MadeServer,
+  madeServerOptions,
   registerErrorHandlers,
   sendError,
   tooManyFailures,
@@ -59,6 +61,8 @@ export interface BuildGuardOptions {
   throttle: FailedAuthThrottle;
   env: GuardEnv;
   logStream?: NodeJS.WritableStream;
+  /** The HTTP server (start.ts passes @keyward/tls's, HTTPS when KEYWARD_TLS is on); default plain HTTP. */
+  server?: MadeServer;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -124,6 +128,7 @@ export async function buildGuard(opts: BuildGuardOptions): Promise<FastifyInstan
     requestTimeout: 0,
     routerOptions: { maxParamLength: 2048 },
     clientErrorHandler: answerMalformedHttp,
+    ...(opts.server ? madeServerOptions(opts.server) : {}),
   });
 
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {

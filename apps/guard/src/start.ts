@@ -6,6 +6,7 @@
 // not consulted: its secret and TTL are one company's, and this guard belongs to none.
 
 import {
+  aesSecretBox,
   formatDuration,
   issueGuardToken,
   isUuid,
@@ -20,6 +21,16 @@ import {
   PeriodicTask,
   startEnforcementPipeline,
 } from "@keyward/enforcement";
+import {
+  createKeywardServer,
+  databaseAcmeStore,
+  plainHttpExposure,
+  startTls,
+  type Tls,
+  type TlsSettings,
+  TlsSettingsError,
+  tlsSettings,
+} from "@keyward/tls";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -72,8 +83,22 @@ export interface RunningGuard {
   stop(): Promise<void>;
 }
 
+/** KEYWARD_TLS, checked with the address the guard listens on: a wrong or unsafe setting is a usage error. */
+function checkTls(env: GuardEnv, host: string, port: number): { tls: TlsSettings; warning: string | null } {
+  try {
+    const tls = tlsSettings(env);
+    return {
+      tls,
+      warning: plainHttpExposure({ settings: tls, host, port, service: "The guard", nodeEnv: env.NODE_ENV }),
+    };
+  } catch (error) {
+    throw new GuardStartError("usage", (error as Error).message);
+  }
+}
+
 export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv()): Promise<RunningGuard> {
   const config = resolveGuardConfig(flags, env);
+  const { tls, warning } = checkTls(env, config.host, config.port);
   const out = (line = "") => process.stdout.write(`${line}\n`);
   // A company's dashboard secret would let that company's guard tokens through for every company's upstream.
   if (config.allCompanies && config.authEnabled && config.authSecret === undefined) {
@@ -133,6 +158,34 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
   ttlSeconds ??= DEFAULT_TOKEN_TTL_SECONDS;
   const secretHolder = { value: secret ?? "" };
 
+  let listeningPort: number | undefined;
+  let certificates: Tls | null;
+  try {
+    certificates = await startTls({
+      settings: tls,
+      log: { info: (message) => out(message), error: (message) => process.stderr.write(`${message}\n`) },
+      host: config.host,
+      httpsPort: () => listeningPort,
+      store:
+        tls.mode === "auto" && db
+          ? databaseAcmeStore(
+              db,
+              aesSecretBox(
+                encryptionKey ??
+                  resolveGuardEncryptionKey({
+                    encryptionKey: env.KEYWARD_ENCRYPTION_KEY,
+                    nodeEnv: env.NODE_ENV,
+                    dataDir: resolveDataDir(env.KEYWARD_DATA_DIR),
+                  }),
+              ),
+            )
+          : null,
+    });
+  } catch (error) {
+    await db?.$disconnect();
+    throw new GuardStartError(error instanceof TlsSettingsError ? "usage" : "refused", (error as Error).message);
+  }
+
   const redis = db && env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 }) : null;
   let pipeline: EnforcementPipeline | null = null;
   let app: FastifyInstance;
@@ -158,9 +211,14 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
       throttle: pipeline?.throttle ?? throttleOnly,
       env,
       logStream: process.stderr,
+      server: {
+        create: (handler) => createKeywardServer(certificates?.source ?? null, handler),
+        https: !!certificates,
+      },
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
+    await certificates?.stop();
     await pipeline?.stop();
     redis?.disconnect();
     await db?.$disconnect();
@@ -187,8 +245,10 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
 
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  listeningPort = port;
+  const url = `${certificates ? "https" : "http"}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   out(`Keyward guard on ${url} -> ${config.upstream.href}`);
+  if (warning) out(warning);
   if (config.configFile) out(`Settings from ${config.configFile} (flags and KEYWARD_GUARD_* override it)`);
   if (!config.authEnabled) {
     out("WARNING: authentication is DISABLED (--auth-enabled=false): every request reaches the upstream.");
@@ -218,6 +278,7 @@ export async function startGuard(flags: GuardFlags, env: GuardEnv = loadGuardEnv
         setInterval(() => app.server.closeIdleConnections(), 100).unref();
         await app.close();
         await pipeline?.stop();
+        await certificates?.stop();
         redis?.disconnect();
         await db?.$disconnect();
       })();

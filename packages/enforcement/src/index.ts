@@ -5,6 +5,7 @@ export * from "./alerts/detector";
 export * from "./alerts/rule-cache";
 export * from "./failed-auth-throttle";
 export * from "./http/errors";
+export * from "./http/server-options";
 export * from "./http/session-cookie";
 export * from "./http/verdicts";
 export * from "./key-changes";
