@@ -1,6 +1,9 @@
 // Where the journeys find the stack started by global-setup.ts (it sets these for the worker processes).
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** The dashboard's build folder in the e2e stack: its own, so it never replaces the one a running `pnpm start` serves. */
+export const WEB_DIST_DIR = ".next-e2e";
+
 /** The dashboard's failed-login window in the e2e stack: short, so a journey can wait it out. */
 export const LOGIN_THROTTLE_WINDOW_SECONDS = 60;
 

@@ -6,12 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForHttp } from "@keyward/child-servers";
 import { createTestDatabase } from "@keyward/db/testing";
-import { CHROMIUM_PATH, LOGIN_THROTTLE_WINDOW_SECONDS } from "./env";
+import { CHROMIUM_PATH, LOGIN_THROTTLE_WINDOW_SECONDS, WEB_DIST_DIR } from "./env";
 import { startMailbox } from "./mailbox";
 import { ARTIFACTS_DIR, REPO_ROOT, run, startService } from "./stack";
 
-// A separate build folder, so the e2e build never replaces the one a running `pnpm start` serves.
-const WEB_DIST_DIR = ".next-e2e";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM_PATH)) {

@@ -49,6 +49,16 @@ const schema = z.object({
   // The dashboard's public address, the origin of emailed links (invites, password resets). Unset:
   // where it listens (WEB_HOST:WEB_PORT). Never taken from a request's Host header.
   KEYWARD_DASHBOARD_URL: z.url({ protocol: /^https?$/ }).optional(),
+  // HTTPS (docs/operations.md#https): strings here, read by server.ts with @keyward/tls's tlsSettings
+  // (this file cannot import workspace code: next.config.ts loads it).
+  KEYWARD_TLS: z.string().optional(),
+  KEYWARD_TLS_CERT: z.string().optional(),
+  KEYWARD_TLS_KEY: z.string().optional(),
+  KEYWARD_TLS_DOMAINS: z.string().optional(),
+  KEYWARD_ACME_DIRECTORY: z.string().optional(),
+  KEYWARD_ACME_EMAIL: z.string().optional(),
+  KEYWARD_ACME_CA_FILE: z.string().optional(),
+  KEYWARD_ACME_HTTP_PORT: z.string().optional(),
   // Where server.ts listens.
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WEB_HOST: z.string().min(1).default("127.0.0.1"),
@@ -71,6 +81,14 @@ const parsed = schema.safeParse({
   KEYWARD_SIGNUP: process.env.KEYWARD_SIGNUP || undefined,
   KEYWARD_REPO_ROOT: process.env.KEYWARD_REPO_ROOT || undefined,
   KEYWARD_DASHBOARD_URL: process.env.KEYWARD_DASHBOARD_URL || undefined,
+  KEYWARD_TLS: process.env.KEYWARD_TLS || undefined,
+  KEYWARD_TLS_CERT: process.env.KEYWARD_TLS_CERT || undefined,
+  KEYWARD_TLS_KEY: process.env.KEYWARD_TLS_KEY || undefined,
+  KEYWARD_TLS_DOMAINS: process.env.KEYWARD_TLS_DOMAINS || undefined,
+  KEYWARD_ACME_DIRECTORY: process.env.KEYWARD_ACME_DIRECTORY || undefined,
+  KEYWARD_ACME_EMAIL: process.env.KEYWARD_ACME_EMAIL || undefined,
+  KEYWARD_ACME_CA_FILE: process.env.KEYWARD_ACME_CA_FILE || undefined,
+  KEYWARD_ACME_HTTP_PORT: process.env.KEYWARD_ACME_HTTP_PORT || undefined,
   WEB_PORT: process.env.WEB_PORT || undefined,
   WEB_HOST: process.env.WEB_HOST || undefined,
 });

@@ -2,11 +2,15 @@
 // CA the test names (and presenting the name the test chooses, whatever address it connects to).
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
 import { connect } from "node:tls";
+
+/** SNI carries names only (RFC 6066): an IP is checked against the certificate without it. */
+const sni = (name: string | undefined) => (name === undefined || isIP(name) ? undefined : name);
 
 export function presentedFingerprint(port: number, servername: string, ca: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port, servername, ca }, () => {
+    const socket = connect({ host: "127.0.0.1", port, servername: sni(servername), ca }, () => {
       const fingerprint = socket.getPeerCertificate().fingerprint256;
       socket.end();
       resolve(fingerprint);
@@ -29,7 +33,7 @@ export function get(
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { ca: options.ca, servername: options.servername, headers: options.headers, agent: false },
+      { ca: options.ca, servername: sni(options.servername), headers: options.headers, agent: false },
       (res) => {
         let body = "";
         res.setEncoding("utf8");

@@ -1,9 +1,18 @@
-// The client IP the dashboard's server (server.ts) hands to the app, over a real HTTP connection.
+// The client IP and the protocol the dashboard's server (server.ts) hands to the app, over real connections.
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseTrustProxy, type TrustProxy } from "@keyward/auth-core";
+import { createTestCa } from "@keyward/child-servers/certificates";
+import { get } from "@keyward/child-servers/tls-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLIENT_IP_HEADER, declareClientIpStamping, stampClientIp, stampedClientIp } from "./client-address";
+import {
+  CLIENT_IP_HEADER,
+  declareClientIpStamping,
+  stampClientIp,
+  stampedClientIp,
+  stampForwardedProto,
+} from "./client-address";
 
 const FORGED = "203.0.113.66";
 let server: Server | undefined;
@@ -44,5 +53,50 @@ describe("the client IP of a dashboard request", () => {
     expect(await seenIp(parseTrustProxy("2"), { "x-forwarded-for": `${FORGED}, 192.0.2.10, 10.0.0.1` })).toBe(
       "192.0.2.10",
     );
+  });
+});
+
+describe("the protocol a dashboard request arrived by (X-Forwarded-Proto, next-auth's Secure-cookie switch)", () => {
+  /** What the app would read for a request with `headers` over plain HTTP, behind a server that stamps with `trust`. */
+  async function seenProto(trust: TrustProxy, headers: Record<string, string>): Promise<string | undefined> {
+    server = createServer((req, res) => {
+      stampForwardedProto(req, trust);
+      res.end(JSON.stringify(req.headers["x-forwarded-proto"]));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return (await (await fetch(`http://127.0.0.1:${port}/`, { headers })).json()) as string | undefined;
+  }
+
+  it("is http over plain HTTP, whatever a client that is not a trusted proxy claims", async () => {
+    expect(await seenProto(parseTrustProxy(undefined), {})).toBe("http");
+    expect(await seenProto(parseTrustProxy(undefined), { "x-forwarded-proto": "https" })).toBe("http");
+    expect(await seenProto(parseTrustProxy("10.0.0.0/8"), { "x-forwarded-proto": "https" })).toBe("http");
+  });
+
+  it("is the nearest trusted proxy's value, and only http or https", async () => {
+    const trust = parseTrustProxy("127.0.0.1");
+    expect(await seenProto(trust, { "x-forwarded-proto": "https" })).toBe("https");
+    expect(await seenProto(trust, { "x-forwarded-proto": "https, http" })).toBe("http");
+    expect(await seenProto(trust, { "x-forwarded-proto": "HTTPS" })).toBe("https");
+    expect(await seenProto(trust, { "x-forwarded-proto": "gopher" })).toBe("http");
+  });
+
+  it("is https over the dashboard's own TLS, whatever the header says", async () => {
+    const ca = createTestCa();
+    const pair = ca.issue(["127.0.0.1"]);
+    const tlsServer = createHttpsServer(pair, (req, res) => {
+      stampForwardedProto(req, parseTrustProxy(undefined));
+      res.end(JSON.stringify(req.headers["x-forwarded-proto"]));
+    });
+    try {
+      await new Promise<void>((resolve) => tlsServer.listen(0, "127.0.0.1", resolve));
+      const { port } = tlsServer.address() as AddressInfo;
+      const answer = await get(`https://127.0.0.1:${port}/`, { ca: ca.cert, headers: { "x-forwarded-proto": "http" } });
+      expect(JSON.parse(answer.body)).toBe("https");
+    } finally {
+      tlsServer.close();
+      ca.remove();
+    }
   });
 });

@@ -4,6 +4,7 @@
 // TRUST_PROXY rule as the API (auth-core's clientIp), and hands it to the app in a header of its own,
 // replacing any copy a client sent.
 import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { clientIp, type TrustProxy } from "@keyward/auth-core";
 
 export const CLIENT_IP_HEADER = "x-keyward-client-ip";
@@ -28,4 +29,22 @@ export function stampClientIp(req: IncomingMessage, trust: TrustProxy): void {
 export function stampedClientIp(headers: Headers): string | null {
   if (holder[STAMPING] !== true) return null;
   return headers.get(CLIENT_IP_HEADER) || null;
+}
+
+/**
+ * Sets X-Forwarded-Proto, which next-auth reads to decide Secure cookies: `https` when this server's own
+ * TLS carried the request; the nearest proxy's value (the last in the list, as Fastify reads it in the
+ * API) when the socket's peer is a trusted proxy (it terminated TLS); otherwise `http`. A client's own
+ * copy is never believed.
+ */
+export function stampForwardedProto(req: IncomingMessage, trust: TrustProxy): void {
+  if ((req.socket as TLSSocket).encrypted) {
+    req.headers["x-forwarded-proto"] = "https";
+    return;
+  }
+  const claimed = req.headers["x-forwarded-proto"];
+  const peer = req.socket.remoteAddress;
+  const nearest = typeof claimed === "string" ? claimed.split(",").pop()?.trim().toLowerCase() : undefined;
+  const proxied = peer !== undefined && trust(peer, 0) && (nearest === "https" || nearest === "http");
+  req.headers["x-forwarded-proto"] = proxied ? nearest : "http";
 }
