@@ -10,7 +10,6 @@ import { CHROMIUM_PATH, LOGIN_THROTTLE_WINDOW_SECONDS, WEB_DIST_DIR } from "./en
 import { startMailbox } from "./mailbox";
 import { ARTIFACTS_DIR, REPO_ROOT, run, startService } from "./stack";
 
-
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
