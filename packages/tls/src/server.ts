@@ -8,6 +8,7 @@ import { X509Certificate } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { isIP, type Socket } from "node:net";
+import type { CertificatePair } from "./certificate";
 import type { CertificateSource } from "./source";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -20,11 +21,11 @@ const TLS_HANDSHAKE = 0x16;
 
 export function createKeywardServer(source: CertificateSource | null, handler: Handler): Server {
   if (source === null) return createHttpServer(handler);
-  const server = createHttpsServer(pairOf(source), (req, res) => {
+  const server = createHttpsServer(pairOf(source.current()), (req, res) => {
     res.setHeader("strict-transport-security", HSTS_HEADER);
     handler(req, res);
   });
-  const unsubscribe = source.onChange((certificate) => server.setSecureContext(pairOf({ current: () => certificate })));
+  const unsubscribe = source.onChange((certificate) => server.setSecureContext(pairOf(certificate)));
   server.once("close", unsubscribe);
   answerPlainHttp(
     server,
@@ -34,8 +35,8 @@ export function createKeywardServer(source: CertificateSource | null, handler: H
   return server as unknown as Server;
 }
 
-function pairOf(source: Pick<CertificateSource, "current">): { cert: string; key: string } {
-  const { cert, key } = source.current();
+/** Only the pair: a CheckedCertificate's other fields are not TLS options. */
+function pairOf({ cert, key }: CertificatePair): CertificatePair {
   return { cert, key };
 }
 
@@ -58,14 +59,17 @@ function answerPlainHttp(server: HttpsServer, plain: Server): void {
       return;
     }
     socket.unshift(first);
+    // From here TLS or HTTP own the socket, its errors and its timeouts.
     socket.setTimeout(0);
+    socket.off("timeout", drop);
     socket.off("error", drop);
     if (first[0] === TLS_HANDSHAKE) for (const listener of tlsListeners) listener.call(server, socket);
     else plain.emit("connection", socket);
   };
   server.on("connection", (socket: Socket) => {
     socket.on("error", drop);
-    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.on("timeout", drop);
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS);
     route(socket);
   });
   server.once("close", () => plain.close());
