@@ -80,6 +80,17 @@ describe("a production guard on a public address", () => {
     });
   });
 
+  it("starts with KEYWARD_TLS=off written out (a load balancer terminates TLS), printing the warning", async () => {
+    const printed = await stdoutOf(async () => {
+      const started = await startGuard(flags, envWith({ NODE_ENV: "production", KEYWARD_TLS: "off" }));
+      expect(started.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+      await started.stop();
+    });
+    expect(printed).toContain(
+      "WARNING: The guard listens on 0.0.0.0:0 over plain HTTP: API keys, session cookies and passwords sent to it cross the network unencrypted (KEYWARD_TLS=off): only safe when a load balancer in front terminates TLS.\n",
+    );
+  });
+
   it("is refused when the TLS settings are incomplete, or auto has no database to keep certificates in", async () => {
     await expect(startGuard(flags, envWith({ KEYWARD_TLS: "files" }))).rejects.toMatchObject({
       kind: "usage",
@@ -96,3 +107,19 @@ describe("a production guard on a public address", () => {
     });
   });
 });
+
+/** What `run` writes on stdout (startGuard prints its banner and warnings there), still passed through. */
+async function stdoutOf(run: () => Promise<void>): Promise<string> {
+  const write = process.stdout.write;
+  let printed = "";
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    printed += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    await run();
+  } finally {
+    process.stdout.write = write;
+  }
+  return printed;
+}
