@@ -47,20 +47,23 @@ try {
   refuse("KEYWARD_TLS", error);
 }
 
+// The certificate before Next.js: a wrong file or an ACME failure is told before the slow prepare.
+let listeningPort: number | undefined;
+// One chain, so a missing database in auto mode is refused with its sentence like any TLS error.
+const certificates = await (async () =>
+  startTls({
+    settings: tls,
+    log: { info: (message) => console.log(`[web] ${message}`), error: (message) => console.error(`[web] ${message}`) },
+    host: env.WEB_HOST,
+    httpsPort: () => listeningPort,
+    // Only auto mode keeps certificates in the database; the module (and its client) loads only then.
+    store: tls.mode === "auto" ? await (await import("./src/server/tls-store")).dashboardAcmeStore() : null,
+  }))().catch((error: unknown) => refuse("KEYWARD_TLS", error));
+
 declareClientIpStamping();
 const app = next({ dev, dir: process.cwd(), hostname: env.WEB_HOST, port: env.WEB_PORT });
 const handle = app.getRequestHandler();
 await app.prepare();
-
-let listeningPort: number | undefined;
-const certificates = await startTls({
-  settings: tls,
-  log: { info: (message) => console.log(`[web] ${message}`), error: (message) => console.error(`[web] ${message}`) },
-  host: env.WEB_HOST,
-  httpsPort: () => listeningPort,
-  // Only auto mode keeps certificates in the database; the module (and its client) loads only then.
-  store: tls.mode === "auto" ? await (await import("./src/server/tls-store")).dashboardAcmeStore() : null,
-}).catch((error: unknown) => refuse("KEYWARD_TLS", error));
 
 const server = createKeywardServer(certificates?.source ?? null, (req, res) => {
   stampClientIp(req, trust);
