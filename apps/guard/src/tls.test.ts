@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestCa, type TestCa } from "@keyward/child-servers/certificates";
 import { get } from "@keyward/child-servers/tls-client";
+import { createKey, setupFirstCompany } from "@keyward/core";
+import { createDb } from "@keyward/db";
+import { createTestDatabase } from "@keyward/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGuardEnv } from "./env";
 import { type RunningGuard, startGuard } from "./start";
@@ -67,6 +70,54 @@ describe("the guard with KEYWARD_TLS=files", () => {
     expect(answer.status).toBe(308);
     expect(answer.headers.location).toBe(`https://guard.keyward.test:${port}/vehicles/7`);
     expect(upstream.seen.length).toBe(seen);
+  });
+});
+
+describe("the guard with KEYWARD_TLS=files and a database", () => {
+  it("lets a managed API key through to the upstream over TLS", { timeout: 120_000 }, async () => {
+    const database = await createTestDatabase();
+    const db = createDb(database.url);
+    let managed: RunningGuard | undefined;
+    try {
+      const { companyId } = await setupFirstCompany(db, {
+        company: "Acme",
+        email: "o@acme.test",
+        password: "correct horse battery",
+      });
+      const { secret } = await createKey(
+        db,
+        companyId,
+        { name: "guard over tls", scopes: ["vehicles:read"], environment: "live" },
+        { type: "system" },
+      );
+      managed = await startGuard(
+        {
+          upstream: upstream.url,
+          authSecret: GUARD_TEST_SECRET,
+          port: "0",
+          host: "127.0.0.1",
+          route: ["GET /vehicles/* -> vehicles:read"],
+        },
+        envWith({
+          DATABASE_URL: database.url,
+          KEYWARD_TLS: "files",
+          KEYWARD_TLS_CERT: join(dataDir, "guard.pem"),
+          KEYWARD_TLS_KEY: join(dataDir, "guard.key"),
+        }),
+      );
+      const answer = await get(`${managed.url}/vehicles/8`, {
+        ca: ca.cert,
+        servername: "guard.keyward.test",
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ method: "GET", url: "/vehicles/8" });
+      expect(answer.headers["strict-transport-security"]).toBe("max-age=31536000");
+    } finally {
+      await managed?.stop();
+      await db.$disconnect();
+      await database.drop();
+    }
   });
 });
 
